@@ -1,0 +1,254 @@
+/* bans.c - the rules of a ban.
+ *
+ * One fail2ban event changes at most one row of fail2ban_ips, in one
+ * transaction on the master:
+ *
+ *   no row                 insert count=1, active=1, host=this node
+ *   inactive row           count+1, active=1, last_hit, host; and when the
+ *                          count passes the jail's max_count, blacklisted=1
+ *   active row             nothing: the ban came back from another node, or
+ *                          fail2ban is running a failed actionban again
+ *   --restored 1           fail2ban re-applying its own ban after a restart:
+ *                          active again, never counted
+ *   whitelisted (jail,ip)  nothing, also when ip is inside a whitelisted CIDR
+ *
+ * The row is read with SELECT ... FOR UPDATE, so concurrent bans of one
+ * address, from one node or many, queue on the row lock and count once; two
+ * first bans racing to insert meet on UNIQUE(jail, ip) and the loser retries,
+ * finding the winner's active row.  An unban only clears active: the count is
+ * the memory that blacklists repeat offenders. */
+#include "bans.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+
+#define CONFLICT_RETRIES 8
+
+struct ban_plan ban_decide(const struct ip_row *row, bool whitelisted,
+			   bool restored, long long max_count)
+{
+	struct ban_plan plan = { .write = true };
+
+	if (whitelisted || (row->exists && row->whitelisted)) {
+		plan.outcome = BAN_WHITELISTED;
+		plan.write = false;
+	} else if (!row->exists) {
+		/* Also when restored: a ban the database never saw is a ban. */
+		plan.outcome = BAN_NEW;
+		plan.count = 1;
+	} else if (row->active) {
+		plan.outcome = BAN_ALREADY_ACTIVE;
+		plan.write = false;
+		plan.count = row->count;
+	} else if (restored) {
+		plan.outcome = BAN_RESTORED;
+		plan.count = row->count;
+	} else {
+		plan.outcome = BAN_COUNTED;
+		plan.count = row->count + 1;
+	}
+	plan.blacklist_now = plan.write && max_count > 0 &&
+			     plan.count > max_count &&
+			     !(row->exists && row->blacklisted);
+	return plan;
+}
+
+/* --- reading what a ban needs ------------------------------------------ */
+
+struct ban_facts {
+	bool jail_found;
+	long long max_count;
+	struct ip_row row;
+	struct addr ip;
+	bool whitelisted;      /* by an entry of the jail's whitelist */
+};
+
+/* One result row per whitelist entry of the jail (or one row if none); the
+ * jail and (jail, ip) columns repeat on each. */
+static int on_facts_row(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct ban_facts *f = ctx;
+	struct addr_net net;
+	const char *why;
+
+	(void)ncols;
+	f->jail_found = true;
+	f->max_count = cols[0] ? strtoll(cols[0], NULL, 10) : 0;
+	if (cols[1]) {
+		f->row.exists = true;
+		f->row.id = strtoll(cols[1], NULL, 10);
+		f->row.count = cols[2] ? strtoll(cols[2], NULL, 10) : 0;
+		f->row.active = cols[3] && atoi(cols[3]) != 0;
+		f->row.blacklisted = cols[4] && atoi(cols[4]) != 0;
+		f->row.whitelisted = cols[5] && atoi(cols[5]) != 0;
+	}
+	/* A whitelist entry that is not a valid address or network was not
+	 * written by mc-f2b: it cannot match, so it is skipped. */
+	if (cols[6] && addr_net_parse(cols[6], &net, &why) == 0 &&
+	    addr_net_contains(&net, &f->ip))
+		f->whitelisted = true;
+	return 0;
+}
+
+/* The jail's max_count, the (jail, ip) row and the jail's whitelist, in one
+ * round trip, with the row locked until commit: every statement on this path
+ * runs inside fail2ban's lock.  FOR UPDATE also locks the jail's row, so bans
+ * of one jail queue for the length of one short transaction. */
+static enum db_status read_facts(struct db *db, const struct ban_event *ev,
+				 struct ban_facts *f)
+{
+	static const char sql[] =
+		"SELECT j.max_count, r.id, r.count, r.active, r.blacklisted, "
+		"r.whitelisted, w.ip FROM fail2ban_jail j "
+		"LEFT JOIN fail2ban_ips r ON r.jail = j.name AND r.ip = ? "
+		"LEFT JOIN fail2ban_ips w ON w.jail = j.name AND w.whitelisted "
+		"WHERE j.name = ? FOR UPDATE";
+	const char *why;
+	struct db_arg args[] = { DB_TEXT(ev->ip), DB_TEXT(ev->jail) };
+
+	memset(f, 0, sizeof(*f));
+	if (addr_parse(ev->ip, &f->ip, &why) != 0)
+		return DB_FAILED;   /* events are validated before this */
+	return db_query(db, sql, args, 2, on_facts_row, f);
+}
+
+static enum db_status write_row(struct db *db, const struct ban_event *ev,
+				const struct ip_row *row,
+				const struct ban_plan *plan)
+{
+	static const char insert_sql[] =
+		"INSERT INTO fail2ban_ips (ip, count, active, blacklisted, "
+		"whitelisted, jail, last_hit, host) "
+		"VALUES (?, ?, 1, ?, 0, ?, FROM_UNIXTIME(?), ?)";
+	static const char update_sql[] =
+		"UPDATE fail2ban_ips SET count = ?, active = 1, "
+		"blacklisted = blacklisted OR ?, "
+		"last_hit = IF(?, FROM_UNIXTIME(?), last_hit), host = ? "
+		"WHERE id = ?";
+
+	if (!row->exists) {
+		struct db_arg args[] = {
+			DB_TEXT(ev->ip), DB_INT(plan->count),
+			DB_INT(plan->blacklist_now), DB_TEXT(ev->jail),
+			DB_INT(ev->at), DB_TEXT(ev->host),
+		};
+		return db_exec(db, insert_sql, args, 6, NULL);
+	}
+	/* A restored ban is not a new hit: last_hit stays. */
+	struct db_arg args[] = {
+		DB_INT(plan->count), DB_INT(plan->blacklist_now),
+		DB_INT(plan->outcome != BAN_RESTORED), DB_INT(ev->at),
+		DB_TEXT(ev->host), DB_INT(row->id),
+	};
+	return db_exec(db, update_sql, args, 6, NULL);
+}
+
+static enum bans_status to_bans_status(enum db_status s)
+{
+	return s == DB_UNREACHABLE ? BANS_UNREACHABLE : BANS_FAILED;
+}
+
+/* One attempt: DB_CONFLICT asks the caller to try again. */
+static enum db_status record_once(struct db *db, const struct ban_event *ev,
+				  struct ban_result *res, bool *unknown_jail)
+{
+	struct ban_facts f;
+	enum db_status s;
+
+	if ((s = db_begin(db)) != DB_OK)
+		return s;
+	if ((s = read_facts(db, ev, &f)) != DB_OK)
+		goto out;
+	if (!f.jail_found) {
+		*unknown_jail = true;
+		goto out;
+	}
+	res->max_count = f.max_count;
+	res->plan = ban_decide(&f.row, f.whitelisted, ev->restored,
+			       f.max_count);
+	if (res->plan.write &&
+	    (s = write_row(db, ev, &f.row, &res->plan)) != DB_OK)
+		goto out;
+	return db_commit(db);
+out:
+	db_rollback(db);
+	return s;
+}
+
+enum bans_status bans_record(struct db *db, const struct ban_event *ev,
+			     struct ban_result *res, char *err, size_t errlen)
+{
+	enum db_status s = DB_CONFLICT;
+	bool unknown_jail = false;
+
+	memset(res, 0, sizeof(*res));
+	for (int i = 0; i < CONFLICT_RETRIES && s == DB_CONFLICT; i++)
+		s = record_once(db, ev, res, &unknown_jail);
+	if (unknown_jail) {
+		snprintf(err, errlen, "unknown jail '%s' (no row in fail2ban_jail)",
+			 ev->jail);
+		return BANS_UNKNOWN_JAIL;
+	}
+	if (s == DB_OK)
+		return BANS_OK;
+	snprintf(err, errlen, "ban %s in %s: %s", ev->ip, ev->jail,
+		 db_error(db));
+	return to_bans_status(s);
+}
+
+static int on_any_row(void *ctx, const char *const *cols, size_t ncols)
+{
+	(void)cols;
+	(void)ncols;
+	*(bool *)ctx = true;
+	return 1;
+}
+
+enum bans_status bans_lift(struct db *db, const struct ban_event *ev,
+			   bool *changed, char *err, size_t errlen)
+{
+	static const char unban_sql[] =
+		"UPDATE fail2ban_ips SET active = 0 "
+		"WHERE jail = ? AND ip = ? AND active";
+	static const char jail_sql[] =
+		"SELECT 1 FROM fail2ban_jail WHERE name = ?";
+	struct db_arg args[] = { DB_TEXT(ev->jail), DB_TEXT(ev->ip) };
+	unsigned long long affected = 0;
+	bool jail_found = false;
+	enum db_status s;
+
+	*changed = false;
+	s = db_exec(db, unban_sql, args, 2, &affected);
+	/* Only when nothing changed is it worth asking whether the jail is
+	 * known: the common unban pays one statement. */
+	if (s == DB_OK && affected == 0)
+		s = db_query(db, jail_sql, args, 1, on_any_row, &jail_found);
+	else
+		jail_found = true;
+	if (s != DB_OK) {
+		snprintf(err, errlen, "unban %s in %s: %s", ev->ip, ev->jail,
+			 db_error(db));
+		return to_bans_status(s);
+	}
+	if (!jail_found) {
+		snprintf(err, errlen, "unknown jail '%s' (no row in fail2ban_jail)",
+			 ev->jail);
+		return BANS_UNKNOWN_JAIL;
+	}
+	*changed = affected > 0;
+	return BANS_OK;
+}
+
+enum bans_status bans_apply(struct db *db, const struct ban_event *ev,
+			    struct ban_result *res, char *err, size_t errlen)
+{
+	bool changed;
+
+	if (ev->kind == EVENT_BAN)
+		return bans_record(db, ev, res, err, errlen);
+	memset(res, 0, sizeof(*res));
+	return bans_lift(db, ev, &changed, err, errlen);
+}

@@ -1,0 +1,124 @@
+/* cli.c - the steps every verb takes the same way. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bans.h"
+#include "log.h"
+#include "spool.h"
+
+int usage_error(const char *verb, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (verb)
+		log_error("%s: %s", verb, msg);
+	else
+		log_error("%s", msg);
+	return EXIT_BAD_INPUT;
+}
+
+/* Refused input is quoted back only when short: an attacker's 4 KiB string
+ * has no place in a log line. */
+static const char *shown(const char *text)
+{
+	return strlen(text) <= 64 ? text : "(too long to show)";
+}
+
+int cli_take_jail(const char *verb, const char *text,
+		  char out[JAIL_NAME_MAX + 1])
+{
+	const char *why = NULL;
+
+	if (!text)
+		return usage_error(verb, "-j JAIL is required");
+	if (!jail_name_valid(text, &why))
+		return usage_error(verb, "invalid jail name '%s': %s",
+				   shown(text), why);
+	strcpy(out, text);
+	return EXIT_DONE;
+}
+
+int cli_take_ip(const char *verb, const char *text, char out[ADDR_TEXT_MAX])
+{
+	struct addr a;
+	const char *why = NULL;
+
+	if (!text)
+		return usage_error(verb, "-i IP is required");
+	if (addr_parse(text, &a, &why) != 0)
+		return usage_error(verb, "invalid address '%s': %s",
+				   shown(text), why);
+	addr_format(&a, out);
+	return EXIT_DONE;
+}
+
+int cli_load_config(const struct cli *cli, struct mc_config *cfg)
+{
+	char err[512];
+	const char *path = config_path(cli->config_file);
+
+	if (config_load(path, cfg, err, sizeof(err)) != 0) {
+		log_error("configuration: %s", err);
+		return EXIT_BAD_INPUT;
+	}
+	return EXIT_DONE;
+}
+
+static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
+{
+	struct db *db = ctx;
+	struct ban_result res;
+	char err[512];
+
+	switch (bans_apply(db, ev, &res, err, sizeof(err))) {
+	case BANS_OK:
+		log_decision("replayed %s of %s in %s (spooled at %lld)",
+			     event_kind_name(ev->kind), ev->ip, ev->jail, ev->at);
+		return SPOOL_APPLIED;
+	case BANS_UNKNOWN_JAIL:
+		log_warning("spool: %s; event moved to rejected", err);
+		return SPOOL_REFUSED;
+	case BANS_UNREACHABLE:
+	case BANS_FAILED:
+		break;
+	}
+	log_warning("spool: %s; kept for the next run", err);
+	return SPOOL_STOP;
+}
+
+int cli_replay_spool(const struct mc_config *cfg, struct db *db, bool verbose)
+{
+	struct spool_counts c;
+	char err[512];
+
+	if (spool_replay(cfg->spool_dir, apply_spooled, db, &c,
+			 err, sizeof(err)) != 0) {
+		log_error("spool: %s", err);
+		return EXIT_RUNTIME;
+	}
+	if (c.undecodable)
+		log_warning("spool: %u unreadable record(s) moved to %s/rejected",
+			    c.undecodable, cfg->spool_dir);
+	if (verbose)
+		printf("replayed %u, rejected %u, unreadable %u, still waiting %u\n",
+		       c.applied, c.refused, c.undecodable, c.kept);
+	return c.kept ? EXIT_RUNTIME : EXIT_DONE;
+}
+
+enum db_status cli_open_master(struct mc_config *cfg, struct db **db,
+			       char *err, size_t errlen)
+{
+	enum db_status s = db_connect(&cfg->master, db, err, errlen);
+
+	config_wipe_secrets(cfg);
+	if (s == DB_OK && spool_pending(cfg->spool_dir))
+		cli_replay_spool(cfg, *db, false);
+	return s;
+}

@@ -1,0 +1,56 @@
+/* cli.h - what the verbs share: the global options, the exit statuses, and
+ * the steps every verb takes the same way (configuration, the master). */
+#ifndef MC_F2B_CLI_H
+#define MC_F2B_CLI_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "db.h"
+#include "event.h"
+
+enum {
+	EXIT_DONE = 0,     /* done */
+	EXIT_RUNTIME = 1,  /* database, fail2ban or file system failed */
+	EXIT_BAD_INPUT = 2 /* bad usage or input: nothing was written */
+};
+
+struct cli {
+	const char *config_file;  /* -c, or NULL */
+	bool json;                /* --json before the verb */
+};
+
+typedef int (*verb_fn)(int argc, char **argv, const struct cli *cli);
+
+/* One function per verb, one file per family. */
+int cmd_ban(int argc, char **argv, const struct cli *cli);
+int cmd_unban(int argc, char **argv, const struct cli *cli);
+int cmd_flush(int argc, char **argv, const struct cli *cli);
+int cmd_start(int argc, char **argv, const struct cli *cli);
+int cmd_stop(int argc, char **argv, const struct cli *cli);
+int cmd_schema(int argc, char **argv, const struct cli *cli);
+int cmd_spool(int argc, char **argv, const struct cli *cli);
+
+/* Print "mc-f2b: <verb>: <message>" and return EXIT_BAD_INPUT. */
+int usage_error(const char *verb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Validate -j and -i values into an event (exit status on refusal). */
+int cli_take_jail(const char *verb, const char *text, char out[JAIL_NAME_MAX + 1]);
+int cli_take_ip(const char *verb, const char *text, char out[ADDR_TEXT_MAX]);
+
+/* Load the configuration; on failure prints one line and returns
+ * EXIT_BAD_INPUT. */
+int cli_load_config(const struct cli *cli, struct mc_config *cfg);
+
+/* Connect to the master; once connected, apply what the spool kept from
+ * earlier runs, in order, before anything new.  On failure *db is NULL and
+ * the status says why. */
+enum db_status cli_open_master(struct mc_config *cfg, struct db **db,
+			       char *err, size_t errlen);
+
+/* Apply spooled events to an open master; prints nothing on success. */
+int cli_replay_spool(const struct mc_config *cfg, struct db *db,
+		     bool verbose);
+
+#endif

@@ -1,0 +1,275 @@
+/* cmd_action.c - the verbs fail2ban runs: ban, unban, flush, start, stop.
+ *
+ * They run inside fail2ban's single action lock, so they do the least that
+ * is correct: validate, one connection, one transaction.  When the master is
+ * out of reach the event goes to the spool and the verb still succeeds:
+ * a failing action would only make fail2ban run it again. */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "bans.h"
+#include "cli.h"
+#include "log.h"
+#include "spool.h"
+
+enum { OPT_TIME = 256, OPT_BANTIME, OPT_FAILURES, OPT_RESTORED, OPT_F2B_CALL };
+
+static const struct option action_options[] = {
+	{ "jail",     required_argument, NULL, 'j' },
+	{ "ip",       required_argument, NULL, 'i' },
+	{ "time",     required_argument, NULL, OPT_TIME },
+	{ "bantime",  required_argument, NULL, OPT_BANTIME },
+	{ "failures", required_argument, NULL, OPT_FAILURES },
+	{ "restored", required_argument, NULL, OPT_RESTORED },
+	{ "f2b-call", no_argument,       NULL, OPT_F2B_CALL },
+	{ "help",     no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char ban_usage[] =
+	"usage: mc-f2b ban -j JAIL -i IP [--time EPOCH] [--bantime SECONDS]\n"
+	"                  [--failures N] [--restored 0|1]\n";
+static const char unban_usage[] =
+	"usage: mc-f2b unban -j JAIL -i IP [--f2b-call]\n";
+
+/* What the command line said, before validation. */
+struct action_args {
+	const char *jail, *ip, *time, *bantime, *failures, *restored;
+	bool f2b_call;
+	bool help;
+};
+
+static int read_options(const char *verb, int argc, char **argv,
+			struct action_args *a)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":j:i:h", action_options, NULL)) != -1) {
+		switch (c) {
+		case 'j': a->jail = optarg; break;
+		case 'i': a->ip = optarg; break;
+		case OPT_TIME: a->time = optarg; break;
+		case OPT_BANTIME: a->bantime = optarg; break;
+		case OPT_FAILURES: a->failures = optarg; break;
+		case OPT_RESTORED: a->restored = optarg; break;
+		case OPT_F2B_CALL: a->f2b_call = true; break;
+		case 'h': a->help = true; break;
+		case ':':
+			return usage_error(verb, "option '%s' needs a value",
+					   argv[optind - 1]);
+		default:
+			return usage_error(verb, "unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error(verb, "unexpected argument '%s'", argv[optind]);
+	return EXIT_DONE;
+}
+
+/* Only the options a verb documents are accepted by it. */
+static int refuse_extra(const char *verb, const struct action_args *a,
+			bool ban_numbers, bool ip, bool f2b_call)
+{
+	if (!ban_numbers && (a->time || a->bantime || a->failures || a->restored))
+		return usage_error(verb, "--time, --bantime, --failures and "
+				   "--restored belong to ban");
+	if (!ip && a->ip)
+		return usage_error(verb, "-i is not an option of %s", verb);
+	if (!f2b_call && a->f2b_call)
+		return usage_error(verb, "--f2b-call belongs to unban");
+	return EXIT_DONE;
+}
+
+static int take_number(const char *verb, const char *opt, const char *text,
+		       long long min, long long max, long long *out)
+{
+	if (!text)
+		return EXIT_DONE;
+	if (!parse_int_in(text, min, max, out))
+		return usage_error(verb, "%s: expected a whole number from %lld "
+				   "to %lld", opt, min, max);
+	return EXIT_DONE;
+}
+
+static int build_event(const char *verb, const struct action_args *a,
+		       struct ban_event *ev)
+{
+	long long restored = 0;
+	int rc;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = strcmp(verb, "ban") == 0 ? EVENT_BAN : EVENT_UNBAN;
+	ev->bantime = 0;
+	if ((rc = cli_take_jail(verb, a->jail, ev->jail)) ||
+	    (rc = cli_take_ip(verb, a->ip, ev->ip)))
+		return rc;
+	if (a->time && !parse_epoch(a->time, &ev->time))
+		return usage_error(verb, "--time: expected an epoch in seconds");
+	if ((rc = take_number(verb, "--bantime", a->bantime, -1, INT32_MAX,
+			      &ev->bantime)) ||
+	    (rc = take_number(verb, "--failures", a->failures, 0, INT32_MAX,
+			      &ev->failures)) ||
+	    (rc = take_number(verb, "--restored", a->restored, 0, 1,
+			      &restored)))
+		return rc;
+	ev->restored = restored == 1;
+	return EXIT_DONE;
+}
+
+static const char *outcome_text(enum ban_outcome o)
+{
+	switch (o) {
+	case BAN_NEW:            return "first ban";
+	case BAN_COUNTED:        return "banned again";
+	case BAN_ALREADY_ACTIVE: return "already active, not counted";
+	case BAN_RESTORED:       return "restored by fail2ban, not counted";
+	case BAN_WHITELISTED:    return "whitelisted, not counted";
+	}
+	return "?";
+}
+
+static void log_ban(const struct ban_event *ev, const struct ban_result *r)
+{
+	log_decision("ban %s in %s: %s (count %lld)%s", ev->ip, ev->jail,
+		     outcome_text(r->plan.outcome), r->plan.count,
+		     r->plan.blacklist_now ? ", blacklisted: count passed max_count"
+					   : "");
+}
+
+/* The master could not take the event: keep it for later. */
+static int spool_event(const struct mc_config *cfg, const struct ban_event *ev,
+		       const char *why)
+{
+	char err[512];
+
+	if (spool_append(cfg->spool_dir, ev, err, sizeof(err)) != 0) {
+		log_error("master unreachable (%s) and spool failed: %s",
+			  why, err);
+		return EXIT_RUNTIME;
+	}
+	log_warning("master unreachable (%s): %s of %s in %s spooled",
+		    why, event_kind_name(ev->kind), ev->ip, ev->jail);
+	return EXIT_DONE;
+}
+
+static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
+{
+	struct ban_result res;
+	struct db *db;
+	char err[512];
+	enum db_status ds = cli_open_master(cfg, &db, err, sizeof(err));
+	enum bans_status bs;
+
+	if (ds == DB_UNREACHABLE)
+		return spool_event(cfg, ev, err);
+	if (ds != DB_OK) {
+		log_error("master: %s", err);
+		return EXIT_RUNTIME;
+	}
+	bs = bans_apply(db, ev, &res, err, sizeof(err));
+	db_close(db);
+	switch (bs) {
+	case BANS_OK:
+		if (ev->kind == EVENT_BAN)
+			log_ban(ev, &res);
+		else
+			log_decision("unban %s in %s", ev->ip, ev->jail);
+		return EXIT_DONE;
+	case BANS_UNKNOWN_JAIL:
+		log_error("%s: %s", event_kind_name(ev->kind), err);
+		return EXIT_BAD_INPUT;
+	case BANS_UNREACHABLE:
+		return spool_event(cfg, ev, err);
+	case BANS_FAILED:
+		break;
+	}
+	log_error("%s", err);
+	return EXIT_RUNTIME;
+}
+
+static int run_event_verb(const char *verb, const char *usage, int argc,
+			  char **argv, const struct cli *cli)
+{
+	struct action_args a;
+	struct ban_event ev;
+	struct mc_config cfg;
+	bool is_ban = strcmp(verb, "ban") == 0;
+	int rc;
+
+	if ((rc = read_options(verb, argc, argv, &a)))
+		return rc;
+	if (a.help) {
+		fputs(usage, stdout);
+		return EXIT_DONE;
+	}
+	if ((rc = refuse_extra(verb, &a, is_ban, true, !is_ban)) ||
+	    (rc = build_event(verb, &a, &ev)) ||
+	    (rc = cli_load_config(cli, &cfg)))
+		return rc;
+	strcpy(ev.host, cfg.node);
+	ev.at = (long long)time(NULL);
+	rc = apply_event(&cfg, &ev);
+	if (rc == EXIT_DONE && a.f2b_call)
+		log_warning("unban: --f2b-call: the fail2ban link is not built "
+			    "yet; the ban stays in the local fail2ban");
+	return rc;
+}
+
+int cmd_ban(int argc, char **argv, const struct cli *cli)
+{
+	return run_event_verb("ban", ban_usage, argc, argv, cli);
+}
+
+int cmd_unban(int argc, char **argv, const struct cli *cli)
+{
+	return run_event_verb("unban", unban_usage, argc, argv, cli);
+}
+
+/* flush, start and stop change nothing in the database: a stopping jail must
+ * not unban the cluster, and a starting one has nothing to record.  They
+ * validate their input and the configuration, so that a broken setup shows
+ * in fail2ban's log when the jail starts rather than at the first ban. */
+static int run_jail_verb(const char *verb, int argc, char **argv,
+			 const struct cli *cli)
+{
+	struct action_args a;
+	struct mc_config cfg;
+	char jail[JAIL_NAME_MAX + 1];
+	int rc;
+
+	if ((rc = read_options(verb, argc, argv, &a)))
+		return rc;
+	if (a.help) {
+		printf("usage: mc-f2b %s -j JAIL\n", verb);
+		return EXIT_DONE;
+	}
+	if ((rc = refuse_extra(verb, &a, false, false, false)) ||
+	    (rc = cli_take_jail(verb, a.jail, jail)) ||
+	    (rc = cli_load_config(cli, &cfg)))
+		return rc;
+	config_wipe_secrets(&cfg);
+	log_decision("%s %s", verb, jail);
+	return EXIT_DONE;
+}
+
+int cmd_flush(int argc, char **argv, const struct cli *cli)
+{
+	return run_jail_verb("flush", argc, argv, cli);
+}
+
+int cmd_start(int argc, char **argv, const struct cli *cli)
+{
+	return run_jail_verb("start", argc, argv, cli);
+}
+
+int cmd_stop(int argc, char **argv, const struct cli *cli)
+{
+	return run_jail_verb("stop", argc, argv, cli);
+}

@@ -1,0 +1,109 @@
+/* cmd_spool.c - mc-f2b spool list|replay: the events kept while the master
+ * was unreachable. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+#include "spool.h"
+
+static const char spool_usage[] =
+	"usage: mc-f2b [--json] spool list|replay\n"
+	"  list    show the events waiting for the master, oldest first\n"
+	"  replay  apply them now (any verb reaching the master does too)\n";
+
+struct list_ctx {
+	bool json;
+	unsigned n;
+};
+
+static void print_event(void *ctx, const struct ban_event *ev,
+			const char *line)
+{
+	struct list_ctx *lc = ctx;
+
+	lc->n++;
+	if (!ev) {
+		/* Not decodable: show that it exists, not what it holds. */
+		if (lc->json)
+			printf("%s{\"unreadable\":true}", lc->n > 1 ? "," : "");
+		else
+			printf("%-6s (unreadable record, %zu bytes)\n", "?",
+			       strlen(line));
+		return;
+	}
+	if (lc->json)
+		printf("%s{\"kind\":\"%s\",\"jail\":\"%s\",\"ip\":\"%s\","
+		       "\"host\":\"%s\",\"at\":%lld,\"restored\":%s}",
+		       lc->n > 1 ? "," : "", event_kind_name(ev->kind), ev->jail,
+		       ev->ip, ev->host, ev->at, ev->restored ? "true" : "false");
+	else
+		printf("%-6s %-20s %-40s %-20s %lld%s\n",
+		       event_kind_name(ev->kind), ev->jail, ev->ip, ev->host,
+		       ev->at, ev->restored ? " restored" : "");
+}
+
+static int list(const struct mc_config *cfg, bool json)
+{
+	struct list_ctx lc = { json, 0 };
+	char err[512];
+
+	if (json)
+		printf("[");
+	if (spool_list(cfg->spool_dir, print_event, &lc, err, sizeof(err))) {
+		log_error("spool: %s", err);
+		return EXIT_RUNTIME;
+	}
+	if (json)
+		printf("]\n");
+	else if (lc.n == 0)
+		printf("spool is empty\n");
+	return EXIT_DONE;
+}
+
+static int replay(struct mc_config *cfg)
+{
+	struct db *db;
+	char err[512];
+	int rc;
+
+	if (db_connect(&cfg->master, &db, err, sizeof(err)) != DB_OK) {
+		config_wipe_secrets(cfg);
+		log_error("master: %s", err);
+		return EXIT_RUNTIME;
+	}
+	config_wipe_secrets(cfg);
+	rc = cli_replay_spool(cfg, db, true);
+	db_close(db);
+	return rc;
+}
+
+int cmd_spool(int argc, char **argv, const struct cli *cli)
+{
+	struct mc_config cfg;
+	const char *action = argc >= 2 ? argv[1] : NULL;
+	bool json = cli->json;
+	int rc;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = true;
+		else
+			return usage_error("spool", "unexpected argument '%s'",
+					   argv[i]);
+	}
+	if (action && (strcmp(action, "-h") == 0 ||
+		       strcmp(action, "--help") == 0)) {
+		fputs(spool_usage, stdout);
+		return EXIT_DONE;
+	}
+	if (!action || (strcmp(action, "list") && strcmp(action, "replay")))
+		return usage_error("spool", "expected list or replay");
+	if ((rc = cli_load_config(cli, &cfg)))
+		return rc;
+	if (strcmp(action, "list") == 0) {
+		config_wipe_secrets(&cfg);
+		return list(&cfg, json);
+	}
+	return replay(&cfg);
+}

@@ -1,0 +1,400 @@
+/* config.c - read and check mc-f2b.ini.
+ *
+ * The file holds a database password and mc-f2b runs as root inside fail2ban,
+ * so it is treated like an ssh private key: it must belong to root or to the
+ * user running mc-f2b, and a file holding a password must not be readable by
+ * group or others.  Unknown keys are refused: a misspelt "pasword" silently
+ * ignored would be worse than an error.  Only this file includes iniparser.h. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <iniparser.h>
+
+#define DEFAULT_F2B_SOCKET "/var/run/fail2ban/fail2ban.sock"
+#define DEFAULT_F2B_CONFIG_DIR "/etc/fail2ban"
+#define DEFAULT_SPOOL_DIR "/var/spool/mc-f2b"
+
+struct section_keys {
+	const char *section;
+	const char *const *keys;
+};
+
+static const char *const db_keys[] = {
+	"host", "port", "socket", "user", "password", "password_file",
+	"database", "connect_timeout_ms", "query_timeout_ms", NULL,
+};
+static const char *const fail2ban_keys[] = { "socket", "config_dir", NULL };
+static const char *const node_keys[] = { "name", NULL };
+static const char *const spool_keys[] = { "dir", NULL };
+
+static const struct section_keys known[] = {
+	{ "master", db_keys },
+	{ "replica", db_keys },
+	{ "fail2ban", fail2ban_keys },
+	{ "node", node_keys },
+	{ "spool", spool_keys },
+};
+
+static void fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+const char *config_path(const char *from_command_line)
+{
+	const char *env;
+
+	if (from_command_line)
+		return from_command_line;
+	env = getenv("MC_F2B_CONFIG");
+	return env && *env ? env : CONFIG_DEFAULT_PATH;
+}
+
+/* iniparser reports syntax errors through a printf-like callback, over
+ * several lines; keep the first report, flattened, for our one-line error. */
+static char parse_error[256];
+
+static int keep_parse_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (parse_error[0])
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(parse_error, sizeof(parse_error), fmt, ap);
+	va_end(ap);
+	for (char *p = parse_error; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	return 0;
+}
+
+/* Regular file, owned by root or by us; when it holds a secret, private. */
+static int check_file(const char *path, const struct stat *st, bool secret,
+		      char *err, size_t errlen)
+{
+	if (!S_ISREG(st->st_mode)) {
+		fail(err, errlen, "%s: not a regular file", path);
+		return -1;
+	}
+	if (st->st_uid != 0 && st->st_uid != geteuid()) {
+		fail(err, errlen, "%s: owned by uid %u, expected root or the "
+		     "running user", path, (unsigned)st->st_uid);
+		return -1;
+	}
+	if (secret && (st->st_mode & 077)) {
+		fail(err, errlen, "%s: holds a password but is readable by "
+		     "group or others (chmod 600 it)", path);
+		return -1;
+	}
+	return 0;
+}
+
+static bool has_control_char(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static int copy_value(char *dst, size_t dstlen, const char *value,
+		      const char *what, char *err, size_t errlen)
+{
+	if (strlen(value) >= dstlen) {
+		fail(err, errlen, "%s: value too long", what);
+		return -1;
+	}
+	if (has_control_char(value)) {
+		fail(err, errlen, "%s: control characters are not allowed", what);
+		return -1;
+	}
+	strcpy(dst, value);
+	return 0;
+}
+
+static int copy_path(char *dst, size_t dstlen, const char *value,
+		     const char *what, char *err, size_t errlen)
+{
+	if (value[0] != '/') {
+		fail(err, errlen, "%s: must be an absolute path", what);
+		return -1;
+	}
+	return copy_value(dst, dstlen, value, what, err, errlen);
+}
+
+static int copy_charset(char *dst, size_t dstlen, const char *value,
+			const char *allowed, const char *what,
+			char *err, size_t errlen)
+{
+	if (value[0] == '\0' || strspn(value, allowed) != strlen(value)) {
+		fail(err, errlen, "%s: unexpected character in '%s'", what, value);
+		return -1;
+	}
+	return copy_value(dst, dstlen, value, what, err, errlen);
+}
+
+static int read_number(const char *value, long long min, long long max,
+		       unsigned *out, const char *what, char *err, size_t errlen)
+{
+	long long n;
+
+	if (!parse_int_in(value, min, max, &n)) {
+		fail(err, errlen, "%s: expected a number from %lld to %lld",
+		     what, min, max);
+		return -1;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* The first line of a private file, without its newline. */
+static int read_password_file(const char *path, char *out, size_t outlen,
+			      char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *f;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0) {
+		fail(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || check_file(path, &st, true, err, errlen)) {
+		if (!err[0])
+			fail(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	f = fdopen(fd, "r");
+	if (!f || !fgets(out, (int)outlen, f)) {
+		fail(err, errlen, "%s: empty or unreadable", path);
+		if (f)
+			fclose(f);
+		else
+			close(fd);
+		return -1;
+	}
+	fclose(f);
+	out[strcspn(out, "\r\n")] = '\0';
+	return 0;
+}
+
+static const char *get(const dictionary *ini, const char *section,
+		       const char *key)
+{
+	char full[64];
+
+	snprintf(full, sizeof(full), "%s:%s", section, key);
+	return iniparser_getstring(ini, full, NULL);
+}
+
+/* Fill ep from [section], starting from whatever ep already holds (the
+ * defaults, or the master's values for the replica). */
+static int load_endpoint(const dictionary *ini, const char *section,
+			 struct db_endpoint *ep, char *err, size_t errlen)
+{
+	const char *v;
+	char what[64];
+
+#define WHAT(key) (snprintf(what, sizeof(what), "[%s] %s", section, key), what)
+	if ((v = get(ini, section, "host")) &&
+	    copy_charset(ep->host, sizeof(ep->host), v,
+			 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789.-:_", WHAT("host"), err, errlen))
+		return -1;
+	if ((v = get(ini, section, "port")) &&
+	    read_number(v, 1, 65535, &ep->port, WHAT("port"), err, errlen))
+		return -1;
+	if ((v = get(ini, section, "socket")) && v[0] &&
+	    copy_path(ep->socket, sizeof(ep->socket), v, WHAT("socket"),
+		      err, errlen))
+		return -1;
+	if ((v = get(ini, section, "user")) &&
+	    copy_value(ep->user, sizeof(ep->user), v, WHAT("user"), err, errlen))
+		return -1;
+	if ((v = get(ini, section, "database")) &&
+	    copy_charset(ep->database, sizeof(ep->database), v,
+			 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789_", WHAT("database"), err, errlen))
+		return -1;
+	if ((v = get(ini, section, "connect_timeout_ms")) &&
+	    read_number(v, 1, 600000, &ep->connect_timeout_ms,
+			WHAT("connect_timeout_ms"), err, errlen))
+		return -1;
+	if ((v = get(ini, section, "query_timeout_ms")) &&
+	    read_number(v, 1, 600000, &ep->query_timeout_ms,
+			WHAT("query_timeout_ms"), err, errlen))
+		return -1;
+	if ((v = get(ini, section, "password")) &&
+	    copy_value(ep->password, sizeof(ep->password), v, WHAT("password"),
+		       err, errlen))
+		return -1;
+	if ((v = get(ini, section, "password_file")) && v[0]) {
+		if (v[0] != '/') {
+			fail(err, errlen, "[%s] password_file: must be an "
+			     "absolute path", section);
+			return -1;
+		}
+		if (read_password_file(v, ep->password, sizeof(ep->password),
+				       err, errlen))
+			return -1;
+	}
+#undef WHAT
+	return 0;
+}
+
+static void set_defaults(struct mc_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->master.host, "localhost");
+	cfg->master.port = 3306;
+	strcpy(cfg->master.user, "mailcleaner");
+	strcpy(cfg->master.database, "mc_config");
+	cfg->master.connect_timeout_ms = 1000;
+	cfg->master.query_timeout_ms = 5000;
+	strcpy(cfg->f2b_socket, DEFAULT_F2B_SOCKET);
+	strcpy(cfg->f2b_config_dir, DEFAULT_F2B_CONFIG_DIR);
+	strcpy(cfg->spool_dir, DEFAULT_SPOOL_DIR);
+	if (gethostname(cfg->node, sizeof(cfg->node)) != 0)
+		cfg->node[0] = '\0';
+	cfg->node[sizeof(cfg->node) - 1] = '\0';
+}
+
+static int check_known_keys(const dictionary *ini, char *err, size_t errlen)
+{
+	int nsec = iniparser_getnsec(ini);
+
+	for (int i = 0; i < nsec; i++) {
+		const char *sec = iniparser_getsecname(ini, i);
+		const struct section_keys *sk = NULL;
+		const char *keys[32];
+		int nkeys;
+
+		for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+			if (strcmp(sec, known[k].section) == 0)
+				sk = &known[k];
+		if (!sk) {
+			fail(err, errlen, "unknown section [%s]", sec);
+			return -1;
+		}
+		nkeys = iniparser_getsecnkeys(ini, sec);
+		if (nkeys > (int)(sizeof(keys) / sizeof(keys[0]))) {
+			fail(err, errlen, "[%s]: too many keys", sec);
+			return -1;
+		}
+		iniparser_getseckeys(ini, sec, keys);
+		for (int j = 0; j < nkeys; j++) {
+			const char *key = strchr(keys[j], ':') + 1;
+			bool ok = false;
+
+			for (const char *const *kk = sk->keys; *kk; kk++)
+				ok = ok || strcmp(key, *kk) == 0;
+			if (!ok) {
+				fail(err, errlen, "unknown key '%s' in [%s]",
+				     key, sec);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Does any section carry a password in the file itself? */
+static bool holds_password(const dictionary *ini)
+{
+	const char *m = iniparser_getstring(ini, "master:password", "");
+	const char *r = iniparser_getstring(ini, "replica:password", "");
+
+	return m[0] || r[0];
+}
+
+static int load_sections(const dictionary *ini, struct mc_config *cfg,
+			 char *err, size_t errlen)
+{
+	const char *v;
+
+	if (load_endpoint(ini, "master", &cfg->master, err, errlen))
+		return -1;
+	cfg->replica = cfg->master;
+	if (load_endpoint(ini, "replica", &cfg->replica, err, errlen))
+		return -1;
+	if ((v = get(ini, "fail2ban", "socket")) &&
+	    copy_path(cfg->f2b_socket, sizeof(cfg->f2b_socket), v,
+		      "[fail2ban] socket", err, errlen))
+		return -1;
+	if ((v = get(ini, "fail2ban", "config_dir")) &&
+	    copy_path(cfg->f2b_config_dir, sizeof(cfg->f2b_config_dir), v,
+		      "[fail2ban] config_dir", err, errlen))
+		return -1;
+	if ((v = get(ini, "spool", "dir")) &&
+	    copy_path(cfg->spool_dir, sizeof(cfg->spool_dir), v,
+		      "[spool] dir", err, errlen))
+		return -1;
+	if ((v = get(ini, "node", "name")) &&
+	    copy_value(cfg->node, sizeof(cfg->node), v, "[node] name",
+		       err, errlen))
+		return -1;
+	const char *why = NULL;
+	if (!node_name_valid(cfg->node, &why)) {
+		fail(err, errlen, "[node] name '%s': %s", cfg->node, why);
+		return -1;
+	}
+	return 0;
+}
+
+int config_load(const char *path, struct mc_config *out,
+		char *err, size_t errlen)
+{
+	struct stat st;
+	dictionary *ini;
+	int rc;
+
+	err[0] = '\0';
+	set_defaults(out);
+	if (stat(path, &st) != 0) {
+		fail(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (check_file(path, &st, false, err, errlen))
+		return -1;
+	parse_error[0] = '\0';
+	iniparser_set_error_callback(keep_parse_error);
+	ini = iniparser_load(path);
+	if (!ini) {
+		fail(err, errlen, "%s: %s", path,
+		     parse_error[0] ? parse_error : "cannot be parsed");
+		return -1;
+	}
+	rc = check_known_keys(ini, err, errlen);
+	if (rc == 0 && holds_password(ini))
+		rc = check_file(path, &st, true, err, errlen);
+	if (rc == 0)
+		rc = load_sections(ini, out, err, errlen);
+	iniparser_freedict(ini);
+	if (rc != 0)
+		config_wipe_secrets(out);
+	return rc;
+}
+
+void config_wipe_secrets(struct mc_config *cfg)
+{
+	explicit_bzero(cfg->master.password, sizeof(cfg->master.password));
+	explicit_bzero(cfg->replica.password, sizeof(cfg->replica.password));
+}

@@ -1,0 +1,47 @@
+/* config.h - mc-f2b.ini: where the master and the replica are, which fail2ban
+ * to talk to, what this node is called, where the spool lives.
+ * Only config.c includes iniparser.h. */
+#ifndef MC_F2B_CONFIG_H
+#define MC_F2B_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "event.h"
+
+#define CONFIG_DEFAULT_PATH "/etc/mc-f2b/mc-f2b.ini"
+
+struct db_endpoint {
+	char host[256];
+	unsigned port;
+	char socket[PATH_MAX];          /* empty: use host/port */
+	char user[129];
+	char password[256];             /* wiped by config_wipe_secrets() */
+	char database[65];
+	unsigned connect_timeout_ms;
+	unsigned query_timeout_ms;
+};
+
+struct mc_config {
+	struct db_endpoint master;
+	struct db_endpoint replica;     /* defaults to [master], key by key */
+	char f2b_socket[PATH_MAX];
+	char f2b_config_dir[PATH_MAX];
+	char node[NODE_NAME_MAX + 1];
+	char spool_dir[PATH_MAX];
+};
+
+/* The path to read: the -c argument if given, else $MC_F2B_CONFIG, else
+ * CONFIG_DEFAULT_PATH. */
+const char *config_path(const char *from_command_line);
+
+/* Load and validate the whole file.  Returns 0, or -1 with one line in err:
+ * a missing file, a password readable by group or others, a file owned by
+ * another user, an unknown section or key, a value out of range. */
+int config_load(const char *path, struct mc_config *out,
+		char *err, size_t errlen);
+
+/* Forget the passwords once the connections are made. */
+void config_wipe_secrets(struct mc_config *cfg);
+
+#endif

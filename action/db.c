@@ -1,0 +1,315 @@
+/* db.c - MariaDB Connector/C behind a small, safe interface.
+ *
+ * Every statement goes through mysql_stmt_prepare() with bound parameters, so
+ * no value ever becomes SQL text.  Errors are sorted into what the caller can
+ * act on: the server is out of reach (spool the event), a conflict with a
+ * concurrent transaction (retry), or a real failure. */
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include <errmsg.h>
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <openssl/crypto.h>
+
+/* Widest column mc-f2b reads (fail2ban_jail.logpath is varchar(250)). */
+#define DB_CELL_MAX 1024
+#define DB_COLS_MAX 16
+#define DB_ARGS_MAX 16
+
+struct db {
+	MYSQL *conn;
+	char error[512];
+};
+
+static enum db_status classify(unsigned code)
+{
+	switch (code) {
+	case CR_CONNECTION_ERROR:
+	case CR_CONN_HOST_ERROR:
+	case CR_UNKNOWN_HOST:
+	case CR_SERVER_GONE_ERROR:
+	case CR_SERVER_LOST:
+	case CR_SERVER_LOST_EXTENDED:
+	case ER_CON_COUNT_ERROR:
+	case ER_SERVER_SHUTDOWN:
+	case ER_CONNECTION_KILLED:
+		return DB_UNREACHABLE;
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+	case ER_DUP_ENTRY:
+		return DB_CONFLICT;
+	default:
+		return DB_FAILED;
+	}
+}
+
+static enum db_status conn_failure(struct db *db)
+{
+	snprintf(db->error, sizeof(db->error), "%s", mysql_error(db->conn));
+	return classify(mysql_errno(db->conn));
+}
+
+static enum db_status stmt_failure(struct db *db, MYSQL_STMT *st)
+{
+	unsigned code = mysql_stmt_errno(st);
+
+	snprintf(db->error, sizeof(db->error), "%s", mysql_stmt_error(st));
+	mysql_stmt_close(st);
+	return classify(code);
+}
+
+/* The connector counts its timeouts in whole seconds: round up, so that a
+ * configured 1500 ms never becomes 1 s. */
+static unsigned ms_to_seconds(unsigned ms)
+{
+	return (ms + 999) / 1000;
+}
+
+/* Connector/C start-up work that a ban does not need, skipped because every
+ * ban pays for it inside fail2ban's lock (measured: it was most of the
+ * program's own CPU time):
+ * - after a connect it naps for a microsecond, which the default timer
+ *   slack stretches to fifty;
+ * - without a default port it asks NSS for the "mysql" service (nsswitch.conf,
+ *   a search for libnss modules, /etc/services); we always name the port;
+ * - it initialises OpenSSL in full: openssl.cnf parsed, every cipher and
+ *   digest registered, all of it torn down again at exit.  A unix socket
+ *   never carries TLS, so for one OpenSSL is initialised bare, first, and the
+ *   connector's own initialisation then finds the work done. */
+static void lighten_client_start(const struct db_endpoint *ep)
+{
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	mysql_port = ep->port;
+	if (ep->socket[0])
+		OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
+				    OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
+				    OPENSSL_INIT_NO_ADD_ALL_DIGESTS |
+				    OPENSSL_INIT_NO_ATEXIT, NULL);
+}
+
+enum db_status db_connect(const struct db_endpoint *ep, struct db **out,
+			  char *err, size_t errlen)
+{
+	struct db *db = calloc(1, sizeof(*db));
+	unsigned connect_s = ms_to_seconds(ep->connect_timeout_ms);
+	unsigned io_s = ms_to_seconds(ep->query_timeout_ms);
+	enum db_status status;
+
+	*out = NULL;
+	lighten_client_start(ep);
+	if (!db || !(db->conn = mysql_init(NULL))) {
+		free(db);
+		snprintf(err, errlen, "out of memory");
+		return DB_FAILED;
+	}
+	mysql_options(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &connect_s);
+	mysql_options(db->conn, MYSQL_OPT_READ_TIMEOUT, &io_s);
+	mysql_options(db->conn, MYSQL_OPT_WRITE_TIMEOUT, &io_s);
+	/* A unix socket path wins over host and port, as in the mariadb client. */
+	if (mysql_real_connect(db->conn,
+			       ep->socket[0] ? "localhost" : ep->host,
+			       ep->user, ep->password, ep->database,
+			       ep->port, ep->socket[0] ? ep->socket : NULL,
+			       CLIENT_MULTI_STATEMENTS)) {
+		*out = db;
+		return DB_OK;
+	}
+	status = conn_failure(db);
+	snprintf(err, errlen, "%s", db->error);
+	db_close(db);
+	return status;
+}
+
+void db_close(struct db *db)
+{
+	if (!db)
+		return;
+	mysql_close(db->conn);
+	free(db);
+}
+
+const char *db_error(const struct db *db)
+{
+	return db->error;
+}
+
+static void bind_args(MYSQL_BIND *binds, const struct db_arg *args,
+		      size_t nargs, unsigned long *lengths)
+{
+	memset(binds, 0, sizeof(*binds) * nargs);
+	for (size_t i = 0; i < nargs; i++) {
+		switch (args[i].type) {
+		case DB_ARG_TEXT:
+			lengths[i] = strlen(args[i].text);
+			binds[i].buffer_type = MYSQL_TYPE_STRING;
+			binds[i].buffer = (void *)args[i].text;
+			binds[i].buffer_length = lengths[i];
+			binds[i].length = &lengths[i];
+			break;
+		case DB_ARG_INT:
+			binds[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			binds[i].buffer = (void *)&args[i].num;
+			break;
+		case DB_ARG_NULL:
+			binds[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		}
+	}
+}
+
+/* Prepare and execute; on success the statement is left for the caller. */
+static enum db_status run(struct db *db, const char *sql,
+			  const struct db_arg *args, size_t nargs,
+			  MYSQL_STMT **out)
+{
+	MYSQL_BIND binds[DB_ARGS_MAX];
+	unsigned long lengths[DB_ARGS_MAX];
+	unsigned int count = (unsigned int)nargs;
+	MYSQL_STMT *st;
+
+	if (nargs > DB_ARGS_MAX) {
+		snprintf(db->error, sizeof(db->error), "too many parameters");
+		return DB_FAILED;
+	}
+	st = mysql_stmt_init(db->conn);
+	if (!st)
+		return conn_failure(db);
+	/* Prepare and execute in one round trip (MariaDB's "execute direct"):
+	 * the parameters are bound before the statement is known, so their
+	 * number is declared first. */
+	if (mysql_stmt_attr_set(st, STMT_ATTR_PREBIND_PARAMS, &count))
+		return stmt_failure(db, st);
+	if (nargs) {
+		bind_args(binds, args, nargs, lengths);
+		if (mysql_stmt_bind_param(st, binds))
+			return stmt_failure(db, st);
+	}
+	if (mariadb_stmt_execute_direct(st, sql, strlen(sql)))
+		return stmt_failure(db, st);
+	*out = st;
+	return DB_OK;
+}
+
+enum db_status db_exec(struct db *db, const char *sql,
+		       const struct db_arg *args, size_t nargs,
+		       unsigned long long *affected)
+{
+	MYSQL_STMT *st;
+	enum db_status status = run(db, sql, args, nargs, &st);
+
+	if (status != DB_OK)
+		return status;
+	if (affected)
+		*affected = mysql_stmt_affected_rows(st);
+	mysql_stmt_close(st);
+	return DB_OK;
+}
+
+struct row_buffers {
+	MYSQL_BIND binds[DB_COLS_MAX];
+	char cells[DB_COLS_MAX][DB_CELL_MAX];
+	unsigned long lengths[DB_COLS_MAX];
+	my_bool nulls[DB_COLS_MAX];
+	const char *cols[DB_COLS_MAX];
+};
+
+static int bind_row(struct row_buffers *rb, size_t ncols)
+{
+	memset(rb->binds, 0, sizeof(rb->binds));
+	for (size_t i = 0; i < ncols; i++) {
+		rb->binds[i].buffer_type = MYSQL_TYPE_STRING;
+		rb->binds[i].buffer = rb->cells[i];
+		rb->binds[i].buffer_length = DB_CELL_MAX;
+		rb->binds[i].length = &rb->lengths[i];
+		rb->binds[i].is_null = &rb->nulls[i];
+	}
+	return 0;
+}
+
+/* Point cols[] at the cells, NULL for SQL NULL, each one terminated. */
+static void expose_row(struct row_buffers *rb, size_t ncols)
+{
+	for (size_t i = 0; i < ncols; i++) {
+		size_t len = rb->lengths[i] < DB_CELL_MAX ? rb->lengths[i]
+							  : DB_CELL_MAX - 1;
+		rb->cells[i][len] = '\0';
+		rb->cols[i] = rb->nulls[i] ? NULL : rb->cells[i];
+	}
+}
+
+static enum db_status fetch_rows(struct db *db, MYSQL_STMT *st,
+				 db_row_fn fn, void *ctx)
+{
+	static struct row_buffers rb;
+	size_t ncols = mysql_stmt_field_count(st);
+	int rc;
+
+	if (ncols > DB_COLS_MAX) {
+		snprintf(db->error, sizeof(db->error), "too many columns");
+		return DB_FAILED;
+	}
+	bind_row(&rb, ncols);
+	if (mysql_stmt_bind_result(st, rb.binds))
+		return stmt_failure(db, st);
+	while ((rc = mysql_stmt_fetch(st)) == 0) {
+		expose_row(&rb, ncols);
+		if (fn(ctx, rb.cols, ncols) != 0)
+			break;
+	}
+	if (rc == 1)
+		return stmt_failure(db, st);
+	if (rc == MYSQL_DATA_TRUNCATED) {
+		snprintf(db->error, sizeof(db->error),
+			 "a value is longer than %d bytes", DB_CELL_MAX - 1);
+		mysql_stmt_close(st);
+		return DB_FAILED;
+	}
+	mysql_stmt_close(st);
+	return DB_OK;
+}
+
+enum db_status db_query(struct db *db, const char *sql,
+			const struct db_arg *args, size_t nargs,
+			db_row_fn fn, void *ctx)
+{
+	MYSQL_STMT *st;
+	enum db_status status = run(db, sql, args, nargs, &st);
+
+	if (status != DB_OK)
+		return status;
+	return fetch_rows(db, st, fn, ctx);
+}
+
+enum db_status db_begin(struct db *db)
+{
+	/* READ COMMITTED: no gap locks, so two nodes inserting the same new
+	 * (jail, ip) meet on the unique key (a retry) instead of deadlocking.
+	 * Both statements travel in one round trip; this constant text is the
+	 * only place multi-statements are used. */
+	static const char sql[] = "SET TRANSACTION ISOLATION LEVEL READ "
+				  "COMMITTED; START TRANSACTION";
+	int more;
+
+	if (mysql_query(db->conn, sql))
+		return conn_failure(db);
+	while ((more = mysql_next_result(db->conn)) == 0)
+		;
+	return more > 0 ? conn_failure(db) : DB_OK;
+}
+
+enum db_status db_commit(struct db *db)
+{
+	if (mysql_commit(db->conn))
+		return conn_failure(db);
+	return DB_OK;
+}
+
+void db_rollback(struct db *db)
+{
+	mysql_rollback(db->conn);
+}

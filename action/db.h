@@ -1,0 +1,60 @@
+/* db.h - a small layer over MariaDB Connector/C.
+ *
+ * Every statement that carries a value is a prepared statement with bound
+ * parameters: no SQL text is ever built from input.  Results come back as text
+ * columns through a callback.  Only db.c includes mysql.h. */
+#ifndef MC_F2B_DB_H
+#define MC_F2B_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+struct db;
+
+enum db_status {
+	DB_OK = 0,
+	DB_UNREACHABLE,   /* could not connect, or the connection was lost */
+	DB_CONFLICT,      /* deadlock, lock wait timeout, duplicate key: retry */
+	DB_FAILED,        /* anything else: the statement is wrong or refused */
+};
+
+enum db_arg_type { DB_ARG_TEXT, DB_ARG_INT, DB_ARG_NULL };
+
+struct db_arg {
+	enum db_arg_type type;
+	const char *text;
+	long long num;
+};
+
+#define DB_TEXT(s) ((struct db_arg){ .type = DB_ARG_TEXT, .text = (s) })
+#define DB_INT(n)  ((struct db_arg){ .type = DB_ARG_INT, .num = (n) })
+#define DB_NULL    ((struct db_arg){ .type = DB_ARG_NULL })
+
+/* Called once per result row; cols[i] is NULL for SQL NULL.  Return non-zero
+ * to stop reading (the remaining rows are discarded). */
+typedef int (*db_row_fn)(void *ctx, const char *const *cols, size_t ncols);
+
+enum db_status db_connect(const struct db_endpoint *ep, struct db **out,
+			  char *err, size_t errlen);
+void db_close(struct db *db);
+
+/* The server's last message, for one-line errors. */
+const char *db_error(const struct db *db);
+
+/* Run one statement.  *affected (may be NULL) receives the affected rows. */
+enum db_status db_exec(struct db *db, const char *sql,
+		       const struct db_arg *args, size_t nargs,
+		       unsigned long long *affected);
+
+/* Run one query and hand every row to fn. */
+enum db_status db_query(struct db *db, const char *sql,
+			const struct db_arg *args, size_t nargs,
+			db_row_fn fn, void *ctx);
+
+enum db_status db_begin(struct db *db);
+enum db_status db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+#endif

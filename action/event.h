@@ -1,0 +1,50 @@
+/* event.h - what fail2ban tells mc-f2b about one address, and the rules that
+ * every field must satisfy before it may go anywhere (database, spool, syslog).
+ *
+ * The event is shared by the ban rules (bans.c) and the spool (spool.c): a
+ * spooled event is the very same record, applied later. */
+#ifndef MC_F2B_EVENT_H
+#define MC_F2B_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "addr.h"
+
+/* Jail names: [A-Za-z0-9][A-Za-z0-9._-]*, at most 64 characters, so that
+ * "<jail>-bl" always fits fail2ban_ips.jail and nftables set names. */
+#define JAIL_NAME_MAX 64
+/* fail2ban_ips.host is varchar(150). */
+#define NODE_NAME_MAX 150
+
+enum event_kind { EVENT_BAN, EVENT_UNBAN };
+
+struct ban_event {
+	enum event_kind kind;
+	char jail[JAIL_NAME_MAX + 1];
+	char ip[ADDR_TEXT_MAX];        /* canonical, see addr_format() */
+	char host[NODE_NAME_MAX + 1];  /* the node that saw it */
+	long long at;                  /* when mc-f2b was called, epoch s */
+	long long time;                /* fail2ban's <time>, epoch s, 0 unknown */
+	long long bantime;             /* fail2ban's <bantime>, -1 permanent */
+	long long failures;            /* fail2ban's <failures> */
+	bool restored;                 /* fail2ban re-applying after restart */
+};
+
+/* Field rules.  Each returns true when the text is acceptable; on refusal
+ * *why (if not NULL) names what is wrong. */
+bool jail_name_valid(const char *name, const char **why);
+bool node_name_valid(const char *name, const char **why);
+
+/* Strict decimal integer in [min, max]: optional '-', digits, nothing else
+ * (no spaces, no '+', no leading zeros but for "0" itself). */
+bool parse_int_in(const char *text, long long min, long long max,
+		  long long *out);
+
+/* fail2ban's <time>: an epoch with an optional fraction ("1700000000.25").
+ * The fraction is dropped. */
+bool parse_epoch(const char *text, long long *out);
+
+const char *event_kind_name(enum event_kind kind);
+
+#endif

@@ -1,0 +1,67 @@
+/* log.c - syslog for decisions, stderr and syslog for trouble.
+ *
+ * Syslog is opened lazily (no LOG_NDELAY): a ban that logs nothing pays
+ * nothing, and a host without /dev/log loses only the syslog copy. */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <syslog.h>
+
+static void log_open_once(void)
+{
+	static bool opened;
+
+	if (!opened) {
+		openlog("mc-f2b", LOG_PID, LOG_AUTHPRIV);
+		opened = true;
+	}
+}
+
+/* Messages may quote refused input: whatever it holds, it stays one line. */
+static void flatten(char *line)
+{
+	for (unsigned char *p = (unsigned char *)line; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+static void log_line(int priority, bool to_stderr, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	flatten(line);
+	log_open_once();
+	syslog(priority, "%s", line);
+	if (to_stderr)
+		fprintf(stderr, "mc-f2b: %s\n", line);
+}
+
+void log_decision(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(LOG_NOTICE, false, fmt, ap);
+	va_end(ap);
+}
+
+void log_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(LOG_WARNING, true, fmt, ap);
+	va_end(ap);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_line(LOG_ERR, true, fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,92 @@
+/* main.c - mc-f2b's entry point: global options, then the verb table.
+ *
+ * Adding a verb touches this table and one cmd_*.c file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef MC_F2B_VERSION
+#define MC_F2B_VERSION "unknown"
+#endif
+
+struct verb {
+	const char *name;
+	verb_fn run;
+	const char *summary;
+};
+
+static const struct verb verbs[] = {
+	/* Called by fail2ban through action.d/mc-custom.conf. */
+	{ "ban",    cmd_ban,    "record a ban (called by fail2ban)" },
+	{ "unban",  cmd_unban,  "mark a ban inactive, keeping its count" },
+	{ "flush",  cmd_flush,  "a jail is stopping: change nothing" },
+	{ "start",  cmd_start,  "a jail is starting: check the configuration" },
+	{ "stop",   cmd_stop,   "a jail has stopped: change nothing" },
+	/* Called by people. */
+	{ "schema", cmd_schema, "install, upgrade or check the tables" },
+	{ "spool",  cmd_spool,  "list or replay events kept while the master "
+				"was unreachable" },
+};
+
+static void print_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: mc-f2b [-c FILE] [--json] VERB [ARGS...]\n"
+		"       mc-f2b VERB --help\n\n"
+		"Keeps fail2ban bans in MariaDB, counts them per jail and "
+		"address,\nand blacklists repeat offenders.\n\n"
+		"verbs:\n");
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+	fprintf(out,
+		"\noptions:\n"
+		"  -c FILE    configuration (default: $MC_F2B_CONFIG, else "
+		CONFIG_DEFAULT_PATH ")\n"
+		"  --json     machine-readable output from listing verbs\n"
+		"  --version  print the version\n\n"
+		"exit status: 0 done, 1 runtime failure, 2 bad usage or input "
+		"(nothing written)\nSee mc-f2b(8).\n");
+}
+
+static const struct verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(verbs[i].name, name) == 0)
+			return &verbs[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	const struct verb *verb;
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			cli.config_file = argv[++i];
+		} else if (strcmp(argv[i], "--json") == 0) {
+			cli.json = true;
+		} else if (strcmp(argv[i], "-h") == 0 ||
+			   strcmp(argv[i], "--help") == 0) {
+			print_usage(stdout);
+			return EXIT_DONE;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			printf("mc-f2b %s\n", MC_F2B_VERSION);
+			return EXIT_DONE;
+		} else {
+			return usage_error(NULL, "unknown option '%s' "
+					   "(see mc-f2b --help)", argv[i]);
+		}
+	}
+	if (i == argc) {
+		print_usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	verb = find_verb(argv[i]);
+	if (!verb)
+		return usage_error(NULL, "unknown verb '%s' (see mc-f2b --help)",
+				   argv[i]);
+	return verb->run(argc - i, argv + i, &cli);
+}

@@ -1,0 +1,374 @@
+/* schema.c - the tables: create them, look at them, bring old ones up to date.
+ *
+ * MailCleaner's own tables have no unique key on (jail, ip), a jail column of
+ * 20 characters and, in real databases, duplicate rows.  The upgrade merges
+ * those rows by the rule "highest count; active, blacklisted or whitelisted
+ * if any was", so that no ban and no blacklisting is lost. */
+#include "schema.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "schema_sql.h"   /* generated from config/schema.sql */
+
+/* --- inspect ------------------------------------------------------------ */
+
+static int on_table(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct schema_state *st = ctx;
+
+	(void)ncols;
+	if (strcmp(cols[0], "fail2ban_ips") == 0)
+		st->has_ips = true;
+	else if (strcmp(cols[0], "fail2ban_jail") == 0)
+		st->has_jail = true;
+	else if (strcmp(cols[0], "fail2ban_conf") == 0)
+		st->has_conf = true;
+	return 0;
+}
+
+static int on_column(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct schema_state *st = ctx;
+
+	(void)ncols;
+	if (strcmp(cols[0], "fail2ban_ips") == 0) {
+		if (strcmp(cols[1], "jail") == 0 && cols[2])
+			st->jail_width = strtoll(cols[2], NULL, 10);
+		else if (strcmp(cols[1], "updated_at") == 0)
+			st->has_updated_at = true;
+	} else if (strcmp(cols[1], "chain") == 0) {
+		st->has_conf_chain = true;
+	}
+	return 0;
+}
+
+static int on_index(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct schema_state *st = ctx;
+
+	(void)ncols;
+	if (strcmp(cols[0], "0") == 0 && strcmp(cols[1], "jail,ip") == 0)
+		st->has_unique_jail_ip = true;
+	if (strncmp(cols[1], "updated_at", 10) == 0)
+		st->has_updated_at_index = true;
+	return 0;
+}
+
+static int on_count(void *ctx, const char *const *cols, size_t ncols)
+{
+	(void)ncols;
+	*(long long *)ctx = cols[0] ? strtoll(cols[0], NULL, 10) : 0;
+	return 1;
+}
+
+enum db_status schema_inspect(struct db *db, struct schema_state *st)
+{
+	static const char tables_sql[] =
+		"SELECT TABLE_NAME FROM information_schema.TABLES "
+		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN "
+		"('fail2ban_ips', 'fail2ban_jail', 'fail2ban_conf')";
+	static const char columns_sql[] =
+		"SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_MAXIMUM_LENGTH "
+		"FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+		"AND TABLE_NAME IN ('fail2ban_ips', 'fail2ban_conf')";
+	/* Index columns in order, e.g. "jail,ip", with NON_UNIQUE. */
+	static const char indexes_sql[] =
+		"SELECT MIN(NON_UNIQUE), GROUP_CONCAT(COLUMN_NAME ORDER BY "
+		"SEQ_IN_INDEX) FROM information_schema.STATISTICS "
+		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'fail2ban_ips' "
+		"GROUP BY INDEX_NAME";
+	static const char duplicates_sql[] =
+		"SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n "
+		"FROM fail2ban_ips GROUP BY jail, ip HAVING n > 1) AS d";
+	enum db_status s;
+
+	memset(st, 0, sizeof(*st));
+	if ((s = db_query(db, tables_sql, NULL, 0, on_table, st)) ||
+	    (s = db_query(db, columns_sql, NULL, 0, on_column, st)))
+		return s;
+	if (!st->has_ips)
+		return DB_OK;
+	if ((s = db_query(db, indexes_sql, NULL, 0, on_index, st)))
+		return s;
+	if (!st->has_unique_jail_ip)
+		s = db_query(db, duplicates_sql, NULL, 0, on_count,
+			     &st->duplicate_rows);
+	return s;
+}
+
+static void report(schema_report_fn fn, void *ctx, int *n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void report(schema_report_fn fn, void *ctx, int *n, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fn(ctx, line);
+	(*n)++;
+}
+
+int schema_check(const struct schema_state *st, schema_report_fn fn, void *ctx)
+{
+	int n = 0;
+
+	if (!st->has_ips)
+		report(fn, ctx, &n, "table fail2ban_ips is missing");
+	if (!st->has_jail)
+		report(fn, ctx, &n, "table fail2ban_jail is missing");
+	if (!st->has_conf)
+		report(fn, ctx, &n, "table fail2ban_conf is missing");
+	if (st->has_conf && !st->has_conf_chain)
+		report(fn, ctx, &n, "fail2ban_conf.chain is missing");
+	if (!st->has_ips)
+		return n;
+	if (st->jail_width < SCHEMA_JAIL_WIDTH)
+		report(fn, ctx, &n, "fail2ban_ips.jail is varchar(%lld), too "
+		       "narrow for <jail>-bl names (needs %d)",
+		       st->jail_width, SCHEMA_JAIL_WIDTH);
+	if (!st->has_updated_at)
+		report(fn, ctx, &n, "fail2ban_ips.updated_at is missing");
+	else if (!st->has_updated_at_index)
+		report(fn, ctx, &n, "fail2ban_ips.updated_at has no index");
+	if (!st->has_unique_jail_ip)
+		report(fn, ctx, &n, "fail2ban_ips has no UNIQUE(jail, ip) "
+		       "(%lld duplicate row(s) to merge)", st->duplicate_rows);
+	return n;
+}
+
+/* --- install ------------------------------------------------------------ */
+
+/* Run each statement of the embedded file: they end with ';' at the end of a
+ * line, and '--' lines are comments. */
+enum db_status schema_install(struct db *db)
+{
+	char stmt[4096];
+	size_t len = 0;
+	const char *line = schema_sql;
+	enum db_status s = DB_OK;
+
+	while (*line && s == DB_OK) {
+		size_t n = strcspn(line, "\n");
+
+		if (strncmp(line, "--", 2) != 0 && len + n + 2 < sizeof(stmt)) {
+			memcpy(stmt + len, line, n);
+			len += n;
+			stmt[len++] = '\n';
+			if (n > 0 && line[n - 1] == ';') {
+				stmt[len - 2] = '\0';
+				s = db_exec(db, stmt, NULL, 0, NULL);
+				len = 0;
+			}
+		}
+		line += n + (line[n] == '\n');
+	}
+	return s;
+}
+
+/* --- upgrade ------------------------------------------------------------ */
+
+struct fix {
+	long long id;
+	char ip[ADDR_NET_TEXT_MAX];
+};
+
+struct fixes {
+	struct fix *items;
+	size_t n, cap;
+	long long unparsable;
+};
+
+/* The one text form of an address or network, or -1 when it is neither. */
+static int canonical(const char *text, char out[ADDR_NET_TEXT_MAX])
+{
+	struct addr a;
+	struct addr_net net;
+	const char *why;
+
+	if (addr_parse(text, &a, &why) == 0) {
+		addr_format(&a, out);
+		return 0;
+	}
+	if (addr_net_parse(text, &net, &why) == 0) {
+		addr_net_format(&net, out);
+		return 0;
+	}
+	return -1;
+}
+
+static int on_address(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct fixes *f = ctx;
+	char canon[ADDR_NET_TEXT_MAX];
+
+	(void)ncols;
+	if (canonical(cols[1], canon) != 0) {
+		f->unparsable++;
+		return 0;
+	}
+	if (strcmp(canon, cols[1]) == 0)
+		return 0;
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 64;
+		struct fix *grown = realloc(f->items, cap * sizeof(*grown));
+		if (!grown)
+			return 1;
+		f->items = grown;
+		f->cap = cap;
+	}
+	f->items[f->n].id = strtoll(cols[0], NULL, 10);
+	strcpy(f->items[f->n].ip, canon);
+	f->n++;
+	return 0;
+}
+
+/* Fold row `from` into the row of the same jail holding ip, then drop it. */
+static enum db_status fold_into(struct db *db, long long from, const char *ip)
+{
+	static const char merge_sql[] =
+		"UPDATE fail2ban_ips t JOIN fail2ban_ips s ON s.id = ? "
+		"SET t.count = GREATEST(t.count, s.count), "
+		"t.active = t.active OR s.active, "
+		"t.blacklisted = t.blacklisted OR s.blacklisted, "
+		"t.whitelisted = t.whitelisted OR s.whitelisted, "
+		"t.last_hit = GREATEST(t.last_hit, s.last_hit) "
+		"WHERE t.jail = s.jail AND t.ip = ?";
+	static const char drop_sql[] = "DELETE FROM fail2ban_ips WHERE id = ?";
+	struct db_arg args[] = { DB_INT(from), DB_TEXT(ip) };
+	enum db_status s = db_exec(db, merge_sql, args, 2, NULL);
+
+	return s ? s : db_exec(db, drop_sql, args, 1, NULL);
+}
+
+static enum db_status canonicalise(struct db *db, schema_report_fn fn,
+				   void *ctx)
+{
+	static const char select_sql[] = "SELECT id, ip FROM fail2ban_ips";
+	static const char update_sql[] =
+		"UPDATE fail2ban_ips SET ip = ? WHERE id = ?";
+	struct fixes f = { 0 };
+	enum db_status s = db_query(db, select_sql, NULL, 0, on_address, &f);
+	char line[160];
+
+	for (size_t i = 0; s == DB_OK && i < f.n; i++) {
+		struct db_arg args[] = { DB_TEXT(f.items[i].ip),
+					 DB_INT(f.items[i].id) };
+
+		s = db_exec(db, update_sql, args, 2, NULL);
+		/* The canonical row exists already (UNIQUE key in place). */
+		if (s == DB_CONFLICT)
+			s = fold_into(db, f.items[i].id, f.items[i].ip);
+	}
+	if (s == DB_OK && f.n) {
+		snprintf(line, sizeof(line), "rewrote %zu address(es) in "
+			 "canonical form", f.n);
+		fn(ctx, line);
+	}
+	if (f.unparsable) {
+		snprintf(line, sizeof(line), "left %lld row(s) whose ip is not "
+			 "an address or network", f.unparsable);
+		fn(ctx, line);
+	}
+	free(f.items);
+	return s;
+}
+
+static enum db_status merge_duplicates(struct db *db, schema_report_fn fn,
+				       void *ctx)
+{
+	static const char merge_sql[] =
+		"UPDATE fail2ban_ips k JOIN (SELECT MIN(id) AS keep, "
+		"MAX(count) AS c, MAX(active) AS a, MAX(blacklisted) AS b, "
+		"MAX(whitelisted) AS w, MAX(last_hit) AS h FROM fail2ban_ips "
+		"GROUP BY jail, ip HAVING COUNT(*) > 1) d ON k.id = d.keep "
+		"SET k.count = d.c, k.active = d.a, k.blacklisted = d.b, "
+		"k.whitelisted = d.w, k.last_hit = d.h";
+	static const char drop_sql[] =
+		"DELETE x FROM fail2ban_ips x JOIN (SELECT jail, ip, "
+		"MIN(id) AS keep FROM fail2ban_ips GROUP BY jail, ip "
+		"HAVING COUNT(*) > 1) d ON x.jail = d.jail AND x.ip = d.ip "
+		"AND x.id <> d.keep";
+	unsigned long long dropped = 0;
+	enum db_status s = db_exec(db, merge_sql, NULL, 0, NULL);
+	char line[96];
+
+	if (s == DB_OK)
+		s = db_exec(db, drop_sql, NULL, 0, &dropped);
+	if (s == DB_OK && dropped) {
+		snprintf(line, sizeof(line), "merged %llu duplicate row(s)",
+			 dropped);
+		fn(ctx, line);
+	}
+	return s;
+}
+
+/* Writers may insert a new duplicate between the merge and the ALTER: merge
+ * again and retry, a few times. */
+static enum db_status add_unique_key(struct db *db, schema_report_fn fn,
+				     void *ctx)
+{
+	static const char sql[] =
+		"ALTER TABLE fail2ban_ips ADD UNIQUE KEY jail_ip (jail, ip)";
+	enum db_status s = DB_CONFLICT;
+
+	for (int i = 0; i < 5 && s == DB_CONFLICT; i++) {
+		s = merge_duplicates(db, fn, ctx);
+		if (s == DB_OK)
+			s = db_exec(db, sql, NULL, 0, NULL);
+	}
+	if (s == DB_OK)
+		fn(ctx, "added UNIQUE(jail, ip)");
+	return s;
+}
+
+static enum db_status step(struct db *db, const char *sql, const char *what,
+			   schema_report_fn fn, void *ctx)
+{
+	enum db_status s = db_exec(db, sql, NULL, 0, NULL);
+
+	if (s == DB_OK)
+		fn(ctx, what);
+	return s;
+}
+
+enum db_status schema_upgrade(struct db *db, schema_report_fn fn, void *ctx)
+{
+	struct schema_state st;
+	enum db_status s;
+
+	if ((s = schema_install(db)) || (s = schema_inspect(db, &st)))
+		return s;
+	if (!st.has_conf_chain &&
+	    (s = step(db, "ALTER TABLE fail2ban_conf ADD COLUMN chain "
+		      "varchar(50) DEFAULT NULL", "added fail2ban_conf.chain",
+		      fn, ctx)))
+		return s;
+	if (st.jail_width < SCHEMA_JAIL_WIDTH &&
+	    (s = step(db, "ALTER TABLE fail2ban_ips MODIFY jail varchar(160) "
+		      "NOT NULL", "widened fail2ban_ips.jail to varchar(160)",
+		      fn, ctx)))
+		return s;
+	if (!st.has_updated_at &&
+	    (s = step(db, "ALTER TABLE fail2ban_ips ADD COLUMN updated_at "
+		      "timestamp(6) NOT NULL DEFAULT current_timestamp(6) "
+		      "ON UPDATE current_timestamp(6)",
+		      "added fail2ban_ips.updated_at", fn, ctx)))
+		return s;
+	if (!st.has_updated_at_index &&
+	    (s = step(db, "ALTER TABLE fail2ban_ips ADD KEY updated_at "
+		      "(updated_at)", "indexed fail2ban_ips.updated_at",
+		      fn, ctx)))
+		return s;
+	if ((s = canonicalise(db, fn, ctx)))
+		return s;
+	if (!st.has_unique_jail_ip)
+		s = add_unique_key(db, fn, ctx);
+	return s;
+}

@@ -1,0 +1,39 @@
+/* schema.h - create, inspect and migrate mc-f2b's tables. */
+#ifndef MC_F2B_SCHEMA_H
+#define MC_F2B_SCHEMA_H
+
+#include <stdbool.h>
+
+#include "db.h"
+
+/* What the database looks like now. */
+struct schema_state {
+	bool has_ips, has_jail, has_conf;
+	long long jail_width;          /* fail2ban_ips.jail, in characters */
+	bool has_updated_at;
+	bool has_updated_at_index;
+	bool has_unique_jail_ip;
+	bool has_conf_chain;
+	long long duplicate_rows;      /* rows beyond the first per (jail, ip) */
+};
+
+/* The jail column must hold "<jail>-bl" for the longest jail name. */
+#define SCHEMA_JAIL_WIDTH 160
+
+typedef void (*schema_report_fn)(void *ctx, const char *line);
+
+enum db_status schema_inspect(struct db *db, struct schema_state *st);
+
+/* One line per thing missing or old; returns how many. */
+int schema_check(const struct schema_state *st, schema_report_fn fn,
+		 void *ctx);
+
+/* Create the tables that do not exist (config/schema.sql). */
+enum db_status schema_install(struct db *db);
+
+/* Bring existing tables to the current shape without losing a ban: widen the
+ * jail column, add updated_at, canonicalise addresses, merge duplicate
+ * (jail, ip) rows, add UNIQUE(jail, ip).  Reports each step it takes. */
+enum db_status schema_upgrade(struct db *db, schema_report_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,56 @@
+-- mc-f2b schema for MariaDB (database mc_config).
+--
+-- The tables and columns of MailCleaner's fail2ban integration, so that its
+-- readers keep working, with what mc-f2b adds:
+--   * UNIQUE (jail, ip): one row per jail and address, which makes a ban one
+--     row lock and lets concurrent first bans meet on the key;
+--   * updated_at, kept current by the server on every change and indexed, so
+--     that a cluster node reads only what changed since its last round;
+--   * a jail column wide enough for "<jail>-bl" names.
+-- "mc-f2b schema install" runs this file; "mc-f2b schema upgrade" brings an
+-- existing MailCleaner database to the same shape without losing a ban.
+-- Statements are separated by a semicolon at the end of a line.
+
+CREATE TABLE IF NOT EXISTS fail2ban_ips (
+  id          int NOT NULL AUTO_INCREMENT,
+  ip          varchar(150) NOT NULL,
+  count       int NOT NULL,
+  active      tinyint(1),
+  blacklisted tinyint(1) DEFAULT 0,
+  whitelisted tinyint(1) DEFAULT 0,
+  jail        varchar(160) NOT NULL,
+  last_hit    timestamp NULL DEFAULT current_timestamp(),
+  host        varchar(150) NOT NULL,
+  updated_at  timestamp(6) NOT NULL DEFAULT current_timestamp(6)
+              ON UPDATE current_timestamp(6),
+  PRIMARY KEY (id),
+  UNIQUE KEY jail_ip (jail, ip),
+  KEY updated_at (updated_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE IF NOT EXISTS fail2ban_jail (
+  id           int NOT NULL AUTO_INCREMENT,
+  enabled      tinyint(1) DEFAULT 1,
+  name         varchar(150) NOT NULL,
+  maxretry     int NOT NULL,
+  findtime     int NOT NULL,
+  bantime      int NOT NULL,
+  port         varchar(50) NOT NULL,
+  filter       varchar(50) NOT NULL,
+  banaction    varchar(50) NOT NULL,
+  logpath      varchar(250) NOT NULL,
+  max_count    int NOT NULL,
+  send_mail    tinyint(1) DEFAULT 0,
+  send_mail_bl tinyint(1) DEFAULT 1,
+  PRIMARY KEY (id),
+  UNIQUE KEY name (name)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+CREATE TABLE IF NOT EXISTS fail2ban_conf (
+  id         int NOT NULL AUTO_INCREMENT,
+  src_email  varchar(150) NOT NULL,
+  src_name   varchar(150) NOT NULL,
+  dest_email varchar(150) NOT NULL,
+  chain      varchar(50) DEFAULT NULL,
+  PRIMARY KEY (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
