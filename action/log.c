@@ -9,6 +9,13 @@
 #include <stdio.h>
 #include <syslog.h>
 
+static bool verbose;
+
+void log_set_verbose(bool on)
+{
+	verbose = on;
+}
+
 static void log_open_once(void)
 {
 	static bool opened;
@@ -44,7 +51,7 @@ void log_decision(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_line(LOG_NOTICE, false, fmt, ap);
+	log_line(LOG_NOTICE, verbose, fmt, ap);
 	va_end(ap);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "log.h"
 
 #ifndef MC_F2B_VERSION
 #define MC_F2B_VERSION "unknown"
@@ -32,7 +33,7 @@ static const struct verb verbs[] = {
 static void print_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mc-f2b [-c FILE] [--json] VERB [ARGS...]\n"
+		"usage: mc-f2b [-c FILE] [-v] [--json] VERB [ARGS...]\n"
 		"       mc-f2b VERB --help\n\n"
 		"Keeps fail2ban bans in MariaDB, counts them per jail and "
 		"address,\nand blacklists repeat offenders.\n\n"
@@ -43,6 +44,8 @@ static void print_usage(FILE *out)
 		"\noptions:\n"
 		"  -c FILE    configuration (default: $MC_F2B_CONFIG, else "
 		CONFIG_DEFAULT_PATH ")\n"
+		"  -v         print each decision on stderr too (it always goes "
+		"to syslog)\n"
 		"  --json     machine-readable output from listing verbs\n"
 		"  --version  print the version\n\n"
 		"exit status: 0 done, 1 runtime failure, 2 bad usage or input "
@@ -66,6 +69,9 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
 			cli.config_file = argv[++i];
+		} else if (strcmp(argv[i], "-v") == 0 ||
+			   strcmp(argv[i], "--verbose") == 0) {
+			log_set_verbose(true);
 		} else if (strcmp(argv[i], "--json") == 0) {
 			cli.json = true;
 		} else if (strcmp(argv[i], "-h") == 0 ||

@@ -1,0 +1,89 @@
+# lib.sh - a small harness for the integration tests.
+#
+# Each test is a function named test_*, run in its own subshell against the
+# private MariaDB started by tests/integration/run; it fails by calling
+# fail (or by any assertion below failing).  The tables are emptied and the
+# test jails re-created before every test.
+
+fail() {
+	printf 'FAIL: %s\n' "$*" >&2
+	exit 1
+}
+
+assert_eq() { # ACTUAL EXPECTED WHAT
+	[ "$1" == "$2" ] || fail "$3: expected '$2', got '$1'"
+}
+
+# Run mc-f2b with the test configuration; its exit status is kept in $rc and
+# its stderr in $err.
+mc() {
+	local errfile=$WORK/stderr
+	"$MC_F2B" -c "$WORK/mc.ini" "$@" 2>"$errfile"
+	rc=$?
+	err=$(cat "$errfile")
+	return 0
+}
+
+# Expect: exit status, then exactly one line on stderr (when status != 0).
+expect_refusal() { # STATUS ARGS...
+	local want=$1
+	shift
+	mc "$@"
+	[ "$rc" == "$want" ] || fail "mc-f2b $*: exit $rc, expected $want (stderr: $err)"
+	[ "$(printf '%s\n' "$err" | wc -l)" == 1 ] && [ -n "$err" ] ||
+		fail "mc-f2b $*: expected one line on stderr, got: $err"
+}
+
+sql() {
+	mdb_sql "$WORK/db" "${DATABASE:-mc_config}" -N -B -e "$1"
+}
+
+# count,active,blacklisted,whitelisted of one (jail, ip), or "none".
+row() { # JAIL IP
+	local r
+	r=$(sql "SELECT CONCAT_WS(',', count, active, blacklisted, whitelisted)
+		FROM fail2ban_ips WHERE jail = '$1' AND ip = '$2'")
+	printf '%s' "${r:-none}"
+}
+
+# Everything fail2ban_ips holds, to show that a refusal wrote nothing.
+table_state() {
+	sql "SELECT COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS('|', ip, jail, count,
+		active, blacklisted, whitelisted, host, last_hit))), 0)
+		FROM fail2ban_ips"
+}
+
+add_jail() { # NAME MAX_COUNT
+	sql "INSERT INTO fail2ban_jail (enabled, name, maxretry, findtime,
+		bantime, port, filter, banaction, logpath, max_count)
+		VALUES (1, '$1', 3, 600, 600, '25', 'mc-exim-filter',
+		'mc-custom', '/var/log/test.log', $2)"
+}
+
+reset_db() {
+	sql "DROP TABLE IF EXISTS fail2ban_ips, fail2ban_jail, fail2ban_conf" &&
+		"$MC_F2B" -c "$WORK/mc.ini" schema install >/dev/null &&
+		add_jail mc-exim 3 && add_jail mc-test 1 && add_jail mc-nobl 0
+	rm -rf "$WORK/db/spool"
+}
+
+PASSED=0
+FAILED=0
+
+run_test() { # FUNCTION
+	local name=$1 out=$WORK/out
+	if ! reset_db >"$out" 2>&1; then
+		FAILED=$((FAILED + 1))
+		printf 'not ok - %s (reset failed)\n' "$name"
+		sed 's/^/    /' "$out"
+		return
+	fi
+	if (set -u; "$name") >"$out" 2>&1; then
+		PASSED=$((PASSED + 1))
+		printf 'ok - %s\n' "$name"
+	else
+		FAILED=$((FAILED + 1))
+		printf 'not ok - %s\n' "$name"
+		sed 's/^/    /' "$out"
+	fi
+}
