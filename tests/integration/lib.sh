@@ -24,6 +24,11 @@ mc() {
 	return 0
 }
 
+# mc-f2b's standard output.
+mc_out() {
+	"$MC_F2B" -c "$WORK/mc.ini" "$@" 2>/dev/null
+}
+
 # Expect: exit status, then exactly one line on stderr (when status != 0).
 expect_refusal() { # STATUS ARGS...
 	local want=$1

@@ -1,0 +1,85 @@
+# t-schema.sh - install, check and upgrade, including a MailCleaner-shaped
+# database with duplicate rows.
+
+# MailCleaner's own tables, as its installer creates them.
+make_legacy_tables() {
+	sql "DROP TABLE IF EXISTS fail2ban_ips, fail2ban_jail, fail2ban_conf;
+	CREATE TABLE fail2ban_ips (id int NOT NULL AUTO_INCREMENT,
+		ip varchar(150) NOT NULL, count int NOT NULL, active BOOLEAN,
+		blacklisted BOOLEAN DEFAULT FALSE, whitelisted BOOLEAN DEFAULT FALSE,
+		jail varchar(20) NOT NULL, last_hit TIMESTAMP DEFAULT NOW(),
+		host varchar(150) NOT NULL, PRIMARY KEY (id));
+	CREATE TABLE fail2ban_jail (id int NOT NULL AUTO_INCREMENT,
+		enabled BOOLEAN DEFAULT TRUE, name varchar(150) NOT NULL UNIQUE,
+		maxretry int NOT NULL, findtime int NOT NULL, bantime int NOT NULL,
+		port varchar(50) NOT NULL, filter varchar(50) NOT NULL,
+		banaction varchar(50) NOT NULL, logpath varchar(250) NOT NULL,
+		max_count int NOT NULL, send_mail BOOLEAN DEFAULT FALSE,
+		send_mail_bl BOOLEAN DEFAULT TRUE, PRIMARY KEY (id));
+	CREATE TABLE fail2ban_conf (id int NOT NULL AUTO_INCREMENT,
+		src_email varchar(150) NOT NULL, src_name varchar(150) NOT NULL,
+		dest_email varchar(150) NOT NULL, PRIMARY KEY (id));"
+}
+
+test_schema_install_is_idempotent_and_checks_clean() {
+	mc schema install
+	assert_eq "$rc" 0 "second install"
+	mc schema check
+	assert_eq "$rc" 0 "check"
+	assert_eq "$(mc_out schema check)" "schema is up to date" "check says"
+}
+
+test_upgrade_merges_a_mailcleaner_database() {
+	make_legacy_tables
+	sql "INSERT INTO fail2ban_jail (name, maxretry, findtime, bantime, port,
+		filter, banaction, logpath, max_count) VALUES ('mc-exim', 10, 3600,
+		86400, '25,465,587', 'mc-exim-filter', 'mc-custom', '/var/log/x', 3);
+	INSERT INTO fail2ban_ips (ip, count, active, blacklisted, whitelisted,
+		jail, host, last_hit) VALUES
+		('192.0.2.40', 2, 0, 0, 0, 'mc-exim', 'mx1', '2026-01-01 00:00:00'),
+		('192.0.2.40', 5, 0, 1, 0, 'mc-exim', 'mx2', '2026-02-01 00:00:00'),
+		('192.0.2.40', 1, 1, 0, 0, 'mc-exim', 'mx3', '2026-03-01 00:00:00'),
+		('192.0.2.41', 1, 1, 0, 0, 'mc-exim', 'mx1', '2026-01-01 00:00:00'),
+		('2001:DB8::41', 3, 0, 0, 0, 'mc-exim', 'mx1', '2026-01-01 00:00:00'),
+		('2001:db8:0::41', 1, 1, 0, 0, 'mc-exim', 'mx2', '2026-01-02 00:00:00'),
+		('198.51.100.0/24', 0, 0, 0, 1, 'mc-exim', 'admin', '2026-01-01 00:00:00')"
+	mc schema check
+	assert_eq "$rc" 1 "check of the old shape fails"
+	local report
+	report=$(mc_out schema check)
+	for want in "UNIQUE(jail, ip)" "updated_at is missing" "varchar(20)" "chain"; do
+		case $report in *"$want"*) ;; *) fail "check does not mention $want: $report" ;; esac
+	done
+	mc schema upgrade
+	assert_eq "$rc" 0 "upgrade ($err)"
+	assert_eq "$(sql "SELECT COUNT(*) FROM fail2ban_ips")" 4 "rows after merge"
+	# Highest count; active, blacklisted if any was; the latest hit.
+	assert_eq "$(row mc-exim 192.0.2.40)" "5,1,1,0" "merged 192.0.2.40"
+	assert_eq "$(sql "SELECT last_hit FROM fail2ban_ips WHERE ip='192.0.2.40'")" \
+		"2026-03-01 00:00:00" "latest hit kept"
+	assert_eq "$(row mc-exim 2001:db8::41)" "3,1,0,0" "two spellings merged"
+	assert_eq "$(row mc-exim 198.51.100.0/24)" "0,0,0,1" "whitelisted network kept"
+	mc schema check
+	assert_eq "$rc" 0 "check after upgrade"
+	mc schema upgrade
+	assert_eq "$rc" 0 "second upgrade"
+	assert_eq "$(sql "SELECT COUNT(*) FROM fail2ban_ips")" 4 "second upgrade changes nothing"
+	# The upgraded database works for the ban path, -bl names included.
+	mc ban -j mc-exim -i 192.0.2.41
+	assert_eq "$(row mc-exim 192.0.2.41)" "1,1,0,0" "active row not counted"
+	sql "INSERT INTO fail2ban_ips (ip, count, active, jail, host)
+		VALUES ('192.0.2.42', 1, 1, 'a-jail-name-of-twenty-chars-bl', 'x')" ||
+		fail "wide jail column"
+	sql "UPDATE fail2ban_ips SET count = 9 WHERE ip = '192.0.2.42'"
+	[ -n "$(sql "SELECT updated_at FROM fail2ban_ips WHERE ip = '192.0.2.42'")" ] ||
+		fail "updated_at not kept"
+}
+
+test_updated_at_follows_every_change() {
+	mc ban -j mc-exim -i 192.0.2.43
+	local t1 t2
+	t1=$(sql "SELECT updated_at FROM fail2ban_ips WHERE ip = '192.0.2.43'")
+	mc unban -j mc-exim -i 192.0.2.43
+	t2=$(sql "SELECT updated_at FROM fail2ban_ips WHERE ip = '192.0.2.43'")
+	[[ "$t2" > "$t1" ]] || fail "updated_at did not move: $t1 -> $t2"
+}
