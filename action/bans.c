@@ -1,7 +1,7 @@
 /* bans.c - the rules of a ban.
  *
- * One fail2ban event changes at most one row of fail2ban_ips, in one
- * transaction on the master:
+ * One fail2ban event changes at most one row of fail2ban_ips, with one
+ * atomic statement on the master:
  *
  *   no row                 insert count=1, active=1, host=this node
  *   inactive row           count+1, active=1, last_hit, host; and when the
@@ -12,11 +12,16 @@
  *                          active again, never counted
  *   whitelisted (jail,ip)  nothing, also when ip is inside a whitelisted CIDR
  *
- * The row is read with SELECT ... FOR UPDATE, so concurrent bans of one
- * address, from one node or many, queue on the row lock and count once; two
- * first bans racing to insert meet on UNIQUE(jail, ip) and the loser retries,
- * finding the winner's active row.  An unban only clears active: the count is
- * the memory that blacklists repeat offenders. */
+ * The decision is made in C on what one SELECT returned, and the write
+ * names the state it was decided on: the UPDATE only matches a row that is
+ * still inactive with the same count and blacklisted flag, and the INSERT
+ * only succeeds where no row exists (UNIQUE(jail, ip)).  When a concurrent
+ * ban, from this node or another, got there first, the write matches nothing
+ * and the event is decided again on the new state, which is then an active
+ * row: counted once, blacklisted once.  This costs two round trips to the
+ * master where a locking transaction costs four, and a ban runs inside
+ * fail2ban's global lock.  An unban only clears active: the count is the
+ * memory that blacklists repeat offenders. */
 #include "bans.h"
 
 #include <stdio.h>
@@ -93,10 +98,8 @@ static int on_facts_row(void *ctx, const char *const *cols, size_t ncols)
 	return 0;
 }
 
-/* The jail's max_count, the (jail, ip) row and the jail's whitelist, in one
- * round trip, with the row locked until commit: every statement on this path
- * runs inside fail2ban's lock.  FOR UPDATE also locks the jail's row, so bans
- * of one jail queue for the length of one short transaction. */
+/* The jail's max_count, the (jail, ip) row and the jail's whitelist (read
+ * through the index on (jail, whitelisted)), in one round trip. */
 static enum db_status read_facts(struct db *db, const struct ban_event *ev,
 				 struct ban_facts *f)
 {
@@ -104,8 +107,8 @@ static enum db_status read_facts(struct db *db, const struct ban_event *ev,
 		"SELECT j.max_count, r.id, r.count, r.active, r.blacklisted, "
 		"r.whitelisted, w.ip FROM fail2ban_jail j "
 		"LEFT JOIN fail2ban_ips r ON r.jail = j.name AND r.ip = ? "
-		"LEFT JOIN fail2ban_ips w ON w.jail = j.name AND w.whitelisted "
-		"WHERE j.name = ? FOR UPDATE";
+		"LEFT JOIN fail2ban_ips w ON w.jail = j.name AND w.whitelisted = 1 "
+		"WHERE j.name = ?";
 	const char *why;
 	struct db_arg args[] = { DB_TEXT(ev->ip), DB_TEXT(ev->jail) };
 
@@ -123,11 +126,15 @@ static enum db_status write_row(struct db *db, const struct ban_event *ev,
 		"INSERT INTO fail2ban_ips (ip, count, active, blacklisted, "
 		"whitelisted, jail, last_hit, host) "
 		"VALUES (?, ?, 1, ?, 0, ?, FROM_UNIXTIME(?), ?)";
+	/* Matches only the state the plan was made on (see the top). */
 	static const char update_sql[] =
 		"UPDATE fail2ban_ips SET count = ?, active = 1, "
 		"blacklisted = blacklisted OR ?, "
 		"last_hit = IF(?, FROM_UNIXTIME(?), last_hit), host = ? "
-		"WHERE id = ?";
+		"WHERE id = ? AND NOT active AND count = ? AND blacklisted = ? "
+		"AND NOT whitelisted";
+	unsigned long long affected = 0;
+	enum db_status s;
 
 	if (!row->exists) {
 		struct db_arg args[] = {
@@ -135,15 +142,18 @@ static enum db_status write_row(struct db *db, const struct ban_event *ev,
 			DB_INT(plan->blacklist_now), DB_TEXT(ev->jail),
 			DB_INT(ev->at), DB_TEXT(ev->host),
 		};
+		/* A duplicate key is a concurrent first ban: DB_CONFLICT. */
 		return db_exec(db, insert_sql, args, 6, NULL);
 	}
 	/* A restored ban is not a new hit: last_hit stays. */
 	struct db_arg args[] = {
 		DB_INT(plan->count), DB_INT(plan->blacklist_now),
 		DB_INT(plan->outcome != BAN_RESTORED), DB_INT(ev->at),
-		DB_TEXT(ev->host), DB_INT(row->id),
+		DB_TEXT(ev->host), DB_INT(row->id), DB_INT(row->count),
+		DB_INT(row->blacklisted),
 	};
-	return db_exec(db, update_sql, args, 6, NULL);
+	s = db_exec(db, update_sql, args, 8, &affected);
+	return s == DB_OK && affected == 0 ? DB_CONFLICT : s;
 }
 
 static enum bans_status to_bans_status(enum db_status s)
@@ -151,31 +161,23 @@ static enum bans_status to_bans_status(enum db_status s)
 	return s == DB_UNREACHABLE ? BANS_UNREACHABLE : BANS_FAILED;
 }
 
-/* One attempt: DB_CONFLICT asks the caller to try again. */
+/* One attempt: DB_CONFLICT asks the caller to decide again. */
 static enum db_status record_once(struct db *db, const struct ban_event *ev,
 				  struct ban_result *res, bool *unknown_jail)
 {
 	struct ban_facts f;
-	enum db_status s;
+	enum db_status s = read_facts(db, ev, &f);
 
-	if ((s = db_begin(db)) != DB_OK)
+	if (s != DB_OK)
 		return s;
-	if ((s = read_facts(db, ev, &f)) != DB_OK)
-		goto out;
 	if (!f.jail_found) {
 		*unknown_jail = true;
-		goto out;
+		return DB_OK;
 	}
 	res->max_count = f.max_count;
 	res->plan = ban_decide(&f.row, f.whitelisted, ev->restored,
 			       f.max_count);
-	if (res->plan.write &&
-	    (s = write_row(db, ev, &f.row, &res->plan)) != DB_OK)
-		goto out;
-	return db_commit(db);
-out:
-	db_rollback(db);
-	return s;
+	return res->plan.write ? write_row(db, ev, &f.row, &res->plan) : DB_OK;
 }
 
 enum bans_status bans_record(struct db *db, const struct ban_event *ev,

@@ -115,7 +115,7 @@ enum db_status db_connect(const struct db_endpoint *ep, struct db **out,
 			       ep->socket[0] ? "localhost" : ep->host,
 			       ep->user, ep->password, ep->database,
 			       ep->port, ep->socket[0] ? ep->socket : NULL,
-			       CLIENT_MULTI_STATEMENTS)) {
+			       0)) {
 		*out = db;
 		return DB_OK;
 	}
@@ -283,33 +283,4 @@ enum db_status db_query(struct db *db, const char *sql,
 	if (status != DB_OK)
 		return status;
 	return fetch_rows(db, st, fn, ctx);
-}
-
-enum db_status db_begin(struct db *db)
-{
-	/* READ COMMITTED: no gap locks, so two nodes inserting the same new
-	 * (jail, ip) meet on the unique key (a retry) instead of deadlocking.
-	 * Both statements travel in one round trip; this constant text is the
-	 * only place multi-statements are used. */
-	static const char sql[] = "SET TRANSACTION ISOLATION LEVEL READ "
-				  "COMMITTED; START TRANSACTION";
-	int more;
-
-	if (mysql_query(db->conn, sql))
-		return conn_failure(db);
-	while ((more = mysql_next_result(db->conn)) == 0)
-		;
-	return more > 0 ? conn_failure(db) : DB_OK;
-}
-
-enum db_status db_commit(struct db *db)
-{
-	if (mysql_commit(db->conn))
-		return conn_failure(db);
-	return DB_OK;
-}
-
-void db_rollback(struct db *db)
-{
-	mysql_rollback(db->conn);
 }

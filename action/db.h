@@ -53,8 +53,4 @@ enum db_status db_query(struct db *db, const char *sql,
 			const struct db_arg *args, size_t nargs,
 			db_row_fn fn, void *ctx);
 
-enum db_status db_begin(struct db *db);
-enum db_status db_commit(struct db *db);
-void db_rollback(struct db *db);
-
 #endif

@@ -55,6 +55,8 @@ static int on_index(void *ctx, const char *const *cols, size_t ncols)
 		st->has_unique_jail_ip = true;
 	if (strncmp(cols[1], "updated_at", 10) == 0)
 		st->has_updated_at_index = true;
+	if (strcmp(cols[1], "jail,whitelisted") == 0)
+		st->has_whitelist_index = true;
 	return 0;
 }
 
@@ -137,6 +139,9 @@ int schema_check(const struct schema_state *st, schema_report_fn fn, void *ctx)
 		report(fn, ctx, &n, "fail2ban_ips.updated_at is missing");
 	else if (!st->has_updated_at_index)
 		report(fn, ctx, &n, "fail2ban_ips.updated_at has no index");
+	if (!st->has_whitelist_index)
+		report(fn, ctx, &n, "fail2ban_ips has no index on (jail, "
+		       "whitelisted)");
 	if (!st->has_unique_jail_ip)
 		report(fn, ctx, &n, "fail2ban_ips has no UNIQUE(jail, ip) "
 		       "(%lld duplicate row(s) to merge)", st->duplicate_rows);
@@ -365,6 +370,11 @@ enum db_status schema_upgrade(struct db *db, schema_report_fn fn, void *ctx)
 	    (s = step(db, "ALTER TABLE fail2ban_ips ADD KEY updated_at "
 		      "(updated_at)", "indexed fail2ban_ips.updated_at",
 		      fn, ctx)))
+		return s;
+	if (!st.has_whitelist_index &&
+	    (s = step(db, "ALTER TABLE fail2ban_ips ADD KEY whitelist "
+		      "(jail, whitelisted)", "indexed fail2ban_ips (jail, "
+		      "whitelisted)", fn, ctx)))
 		return s;
 	if ((s = canonicalise(db, fn, ctx)))
 		return s;

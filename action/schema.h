@@ -13,6 +13,7 @@ struct schema_state {
 	bool has_updated_at;
 	bool has_updated_at_index;
 	bool has_unique_jail_ip;
+	bool has_whitelist_index;      /* (jail, whitelisted) */
 	bool has_conf_chain;
 	long long duplicate_rows;      /* rows beyond the first per (jail, ip) */
 };
@@ -32,7 +33,7 @@ int schema_check(const struct schema_state *st, schema_report_fn fn,
 enum db_status schema_install(struct db *db);
 
 /* Bring existing tables to the current shape without losing a ban: widen the
- * jail column, add updated_at, canonicalise addresses, merge duplicate
+ * jail column, add updated_at and the whitelist index, canonicalise addresses, merge duplicate
  * (jail, ip) rows, add UNIQUE(jail, ip).  Reports each step it takes. */
 enum db_status schema_upgrade(struct db *db, schema_report_fn fn, void *ctx);
 

@@ -6,7 +6,9 @@
 --     row lock and lets concurrent first bans meet on the key;
 --   * updated_at, kept current by the server on every change and indexed, so
 --     that a cluster node reads only what changed since its last round;
---   * a jail column wide enough for "<jail>-bl" names.
+--   * a jail column wide enough for "<jail>-bl" names;
+--   * an index on (jail, whitelisted): every ban reads its jail's whitelist,
+--     and without it that read walks every row of the jail.
 -- "mc-f2b schema install" runs this file; "mc-f2b schema upgrade" brings an
 -- existing MailCleaner database to the same shape without losing a ban.
 -- Statements are separated by a semicolon at the end of a line.
@@ -25,7 +27,8 @@ CREATE TABLE IF NOT EXISTS fail2ban_ips (
               ON UPDATE current_timestamp(6),
   PRIMARY KEY (id),
   UNIQUE KEY jail_ip (jail, ip),
-  KEY updated_at (updated_at)
+  KEY updated_at (updated_at),
+  KEY whitelist (jail, whitelisted)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE IF NOT EXISTS fail2ban_jail (
