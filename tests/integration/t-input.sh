@@ -110,3 +110,15 @@ test_rejected_credentials_fail_without_spooling() {
 	# The password never shows in the message.
 	! grep -q "test-password" "$WORK/e" || fail "password in the message"
 }
+
+# The annotated example shipped in config/ is a valid configuration.
+test_shipped_example_configuration_loads() {
+	local example=$here/../../config/mc-f2b.ini
+	printf 'secret\n' >"$WORK/example.password"
+	chmod 600 "$WORK/example.password"
+	sed "s|^password_file = .*|password_file = $WORK/example.password|" \
+		"$example" >"$WORK/example.ini"
+	chmod 600 "$WORK/example.ini"
+	"$MC_F2B" -c "$WORK/example.ini" start -j mc-exim 2>"$WORK/e"
+	assert_eq "$?" 0 "example loads ($(cat "$WORK/e"))"
+}
