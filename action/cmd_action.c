@@ -106,20 +106,22 @@ static int build_event(const char *verb, const struct action_args *a,
 
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = strcmp(verb, "ban") == 0 ? EVENT_BAN : EVENT_UNBAN;
-	ev->bantime = 0;
 	if ((rc = cli_take_jail(verb, a->jail, ev->jail)) ||
 	    (rc = cli_take_ip(verb, a->ip, ev->ip)))
 		return rc;
 	if (a->time && !parse_epoch(a->time, &ev->time))
 		return usage_error(verb, "--time: expected an epoch in seconds");
-	if ((rc = take_number(verb, "--bantime", a->bantime, -1, INT32_MAX,
-			      &ev->bantime)) ||
+	/* fail2ban takes any negative bantime as "for ever": keep it as -1. */
+	if ((rc = take_number(verb, "--bantime", a->bantime, INT32_MIN,
+			      INT32_MAX, &ev->bantime)) ||
 	    (rc = take_number(verb, "--failures", a->failures, 0, INT32_MAX,
 			      &ev->failures)) ||
 	    (rc = take_number(verb, "--restored", a->restored, 0, 1,
 			      &restored)))
 		return rc;
 	ev->restored = restored == 1;
+	if (ev->bantime < 0)
+		ev->bantime = -1;
 	return EXIT_DONE;
 }
 
@@ -137,10 +139,14 @@ static const char *outcome_text(enum ban_outcome o)
 
 static void log_ban(const struct ban_event *ev, const struct ban_result *r)
 {
-	log_decision("ban %s in %s: %s (count %lld)%s", ev->ip, ev->jail,
-		     outcome_text(r->plan.outcome), r->plan.count,
-		     r->plan.blacklist_now ? ", blacklisted: count passed max_count"
-					   : "");
+	if (r->plan.blacklist_now)
+		log_decision("ban %s in %s: %s (count %lld), blacklisted: the "
+			     "count passed max_count %lld", ev->ip, ev->jail,
+			     outcome_text(r->plan.outcome), r->plan.count,
+			     r->max_count);
+	else
+		log_decision("ban %s in %s: %s (count %lld)", ev->ip, ev->jail,
+			     outcome_text(r->plan.outcome), r->plan.count);
 }
 
 /* The master could not take the event: keep it for later. */

@@ -359,6 +359,20 @@ static int load_sections(const dictionary *ini, struct mc_config *cfg,
 	return 0;
 }
 
+/* iniparser frees its strings without clearing them: clear the passwords
+ * first, so that no copy outlives the connection in freed memory. */
+static void wipe_dictionary_secrets(dictionary *ini)
+{
+	static const char *const keys[] = { "master:password",
+					    "replica:password" };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char *value = (char *)iniparser_getstring(ini, keys[i], NULL);
+		if (value)
+			explicit_bzero(value, strlen(value));
+	}
+}
+
 int config_load(const char *path, struct mc_config *out,
 		char *err, size_t errlen)
 {
@@ -387,6 +401,7 @@ int config_load(const char *path, struct mc_config *out,
 		rc = check_file(path, &st, true, err, errlen);
 	if (rc == 0)
 		rc = load_sections(ini, out, err, errlen);
+	wipe_dictionary_secrets(ini);
 	iniparser_freedict(ini);
 	if (rc != 0)
 		config_wipe_secrets(out);

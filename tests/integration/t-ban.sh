@@ -8,6 +8,12 @@ test_first_ban_inserts_one_active_row() {
 	assert_eq "$(sql "SELECT host FROM fail2ban_ips")" "node-a" "host"
 }
 
+test_any_negative_bantime_means_for_ever() {
+	mc ban -j mc-exim -i 192.0.2.9 --bantime -2
+	assert_eq "$rc" 0 "exit status ($err)"
+	assert_eq "$(row mc-exim 192.0.2.9)" "1,1,0,0" "row"
+}
+
 test_unban_keeps_the_count() {
 	mc ban -j mc-exim -i 192.0.2.11
 	mc ban -j mc-exim -i 192.0.2.11

@@ -35,7 +35,7 @@ bad_cases=(
 	"ban|-j|mc-exim|-i|192.0.2.1|--failures|-1"
 	"ban|-j|mc-exim|-i|192.0.2.1|--failures|99999999999999999999"
 	"ban|-j|mc-exim|-i|192.0.2.1|--failures|3%n"
-	"ban|-j|mc-exim|-i|192.0.2.1|--bantime|-2"
+	"ban|-j|mc-exim|-i|192.0.2.1|--bantime|-2147483649"
 	"ban|-j|mc-exim|-i|192.0.2.1|--bantime|1.5"
 	"ban|-j|mc-exim"
 	"ban|-i|192.0.2.1"
