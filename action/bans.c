@@ -69,7 +69,17 @@ struct ban_facts {
 	struct ip_row row;
 	struct addr ip;
 	bool whitelisted;      /* by an entry of the jail's whitelist */
+	struct bl_jail *bl;    /* the jail's port and whitelist, kept */
 };
+
+/* Keep a whitelist entry for the -bl jail's ignoreip (the first
+ * JAIL_WHITELIST_MAX of them: a longer list belongs in the jail file that
+ * "jail dump" writes). */
+static void keep_whitelist_entry(struct bl_jail *bl, const struct addr_net *net)
+{
+	if (bl->whitelist_count < JAIL_WHITELIST_MAX)
+		addr_net_format(net, bl->whitelist[bl->whitelist_count++]);
+}
 
 /* One result row per whitelist entry of the jail (or one row if none); the
  * jail and (jail, ip) columns repeat on each. */
@@ -82,6 +92,8 @@ static int on_facts_row(void *ctx, const char *const *cols, size_t ncols)
 	(void)ncols;
 	f->jail_found = true;
 	f->max_count = cols[0] ? strtoll(cols[0], NULL, 10) : 0;
+	if (cols[7] && strlen(cols[7]) < sizeof(f->bl->port))
+		strcpy(f->bl->port, cols[7]);
 	if (cols[1]) {
 		f->row.exists = true;
 		f->row.id = strtoll(cols[1], NULL, 10);
@@ -92,20 +104,22 @@ static int on_facts_row(void *ctx, const char *const *cols, size_t ncols)
 	}
 	/* A whitelist entry that is not a valid address or network was not
 	 * written by mc-f2b: it cannot match, so it is skipped. */
-	if (cols[6] && addr_net_parse(cols[6], &net, &why) == 0 &&
-	    addr_net_contains(&net, &f->ip))
-		f->whitelisted = true;
+	if (cols[6] && addr_net_parse(cols[6], &net, &why) == 0) {
+		keep_whitelist_entry(f->bl, &net);
+		if (addr_net_contains(&net, &f->ip))
+			f->whitelisted = true;
+	}
 	return 0;
 }
 
 /* The jail's max_count, the (jail, ip) row and the jail's whitelist (read
  * through the index on (jail, whitelisted)), in one round trip. */
 static enum db_status read_facts(struct db *db, const struct ban_event *ev,
-				 struct ban_facts *f)
+				 struct ban_facts *f, struct bl_jail *bl)
 {
 	static const char sql[] =
 		"SELECT j.max_count, r.id, r.count, r.active, r.blacklisted, "
-		"r.whitelisted, w.ip FROM fail2ban_jail j "
+		"r.whitelisted, w.ip, j.port FROM fail2ban_jail j "
 		"LEFT JOIN fail2ban_ips r ON r.jail = j.name AND r.ip = ? "
 		"LEFT JOIN fail2ban_ips w ON w.jail = j.name AND w.whitelisted = 1 "
 		"WHERE j.name = ?";
@@ -113,6 +127,9 @@ static enum db_status read_facts(struct db *db, const struct ban_event *ev,
 	struct db_arg args[] = { DB_TEXT(ev->ip), DB_TEXT(ev->jail) };
 
 	memset(f, 0, sizeof(*f));
+	memset(bl, 0, sizeof(*bl));
+	strcpy(bl->jail, ev->jail);
+	f->bl = bl;
 	if (addr_parse(ev->ip, &f->ip, &why) != 0)
 		return DB_FAILED;   /* events are validated before this */
 	return db_query(db, sql, args, 2, on_facts_row, f);
@@ -166,7 +183,7 @@ static enum db_status record_once(struct db *db, const struct ban_event *ev,
 				  struct ban_result *res, bool *unknown_jail)
 {
 	struct ban_facts f;
-	enum db_status s = read_facts(db, ev, &f);
+	enum db_status s = read_facts(db, ev, &f, &res->bl);
 
 	if (s != DB_OK)
 		return s;

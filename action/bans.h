@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "event.h"
+#include "jailfile.h"
 
 /* What the table holds for one (jail, ip) before the event. */
 struct ip_row {
@@ -51,6 +52,7 @@ enum bans_status {
 struct ban_result {
 	struct ban_plan plan;
 	long long max_count;
+	struct bl_jail bl;     /* what <jail>-bl needs, when plan.blacklist_now */
 };
 
 /* Apply a ban event (one transaction, retried on conflicts). */

@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "bans.h"
+#include "detach.h"
+#include "escalate.h"
+#include "f2b.h"
 #include "log.h"
 #include "spool.h"
 
@@ -71,16 +74,80 @@ int cli_load_config(const struct cli *cli, struct mc_config *cfg)
 	return EXIT_DONE;
 }
 
+/* --- the local fail2ban, told from a detached process ------------------ */
+
+struct follow_up {
+	const struct mc_config *cfg;
+	const struct ban_event *ev;
+	const struct ban_result *res;
+};
+
+static void lift_whitelisted(void *ctx)
+{
+	const struct follow_up *f = ctx;
+	const char *argv[] = { "set", f->ev->jail, "unbanip", f->ev->ip };
+	char err[256];
+
+	if (f2b_command(f->cfg->f2b_socket, argv, 4, F2B_DETACHED_TIMEOUT_MS,
+			err, sizeof(err)) != F2B_OK)
+		log_warning("unban of whitelisted %s in %s: %s", f->ev->ip,
+			    f->ev->jail, err);
+}
+
+static void move_to_blacklist(void *ctx)
+{
+	const struct follow_up *f = ctx;
+	const struct f2b_link link = {
+		.socket = f->cfg->f2b_socket,
+		.config_dir = f->cfg->f2b_config_dir,
+		.client = f->cfg->f2b_client,
+		.timeout_ms = F2B_DETACHED_TIMEOUT_MS,
+	};
+	char err[512];
+
+	if (escalate_to_bl(&link, &f->res->bl, f->ev->ip, err, sizeof(err)))
+		log_warning("blacklisting %s in %s-bl: %s", f->ev->ip,
+			    f->ev->jail, err);
+	else
+		log_decision("ban %s in %s-bl: permanent", f->ev->ip,
+			     f->ev->jail);
+}
+
+void cli_tell_fail2ban(const struct mc_config *cfg, const struct ban_event *ev,
+		       const struct ban_result *res)
+{
+	struct follow_up f = { cfg, ev, res };
+	void (*work)(void *) = NULL;
+
+	if (ev->kind != EVENT_BAN)
+		return;
+	if (res->plan.outcome == BAN_WHITELISTED)
+		work = lift_whitelisted;
+	else if (res->plan.blacklist_now)
+		work = move_to_blacklist;
+	if (work && detach_run(work, &f) != 0)
+		log_warning("%s in %s: could not start a process to tell "
+			    "fail2ban", ev->ip, ev->jail);
+}
+
+/* --- the spool ---------------------------------------------------------- */
+
+struct replay_ctx {
+	const struct mc_config *cfg;
+	struct db *db;
+};
+
 static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
 {
-	struct db *db = ctx;
+	struct replay_ctx *rc = ctx;
 	struct ban_result res;
 	char err[512];
 
-	switch (bans_apply(db, ev, &res, err, sizeof(err))) {
+	switch (bans_apply(rc->db, ev, &res, err, sizeof(err))) {
 	case BANS_OK:
 		log_decision("replayed %s of %s in %s (spooled at %lld)",
 			     event_kind_name(ev->kind), ev->ip, ev->jail, ev->at);
+		cli_tell_fail2ban(rc->cfg, ev, &res);
 		return SPOOL_APPLIED;
 	case BANS_UNKNOWN_JAIL:
 		log_warning("spool: %s; event moved to rejected", err);
@@ -95,10 +162,11 @@ static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
 
 int cli_replay_spool(const struct mc_config *cfg, struct db *db, bool verbose)
 {
+	struct replay_ctx ctx = { cfg, db };
 	struct spool_counts c;
 	char err[512];
 
-	if (spool_replay(cfg->spool_dir, apply_spooled, db, &c,
+	if (spool_replay(cfg->spool_dir, apply_spooled, &ctx, &c,
 			 err, sizeof(err)) != 0) {
 		log_error("spool: %s", err);
 		return EXIT_RUNTIME;

@@ -49,6 +49,20 @@ int cli_load_config(const struct cli *cli, struct mc_config *cfg);
 enum db_status cli_open_master(struct mc_config *cfg, struct db **db,
 			       char *err, size_t errlen);
 
+struct ban_result;
+
+/* What the local fail2ban must hear after a ban was recorded: a whitelisted
+ * address is unbanned; an address that has just passed max_count is banned
+ * in <jail>-bl.  Both calls are made by a detached process (see detach.h),
+ * so this returns at once, also from inside an action. */
+void cli_tell_fail2ban(const struct mc_config *cfg, const struct ban_event *ev,
+		       const struct ban_result *res);
+
+/* How long a call to fail2ban's socket may wait: a person at a prompt, and
+ * a detached process that may queue behind a storm of actions. */
+#define F2B_PROMPT_TIMEOUT_MS 5000
+#define F2B_DETACHED_TIMEOUT_MS 60000
+
 /* Apply spooled events to an open master; prints nothing on success. */
 int cli_replay_spool(const struct mc_config *cfg, struct db *db,
 		     bool verbose);

@@ -12,6 +12,7 @@
 
 #include "bans.h"
 #include "cli.h"
+#include "f2b.h"
 #include "log.h"
 #include "spool.h"
 
@@ -187,6 +188,7 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
 			log_ban(ev, &res);
 		else
 			log_decision("unban %s in %s", ev->ip, ev->jail);
+		cli_tell_fail2ban(cfg, ev, &res);
 		return EXIT_DONE;
 	case BANS_UNKNOWN_JAIL:
 		log_error("%s: %s", event_kind_name(ev->kind), err);
@@ -198,6 +200,25 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
 	}
 	log_error("%s", err);
 	return EXIT_RUNTIME;
+}
+
+/* unban --f2b-call: a person at a prompt, not an action: the call waits
+ * for fail2ban's answer. */
+static int unban_in_fail2ban(const struct mc_config *cfg,
+			     const struct ban_event *ev)
+{
+	const char *argv[] = { "set", ev->jail, "unbanip", ev->ip };
+	char err[256];
+
+	if (f2b_command(cfg->f2b_socket, argv, 4, F2B_PROMPT_TIMEOUT_MS,
+			err, sizeof(err)) != F2B_OK) {
+		log_error("unban: recorded, but the local fail2ban did not "
+			  "lift the ban: %s", err);
+		return EXIT_RUNTIME;
+	}
+	log_decision("unban %s in %s: lifted in the local fail2ban", ev->ip,
+		     ev->jail);
+	return EXIT_DONE;
 }
 
 static int run_event_verb(const char *verb, const char *usage, int argc,
@@ -223,8 +244,7 @@ static int run_event_verb(const char *verb, const char *usage, int argc,
 	ev.at = (long long)time(NULL);
 	rc = apply_event(&cfg, &ev);
 	if (rc == EXIT_DONE && a.f2b_call)
-		log_warning("unban: --f2b-call: the fail2ban link is not built "
-			    "yet; the ban stays in the local fail2ban");
+		rc = unban_in_fail2ban(&cfg, &ev);
 	return rc;
 }
 

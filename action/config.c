@@ -21,6 +21,7 @@
 
 #define DEFAULT_F2B_SOCKET "/var/run/fail2ban/fail2ban.sock"
 #define DEFAULT_F2B_CONFIG_DIR "/etc/fail2ban"
+#define DEFAULT_F2B_CLIENT "/usr/bin/fail2ban-client"
 #define DEFAULT_SPOOL_DIR "/var/spool/mc-f2b"
 
 struct section_keys {
@@ -32,7 +33,9 @@ static const char *const db_keys[] = {
 	"host", "port", "socket", "user", "password", "password_file",
 	"database", "connect_timeout_ms", "query_timeout_ms", NULL,
 };
-static const char *const fail2ban_keys[] = { "socket", "config_dir", NULL };
+static const char *const fail2ban_keys[] = {
+	"socket", "config_dir", "client", NULL,
+};
 static const char *const node_keys[] = { "name", NULL };
 static const char *const spool_keys[] = { "dir", NULL };
 
@@ -271,6 +274,7 @@ static void set_defaults(struct mc_config *cfg)
 	cfg->master.query_timeout_ms = 5000;
 	strcpy(cfg->f2b_socket, DEFAULT_F2B_SOCKET);
 	strcpy(cfg->f2b_config_dir, DEFAULT_F2B_CONFIG_DIR);
+	strcpy(cfg->f2b_client, DEFAULT_F2B_CLIENT);
 	strcpy(cfg->spool_dir, DEFAULT_SPOOL_DIR);
 	if (gethostname(cfg->node, sizeof(cfg->node)) != 0)
 		cfg->node[0] = '\0';
@@ -342,6 +346,10 @@ static int load_sections(const dictionary *ini, struct mc_config *cfg,
 	if ((v = get(ini, "fail2ban", "config_dir")) &&
 	    copy_path(cfg->f2b_config_dir, sizeof(cfg->f2b_config_dir), v,
 		      "[fail2ban] config_dir", err, errlen))
+		return -1;
+	if ((v = get(ini, "fail2ban", "client")) &&
+	    copy_path(cfg->f2b_client, sizeof(cfg->f2b_client), v,
+		      "[fail2ban] client", err, errlen))
 		return -1;
 	if ((v = get(ini, "spool", "dir")) &&
 	    copy_path(cfg->spool_dir, sizeof(cfg->spool_dir), v,

@@ -27,6 +27,7 @@ struct mc_config {
 	struct db_endpoint replica;     /* defaults to [master], key by key */
 	char f2b_socket[PATH_MAX];
 	char f2b_config_dir[PATH_MAX];
+	char f2b_client[PATH_MAX];      /* fail2ban-client, to load jail files */
 	char node[NODE_NAME_MAX + 1];
 	char spool_dir[PATH_MAX];
 };

@@ -70,6 +70,11 @@ user = mcf2b
 password_file = $dir/password
 database = $database
 
+[fail2ban]
+; a private fail2ban, when a test starts one; never the system's
+socket = $dir/fail2ban/fail2ban.sock
+config_dir = $dir/fail2ban
+
 [node]
 name = node-a
 
@@ -77,4 +82,83 @@ name = node-a
 dir = $dir/spool
 INI
 	chmod 600 "$ini"
+}
+
+# Private fail2ban servers, each in a network namespace of its own so that
+# the nftables rules of mc-custom stay there.
+#   f2b_make_conf DIR MC_F2B INI BUILD_DIR   a configuration in DIR whose
+#                         jail mc-exim (and mc-test) reads DIR/test.log and
+#                         bans through mc-custom with the given mc-f2b
+#   f2b_start DIR         start fail2ban-server on DIR, in namespace
+#                         mcf2b-<pid>; waits until it answers
+#   f2b_stop DIR          stop it and remove the namespace
+#   f2b DIR ARGS...       fail2ban-client against it
+
+f2b() {
+	local dir=$1
+	shift
+	fail2ban-client -c "$dir" "$@"
+}
+
+f2b_make_conf() {
+	local dir=$1 mc=$2 ini=$3 build=$4
+	mkdir -p "$dir/action.d" "$dir/filter.d" "$dir/jail.d"
+	cp /etc/fail2ban/action.d/nftables.conf "$dir/action.d/"
+	cp "$build/action.d/mc-custom.conf" "$build/action.d/mc-record.conf" "$dir/action.d/"
+	printf '[Init]\nmc_f2b = %s\nmc_f2b_config = %s\n' "$mc" "$ini" \
+		>"$dir/action.d/mc-custom.local"
+	cp "$dir/action.d/mc-custom.local" "$dir/action.d/mc-record.local"
+	cat >"$dir/filter.d/test.conf" <<'CONF'
+[Definition]
+failregex = ^\s*auth failure from <HOST>$
+datepattern = {NONE}
+CONF
+	cat >"$dir/fail2ban.conf" <<CONF
+[Definition]
+loglevel = INFO
+logtarget = $dir/fail2ban.log
+socket = $dir/fail2ban.sock
+pidfile = $dir/fail2ban.pid
+dbfile = $dir/fail2ban.sqlite3
+allowipv6 = auto
+CONF
+	: >"$dir/test.log"
+	cat >"$dir/jail.conf" <<CONF
+[DEFAULT]
+backend = polling
+maxretry = 1
+findtime = 600
+bantime = 3600
+[mc-exim]
+enabled = true
+filter = test
+logpath = $dir/test.log
+action = mc-custom[port="25,465,587"]
+CONF
+}
+
+f2b_start() {
+	local dir=$1 ns=mcf2b-$$-${RANDOM}
+	ip netns add "$ns" || return 1
+	echo "$ns" >"$dir/netns"
+	ip netns exec "$ns" fail2ban-server -f -x -c "$dir" </dev/null \
+		>>"$dir/server.out" 2>&1 &
+	echo $! >"$dir/server.pid"
+	local i
+	for i in $(seq 1 100); do
+		f2b "$dir" ping >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "fail2ban-server did not start, see $dir/fail2ban.log" >&2
+	return 1
+}
+
+f2b_stop() {
+	local dir=$1 pid
+	pid=$(cat "$dir/server.pid" 2>/dev/null) || return 0
+	f2b "$dir" stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+	rm -f "$dir/server.pid"
+	ip netns del "$(cat "$dir/netns")" 2>/dev/null
+	rm -f "$dir/netns"
 }

@@ -1,0 +1,46 @@
+/* detach.c - double fork, new session, standard streams on /dev/null. */
+#include "detach.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void become_detached(void)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	setsid();
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	/* Nothing inherited may keep a pipe of fail2ban's open. */
+	close_range(3, ~0U, 0);
+}
+
+int detach_run(void (*fn)(void *ctx), void *ctx)
+{
+	pid_t child = fork();
+	int status;
+
+	if (child < 0)
+		return -1;
+	if (child == 0) {
+		pid_t grandchild;
+
+		become_detached();
+		grandchild = fork();
+		if (grandchild == 0) {
+			fn(ctx);
+			_exit(0);
+		}
+		/* The grandchild is init's now: nobody waits for it here. */
+		_exit(grandchild > 0 ? 0 : 1);
+	}
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}

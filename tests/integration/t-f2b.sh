@@ -1,0 +1,143 @@
+# t-f2b.sh - mc-f2b under a real fail2ban-server (private configuration,
+# its own network namespace, nftables there) with the private MariaDB.
+
+# Start this test's fail2ban; it stops when the test's subshell ends.
+f2b_up() {
+	F2B=$WORK/db/fail2ban
+	rm -rf "$F2B"
+	f2b_make_conf "$F2B" "$MC_F2B" "$WORK/mc.ini" "$BUILD_DIR" || fail "fail2ban conf"
+	f2b_start "$F2B" || fail "fail2ban did not start: $(tail -5 "$F2B/fail2ban.log")"
+	trap 'f2b_stop "$F2B"' EXIT
+}
+
+attack() { # IP: one failure line, enough for maxretry = 1
+	printf 'auth failure from %s\n' "$1" >>"$F2B/test.log"
+}
+
+# Wait up to 10 s for a command to succeed.
+eventually() { # WHAT COMMAND...
+	local what=$1 i
+	shift
+	for i in $(seq 1 100); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	fail "$what did not happen within 10 s"
+}
+
+row_is() { [ "$(row "$1" "$2")" == "$3" ]; }
+banned_in() { f2b "$F2B" get "$1" banned 2>/dev/null | grep -qF "'$2'"; }
+not_banned_in() { ! banned_in "$@"; }
+nft_set_has() { # SET IP
+	ip netns exec "$(cat "$F2B/netns")" nft list set inet f2b-table "$1" 2>/dev/null |
+		grep -qF "$2"
+}
+
+# Ban, then unban, through fail2ban: IP ends inactive with its count.
+ban_cycle() { # IP EXPECTED-COUNT
+	attack "$1"
+	eventually "ban $2 of $1" row_is mc-exim "$1" "$2,1,$3,0"
+	f2b "$F2B" set mc-exim unbanip "$1" >/dev/null
+	eventually "unban of $1" row_is mc-exim "$1" "$2,0,$3,0"
+}
+
+test_f2b_log_line_becomes_a_recorded_ban() {
+	f2b_up
+	attack 192.0.2.60
+	eventually "ban recorded" row_is mc-exim 192.0.2.60 "1,1,0,0"
+	nft_set_has addr-set-mc-exim 192.0.2.60 || fail "not in the nftables set"
+	f2b "$F2B" set mc-exim unbanip 192.0.2.60 >/dev/null
+	eventually "unban recorded" row_is mc-exim 192.0.2.60 "1,0,0,0"
+	! nft_set_has addr-set-mc-exim 192.0.2.60 || fail "still in the nftables set"
+}
+
+test_f2b_fourth_ban_lands_in_the_permanent_jail() {
+	f2b_up
+	ban_cycle 192.0.2.61 1 0
+	ban_cycle 192.0.2.61 2 0
+	ban_cycle 192.0.2.61 3 0
+	attack 192.0.2.61
+	eventually "ban 4 recorded and blacklisted" row_is mc-exim 192.0.2.61 "4,1,1,0"
+	eventually "ban in mc-exim-bl" banned_in mc-exim-bl 192.0.2.61
+	assert_eq "$(f2b "$F2B" get mc-exim-bl bantime)" "-1" "bantime of mc-exim-bl"
+	nft_set_has addr-set-mc-exim-bl 192.0.2.61 || fail "not blocked by mc-exim-bl"
+	[ -f "$F2B/jail.d/mc-f2b-mc-exim-bl.conf" ] || fail "no jail file"
+	f2b "$F2B" -t >/dev/null 2>&1 || fail "configuration no longer loads"
+	# Blacklisted rows are not escalated twice: ban 5 leaves -bl alone.
+	f2b "$F2B" set mc-exim unbanip 192.0.2.61 >/dev/null
+	eventually "unban" row_is mc-exim 192.0.2.61 "4,0,1,0"
+	attack 192.0.2.61
+	eventually "ban 5" row_is mc-exim 192.0.2.61 "5,1,1,0"
+}
+
+test_f2b_ipv6_takes_the_same_path() {
+	f2b_up
+	sql "INSERT INTO fail2ban_ips (ip, count, active, jail, host)
+		VALUES ('2001:db8:6::1', 3, 0, 'mc-exim', 'node-b')"
+	attack 2001:DB8:6:0::1
+	eventually "IPv6 ban 4" row_is mc-exim 2001:db8:6::1 "4,1,1,0"
+	eventually "IPv6 in mc-exim-bl" banned_in mc-exim-bl 2001:db8:6::1
+	nft_set_has addr6-set-mc-exim-bl 2001:db8:6::1 || fail "not blocked (v6)"
+}
+
+test_f2b_escalation_to_a_loaded_jail_starts_no_program() {
+	f2b_up
+	sql "INSERT INTO fail2ban_ips (ip, count, active, jail, host) VALUES
+		('192.0.2.62', 3, 0, 'mc-exim', 'node-b'),
+		('192.0.2.63', 3, 0, 'mc-exim', 'node-b')"
+	# The first escalation loads mc-exim-bl (fail2ban-client runs once).
+	"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim -i 192.0.2.62 2>/dev/null
+	eventually "mc-exim-bl loaded" banned_in mc-exim-bl 192.0.2.62
+	strace -f -qq -e trace=execve -o "$WORK/trace" \
+		"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim -i 192.0.2.63 2>/dev/null
+	eventually "ban in mc-exim-bl" banned_in mc-exim-bl 192.0.2.63
+	assert_eq "$(grep -c 'execve(' "$WORK/trace")" 1 \
+		"programs started by an escalating ban (the first is mc-f2b): $(grep execve "$WORK/trace")"
+}
+
+test_f2b_stop_and_start_change_no_row() {
+	f2b_up
+	attack 192.0.2.64
+	attack 2001:db8::64
+	eventually "ban" row_is mc-exim 192.0.2.64 "1,1,0,0"
+	eventually "ban" row_is mc-exim 2001:db8::64 "1,1,0,0"
+	sql "UPDATE fail2ban_ips SET count = 2 WHERE ip = '192.0.2.64'"
+	local before
+	before=$(table_state)
+	f2b_stop "$F2B"
+	assert_eq "$(table_state)" "$before" "rows after fail2ban stopped (flush, no unban)"
+	f2b_start "$F2B" || fail "restart"
+	eventually "bans restored" banned_in mc-exim 192.0.2.64
+	eventually "bans restored" banned_in mc-exim 2001:db8::64
+	grep -q "Restore Ban" "$F2B/fail2ban.log" || fail "fail2ban restored nothing"
+	sleep 0.5
+	assert_eq "$(table_state)" "$before" "rows after the restart (restored bans not counted)"
+}
+
+test_f2b_unban_f2b_call_lifts_the_local_ban() {
+	f2b_up
+	attack 192.0.2.65
+	eventually "ban" banned_in mc-exim 192.0.2.65
+	mc unban -i 192.0.2.65 -j mc-exim --f2b-call
+	assert_eq "$rc" 0 "exit status ($err)"
+	eventually "lifted in fail2ban" not_banned_in mc-exim 192.0.2.65
+	assert_eq "$(row mc-exim 192.0.2.65)" "1,0,0,0" "row"
+}
+
+test_f2b_whitelisted_address_is_lifted_and_not_counted() {
+	f2b_up
+	sql "INSERT INTO fail2ban_ips (ip, count, active, whitelisted, jail, host)
+		VALUES ('198.51.100.0/24', 0, 0, 1, 'mc-exim', 'admin')"
+	attack 198.51.100.7
+	eventually "fail2ban banned it" grep -q "Ban 198.51.100.7" "$F2B/fail2ban.log"
+	eventually "lifted again" not_banned_in mc-exim 198.51.100.7
+	assert_eq "$(row mc-exim 198.51.100.7)" "none" "row"
+}
+
+test_f2b_unban_f2b_call_without_fail2ban_fails_after_recording() {
+	mc ban -j mc-exim -i 192.0.2.66
+	mc unban -i 192.0.2.66 -j mc-exim --f2b-call
+	assert_eq "$rc" 1 "exit status"
+	case $err in *"not running"*) ;; *) fail "message: $err" ;; esac
+	assert_eq "$(row mc-exim 192.0.2.66)" "1,0,0,0" "the database part is done"
+}
