@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 bool jail_port_valid(const char *port, const char **why)
@@ -111,6 +112,13 @@ int jailfile_write(const char *config_dir, const char *name,
 		     config_dir, name) >= (int)sizeof(path) ||
 	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
 		snprintf(err, errlen, "%s: path too long", config_dir);
+		return -1;
+	}
+	/* fail2ban reads jail.d/ when it exists; make it for a bare config. */
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s/jail.d", config_dir);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,

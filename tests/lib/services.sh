@@ -121,6 +121,8 @@ socket = $dir/fail2ban.sock
 pidfile = $dir/fail2ban.pid
 dbfile = $dir/fail2ban.sqlite3
 allowipv6 = auto
+syslogsocket = auto
+dbpurgeage = 1d
 CONF
 	: >"$dir/test.log"
 	cat >"$dir/jail.conf" <<CONF
