@@ -141,3 +141,31 @@ test_f2b_unban_f2b_call_without_fail2ban_fails_after_recording() {
 	case $err in *"not running"*) ;; *) fail "message: $err" ;; esac
 	assert_eq "$(row mc-exim 192.0.2.66)" "1,0,0,0" "the database part is done"
 }
+
+# When the firewall part of an actionban fails, fail2ban checks the action
+# (actioncheck) and runs the whole actionban again: the ban is recorded
+# once.  An nft that refuses every "add element" makes the first part fail.
+test_f2b_retried_actionban_counts_once() {
+	f2b_up
+	: >"$F2B/test2.log"
+	cat >"$F2B/nft-refusing-elements" <<SH
+#!/bin/sh
+case "\$*" in *"add element"*) echo attempt >>"$F2B/attempts"; exit 1 ;; esac
+exec $(command -v nft) "\$@"
+SH
+	chmod 755 "$F2B/nft-refusing-elements"
+	cat >"$F2B/jail.d/retry.conf" <<CONF
+[mc-test]
+enabled = true
+filter = test
+logpath = $F2B/test2.log
+action = mc-custom[port="25", nftables="$F2B/nft-refusing-elements"]
+CONF
+	f2b "$F2B" reload --if-exists mc-test >/dev/null 2>&1 || fail "load mc-test"
+	printf 'auth failure from 192.0.2.67\n' >>"$F2B/test2.log"
+	eventually "ban recorded" row_is mc-test 192.0.2.67 "1,1,0,0"
+	eventually "fail2ban ran actionban twice" \
+		bash -c "[ \"\$(wc -l <'$F2B/attempts')\" -ge 2 ]"
+	sleep 0.5
+	assert_eq "$(row mc-test 192.0.2.67)" "1,1,0,0" "row after the retry"
+}
