@@ -72,14 +72,7 @@ struct ban_facts {
 	struct bl_jail *bl;    /* the jail's port and whitelist, kept */
 };
 
-/* Keep a whitelist entry for the -bl jail's ignoreip (the first
- * JAIL_WHITELIST_MAX of them: a longer list belongs in the jail file that
- * "jail dump" writes). */
-static void keep_whitelist_entry(struct bl_jail *bl, const struct addr_net *net)
-{
-	if (bl->whitelist_count < JAIL_WHITELIST_MAX)
-		addr_net_format(net, bl->whitelist[bl->whitelist_count++]);
-}
+
 
 /* One result row per whitelist entry of the jail (or one row if none); the
  * jail and (jail, ip) columns repeat on each. */
@@ -105,7 +98,9 @@ static int on_facts_row(void *ctx, const char *const *cols, size_t ncols)
 	/* A whitelist entry that is not a valid address or network was not
 	 * written by mc-f2b: it cannot match, so it is skipped. */
 	if (cols[6] && addr_net_parse(cols[6], &net, &why) == 0) {
-		keep_whitelist_entry(f->bl, &net);
+		/* Kept for the -bl jail's ignoreip; past JAIL_WHITELIST_MAX
+		 * entries the jail file of "jail dump" carries the rest. */
+		jail_whitelist_add(&f->bl->whitelist, &net);
 		if (addr_net_contains(&net, &f->ip))
 			f->whitelisted = true;
 	}

@@ -5,20 +5,12 @@
 
 #include <stddef.h>
 
-#include "jailfile.h"
-
-struct f2b_link {
-	const char *socket;       /* fail2ban's socket */
-	const char *config_dir;   /* its configuration (jail files: jail.d/) */
-	const char *client;       /* fail2ban-client, absolute path */
-	unsigned timeout_ms;      /* per socket operation */
-};
+#include "jailctl.h"
 
 /* Ban ip in <jail>-bl.  When the jail is loaded this is one native socket
  * call and nothing else; when it is not, its jail file is written and
- * "fail2ban-client -c DIR -s SOCKET reload --if-exists <jail>-bl" (fail2ban's own
- * configuration reader, run without a shell) loads it first.  Blocks until
- * fail2ban answers: from inside an action, run it detached. */
+ * loaded first (jailctl_publish_bl).  Blocks until fail2ban answers: from
+ * inside an action, run it detached. */
 int escalate_to_bl(const struct f2b_link *link, const struct bl_jail *bl,
 		   const char *ip, char *err, size_t errlen);
 

@@ -38,19 +38,27 @@ void bl_jail_name(const char *jail, char out[JAIL_NAME_MAX + 4])
 	snprintf(out, JAIL_NAME_MAX + 4, "%s-bl", jail);
 }
 
+int jail_whitelist_add(struct jail_whitelist *wl, const struct addr_net *net)
+{
+	if (wl->count >= JAIL_WHITELIST_MAX)
+		return -1;
+	addr_net_format(net, wl->entries[wl->count++]);
+	return 0;
+}
+
 /* The whitelist as one ignoreip value: canonical entries only. */
-static int render_ignoreip(const struct bl_jail *bl, char *out, size_t outlen,
-			   const char **why)
+static int render_ignoreip(const struct jail_whitelist *wl, char *out,
+			   size_t outlen, const char **why)
 {
 	size_t used = 0;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < bl->whitelist_count; i++) {
+	for (size_t i = 0; i < wl->count; i++) {
 		struct addr_net net;
 		char canon[ADDR_NET_TEXT_MAX];
 		int n;
 
-		if (addr_net_parse(bl->whitelist[i], &net, why) != 0)
+		if (addr_net_parse(wl->entries[i], &net, why) != 0)
 			return -1;
 		addr_net_format(&net, canon);
 		n = snprintf(out + used, outlen - used, "%s%s",
@@ -64,22 +72,42 @@ static int render_ignoreip(const struct bl_jail *bl, char *out, size_t outlen,
 	return 0;
 }
 
+/* "ignoreip = ...\n", or nothing for an empty whitelist. */
+static const char *ignoreip_line(const char *ignoreip, char *line, size_t len)
+{
+	if (!ignoreip[0])
+		return "";
+	snprintf(line, len, "ignoreip = %s\n", ignoreip);
+	return line;
+}
+
+/* action = <banaction>[port="<port>"]: every option of the action keeps its
+ * default; an empty port list blocks every port. */
+static void action_value(const char *banaction, const char *port, char *out,
+			 size_t outlen)
+{
+	if (port[0])
+		snprintf(out, outlen, "%s[port=\"%s\"]", banaction, port);
+	else
+		snprintf(out, outlen, "%s[type=allports]", banaction);
+}
+
 int jailfile_render_bl(const struct bl_jail *bl, char *out, size_t outlen,
 		       const char **why)
 {
 	char name[JAIL_NAME_MAX + 4];
-	char ignoreip[JAIL_WHITELIST_MAX * ADDR_NET_TEXT_MAX];
+	static char ignoreip[JAIL_WHITELIST_MAX * ADDR_NET_TEXT_MAX];
+	static char line[sizeof(ignoreip) + 16];
 	char action[JAIL_PORT_MAX + 64];
 	int n;
 
 	if (!jail_name_valid(bl->jail, why) || !jail_port_valid(bl->port, why) ||
-	    render_ignoreip(bl, ignoreip, sizeof(ignoreip), why) != 0)
+	    render_ignoreip(&bl->whitelist, ignoreip, sizeof(ignoreip), why))
 		return -1;
 	bl_jail_name(bl->jail, name);
-	if (bl->port[0])
-		snprintf(action, sizeof(action), "nftables[port=\"%s\"]", bl->port);
-	else
-		snprintf(action, sizeof(action), "nftables[type=allports]");
+	/* The firewall part of mc-custom, without the recording: the -bl
+	 * jail's bans are the jail's blacklisted rows already. */
+	action_value("nftables", bl->port, action, sizeof(action));
 	n = snprintf(out, outlen,
 		     "# Written by mc-f2b: the permanent jail of %s.\n"
 		     "# Addresses land here after max_count bans in %s; they\n"
@@ -90,15 +118,176 @@ int jailfile_render_bl(const struct bl_jail *bl, char *out, size_t outlen,
 		     "filter =\n"
 		     "bantime = -1\n"
 		     "action = %s\n"
-		     "%s%s%s",
+		     "%s",
 		     bl->jail, bl->jail, name, action,
-		     ignoreip[0] ? "ignoreip = " : "", ignoreip,
-		     ignoreip[0] ? "\n" : "");
+		     ignoreip_line(ignoreip, line, sizeof(line)));
 	if (n < 0 || (size_t)n >= outlen) {
 		*why = "jail file too long";
 		return -1;
 	}
 	return n;
+}
+
+bool jail_number_valid(const char *column, long long value,
+		       const char **why)
+{
+	bool ok;
+
+	if (strcmp(column, "bantime") == 0)
+		ok = value == -1 || (value >= 1 && value <= 315360000);
+	else if (strcmp(column, "findtime") == 0)
+		ok = value >= 1 && value <= 315360000;
+	else if (strcmp(column, "maxretry") == 0)
+		ok = value >= 1 && value <= 1000000;
+	else	/* max_count: 0 (or less, as MailCleaner allows) disables */
+		ok = value >= -1 && value <= 1000000;
+	if (!ok)
+		*why = strcmp(column, "bantime") == 0 ?
+			"expected -1 (for ever) or 1 to 315360000 seconds" :
+		       strcmp(column, "findtime") == 0 ?
+			"expected 1 to 315360000 seconds" :
+		       strcmp(column, "maxretry") == 0 ?
+			"expected 1 to 1000000" : "expected -1 to 1000000";
+	return ok;
+}
+
+/* A filter or action name: a file name in filter.d/ or action.d/. */
+static bool file_name_valid(const char *name, const char **why)
+{
+	static const char allowed[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"0123456789._-";
+
+	if (!name[0] || name[0] == '.' || strspn(name, allowed) != strlen(name)) {
+		*why = "expected a name of letters, digits, '.', '_' and '-'";
+		return false;
+	}
+	return true;
+}
+
+/* <config_dir>/<sub>/<name>.conf or .local exists. */
+static bool config_file_exists(const char *config_dir, const char *sub,
+			       const char *name, const char **why)
+{
+	static const char *const suffixes[] = { "conf", "local" };
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s/%s.%s", config_dir, sub,
+			 name, suffixes[i]);
+		if (access(path, R_OK) == 0)
+			return true;
+	}
+	*why = strcmp(sub, "filter.d") == 0 ? "no such filter in filter.d/" :
+						 "no such action in action.d/";
+	return false;
+}
+
+/* Absolute, and nothing fail2ban's configuration reader would read as
+ * syntax: no control characters (a newline starts a new line, a new
+ * section), no brackets, no '%' (interpolation), no quotes. */
+static bool logpath_valid(const char *path, const char **why)
+{
+	static const char allowed[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"0123456789/._-*?+@:=,~";
+
+	if (path[0] != '/') {
+		*why = "expected an absolute path";
+		return false;
+	}
+	if (strspn(path, allowed) != strlen(path)) {
+		*why = "only letters, digits and / . _ - * ? + @ : = , ~ are "
+		       "allowed";
+		return false;
+	}
+	return true;
+}
+
+bool jail_row_check(const struct jail_row *row, const char *config_dir,
+		    const char **column, const char **why)
+{
+	static const char *const numbers[] = {
+		"maxretry", "findtime", "bantime", "max_count",
+	};
+	const long long values[] = {
+		row->maxretry, row->findtime, row->bantime, row->max_count,
+	};
+
+	*column = "name";
+	if (!jail_name_valid(row->name, why))
+		return false;
+	for (size_t i = 0; i < 4; i++) {
+		*column = numbers[i];
+		if (!jail_number_valid(numbers[i], values[i], why))
+			return false;
+	}
+	*column = "port";
+	if (!jail_port_valid(row->port, why))
+		return false;
+	*column = "filter";
+	if (!file_name_valid(row->filter, why) ||
+	    (config_dir && !config_file_exists(config_dir, "filter.d",
+					       row->filter, why)))
+		return false;
+	*column = "banaction";
+	if (!file_name_valid(row->banaction, why) ||
+	    (config_dir && !config_file_exists(config_dir, "action.d",
+					       row->banaction, why)))
+		return false;
+	*column = "logpath";
+	return logpath_valid(row->logpath, why);
+}
+
+int jailfile_render_jail(const struct jail_row *row,
+			 const struct jail_whitelist *wl,
+			 char *out, size_t outlen, const char **why)
+{
+	static char ignoreip[JAIL_WHITELIST_MAX * ADDR_NET_TEXT_MAX];
+	static char line[sizeof(ignoreip) + 16];
+	char action[JAIL_ACTION_MAX + JAIL_PORT_MAX + 32];
+	const char *column;
+	int n;
+
+	if (!jail_row_check(row, NULL, &column, why) ||
+	    render_ignoreip(wl, ignoreip, sizeof(ignoreip), why) != 0)
+		return -1;
+	action_value(row->banaction, row->port, action, sizeof(action));
+	n = snprintf(out, outlen,
+		     "# Written by mc-f2b from fail2ban_jail (id %lld): do not\n"
+		     "# edit, change the row (mc-f2b jail change) instead.\n"
+		     "[%s]\n"
+		     "enabled = true\n"
+		     "filter = %s\n"
+		     "logpath = %s\n"
+		     "port = %s\n"
+		     "maxretry = %lld\n"
+		     "findtime = %lld\n"
+		     "bantime = %lld\n"
+		     "action = %s\n"
+		     "%s",
+		     row->id, row->name, row->filter, row->logpath, row->port,
+		     row->maxretry, row->findtime, row->bantime, action,
+		     ignoreip_line(ignoreip, line, sizeof(line)));
+	if (n < 0 || (size_t)n >= outlen) {
+		*why = "jail file too long";
+		return -1;
+	}
+	return n;
+}
+
+int jailfile_remove(const char *config_dir, const char *name,
+		    char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/jail.d/mc-f2b-%s.conf", config_dir,
+		 name);
+	if (unlink(path) != 0 && errno != ENOENT) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 int jailfile_write(const char *config_dir, const char *name,

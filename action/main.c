@@ -24,7 +24,16 @@ static const struct verb verbs[] = {
 	{ "flush",  cmd_flush,  "a jail is stopping: change nothing" },
 	{ "start",  cmd_start,  "a jail is starting: check the configuration" },
 	{ "stop",   cmd_stop,   "a jail has stopped: change nothing" },
-	/* Called by people. */
+	/* Called by people (the knowledge base's commands). */
+	{ "jail",   cmd_jail,   "enable, disable, change, create, list, show, "
+				"reload or dump jails" },
+	{ "general", cmd_general, "enable or disable every jail, or the "
+				  "blacklist of every jail" },
+	{ "blacklist", cmd_blacklist, "the permanent jails: enable, disable, "
+				      "add, remove, list" },
+	{ "whitelist", cmd_whitelist, "addresses a jail never bans: add, "
+				      "remove, list" },
+	{ "status", cmd_status, "the bans in force on every server" },
 	{ "schema", cmd_schema, "install, upgrade or check the tables" },
 	{ "spool",  cmd_spool,  "list or replay events kept while the master "
 				"was unreachable" },
@@ -39,7 +48,7 @@ static void print_usage(FILE *out)
 		"address,\nand blacklists repeat offenders.\n\n"
 		"verbs:\n");
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(out,
 		"\noptions:\n"
 		"  -c FILE    configuration (default: $MC_F2B_CONFIG, else "

@@ -57,3 +57,16 @@ CREATE TABLE IF NOT EXISTS fail2ban_conf (
   chain      varchar(50) DEFAULT NULL,
   PRIMARY KEY (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- MailCleaner's default jails, all disabled until "mc-f2b jail enable" or
+-- "mc-f2b general enable"; only added when a jail of that name is absent.
+-- Paths can be changed afterwards: mc-f2b jail change -j NAME --option
+-- logpath -v PATH.
+INSERT IGNORE INTO fail2ban_jail (enabled, name, maxretry, findtime, bantime,
+  port, filter, banaction, logpath, max_count) VALUES
+  (0, 'mc-exim', 10, 3600, 86400, '25,465,587', 'mc-exim-filter', 'mc-custom',
+   '/var/mailcleaner/log/exim_stage1/rejectlog', 3),
+  (0, 'mc-webauth', 10, 3600, 86400, '80,443', 'mc-webauth-filter',
+   'mc-custom', '/var/mailcleaner/log/apache/mc_auth.log', 3),
+  (0, 'mc-ssh', 3, 3600, 86400, '22', 'sshd', 'mc-custom', '/var/log/auth.log',
+   3);

@@ -68,6 +68,7 @@ add_jail() { # NAME MAX_COUNT
 reset_db() {
 	sql "DROP TABLE IF EXISTS fail2ban_ips, fail2ban_jail, fail2ban_conf" &&
 		"$MC_F2B" -c "$WORK/mc.ini" schema install >/dev/null &&
+		sql "DELETE FROM fail2ban_jail" &&
 		add_jail mc-exim 3 && add_jail mc-test 1 && add_jail mc-nobl 0
 	rm -rf "$WORK/db/spool"
 }

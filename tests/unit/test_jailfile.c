@@ -29,10 +29,10 @@ static void test_render_exact_text(void **state)
 	const char *why = NULL;
 
 	(void)state;
-	strcpy(bl.whitelist[0], "198.51.100.0/24");
-	strcpy(bl.whitelist[1], "2001:DB8::/32");
-	strcpy(bl.whitelist[2], "192.0.2.1/32");
-	bl.whitelist_count = 3;
+	strcpy(bl.whitelist.entries[0], "198.51.100.0/24");
+	strcpy(bl.whitelist.entries[1], "2001:DB8::/32");
+	strcpy(bl.whitelist.entries[2], "192.0.2.1/32");
+	bl.whitelist.count = 3;
 	assert_true(jailfile_render_bl(&bl, out, sizeof(out), &why) > 0);
 	assert_string_equal(out,
 		"# Written by mc-f2b: the permanent jail of mc-exim.\n"
@@ -83,8 +83,8 @@ static void test_hostile_values_refused(void **state)
 	}
 	for (size_t i = 0; i < COUNT(whitelist); i++) {
 		struct bl_jail bl = sample("mc-exim", "25");
-		strcpy(bl.whitelist[0], whitelist[i]);
-		bl.whitelist_count = 1;
+		strcpy(bl.whitelist.entries[0], whitelist[i]);
+		bl.whitelist.count = 1;
 		if (jailfile_render_bl(&bl, out, sizeof(out), &why) >= 0)
 			fail_msg("whitelist '%s' accepted", whitelist[i]);
 	}

@@ -1,0 +1,257 @@
+/* admin.c - the machinery of the verbs people run. */
+#include "admin.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "listing.h"
+#include "log.h"
+
+enum {
+	OPT_OPTION = 256, OPT_DIR, OPT_ALL, OPT_JSON, OPT_F2B, OPT_NAME,
+	OPT_ENABLED, OPT_MAXRETRY, OPT_FINDTIME, OPT_BANTIME, OPT_PORT,
+	OPT_FILTER, OPT_BANACTION, OPT_LOGPATH, OPT_MAX_COUNT,
+};
+
+static const struct option admin_options[] = {
+	{ "jail",      required_argument, NULL, 'j' },
+	{ "ip",        required_argument, NULL, 'i' },
+	{ "value",     required_argument, NULL, 'v' },
+	{ "option",    required_argument, NULL, OPT_OPTION },
+	{ "dir",       required_argument, NULL, OPT_DIR },
+	{ "all",       no_argument,       NULL, OPT_ALL },
+	{ "json",      no_argument,       NULL, OPT_JSON },
+	{ "f2b-call",  no_argument,       NULL, OPT_F2B },
+	{ "name",      required_argument, NULL, OPT_NAME },
+	{ "enabled",   required_argument, NULL, OPT_ENABLED },
+	{ "maxretry",  required_argument, NULL, OPT_MAXRETRY },
+	{ "findtime",  required_argument, NULL, OPT_FINDTIME },
+	{ "bantime",   required_argument, NULL, OPT_BANTIME },
+	{ "port",      required_argument, NULL, OPT_PORT },
+	{ "filter",    required_argument, NULL, OPT_FILTER },
+	{ "banaction", required_argument, NULL, OPT_BANACTION },
+	{ "logpath",   required_argument, NULL, OPT_LOGPATH },
+	{ "max-count", required_argument, NULL, OPT_MAX_COUNT },
+	{ "help",      no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which flag of enum admin_arg an option belongs to (0: always allowed). */
+static unsigned option_group(int c)
+{
+	switch (c) {
+	case 'j': return ARG_JAIL;
+	case 'i': return ARG_IP;
+	case 'v': return ARG_VALUE;
+	case OPT_OPTION: return ARG_OPTION;
+	case OPT_DIR: return ARG_DIR;
+	case OPT_ALL: return ARG_ALL;
+	case OPT_F2B: return ARG_F2B_CALL;
+	case OPT_JSON: case 'h': return 0;
+	default: return ARG_CREATE;
+	}
+}
+
+static void store_option(struct admin_args *a, int c, const char *v)
+{
+	switch (c) {
+	case 'j': a->jail = v; break;
+	case 'i': a->ip = v; break;
+	case 'v': a->value = v; break;
+	case OPT_OPTION: a->option = v; break;
+	case OPT_DIR: a->dir = v; break;
+	case OPT_ALL: a->all = true; break;
+	case OPT_JSON: a->json = true; break;
+	case OPT_F2B: a->f2b_call = true; break;
+	case 'h': a->help = true; break;
+	case OPT_NAME: a->name = v; break;
+	case OPT_ENABLED: a->enabled = v; break;
+	case OPT_MAXRETRY: a->maxretry = v; break;
+	case OPT_FINDTIME: a->findtime = v; break;
+	case OPT_BANTIME: a->bantime = v; break;
+	case OPT_PORT: a->port = v; break;
+	case OPT_FILTER: a->filter = v; break;
+	case OPT_BANACTION: a->banaction = v; break;
+	case OPT_LOGPATH: a->logpath = v; break;
+	case OPT_MAX_COUNT: a->max_count = v; break;
+	}
+}
+
+static int parse_args(const char *verb, int argc, char **argv,
+		      unsigned allowed, const struct cli *cli,
+		      struct admin_args *a)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->json = cli->json;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":j:i:v:h", admin_options,
+				NULL)) != -1) {
+		if (c == ':')
+			return usage_error(verb, "option '%s' needs a value",
+					   argv[optind - 1]);
+		if (c == '?' || (option_group(c) & ~allowed))
+			return usage_error(verb, "option '%s' is not one of "
+					   "%s %s (see --help)",
+					   argv[optind - 1], verb, argv[0]);
+		store_option(a, c, optarg);
+	}
+	if (optind < argc)
+		return usage_error(verb, "unexpected argument '%s'", argv[optind]);
+	return EXIT_DONE;
+}
+
+static void print_usage(const char *verb, const struct sub_verb *subs,
+			size_t nsubs)
+{
+	printf("usage:");
+	for (size_t i = 0; i < nsubs; i++)
+		printf("%s mc-f2b %s %s\n", i ? "      " : "", verb,
+		       subs[i].usage);
+	printf("listings take --json; see mc-f2b(8)\n");
+}
+
+static const struct sub_verb *find_sub(const struct sub_verb *subs,
+				       size_t nsubs, const char *name)
+{
+	for (size_t i = 0; i < nsubs; i++)
+		if (strcmp(subs[i].name, name) == 0)
+			return &subs[i];
+	return NULL;
+}
+
+int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
+	      int argc, char **argv, const struct cli *cli)
+{
+	struct admin ad = { .verb = verb, .fail2ban = -1 };
+	const struct sub_verb *sub;
+	char err[512];
+	int rc;
+
+	if (argc < 2)
+		return usage_error(verb, "expected a sub-command (see mc-f2b "
+				   "%s --help)", verb);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		print_usage(verb, subs, nsubs);
+		return EXIT_DONE;
+	}
+	sub = find_sub(subs, nsubs, argv[1]);
+	if (!sub)
+		return usage_error(verb, "unknown sub-command '%s' (see mc-f2b "
+				   "%s --help)", argv[1], verb);
+	ad.sub = sub->name;
+	if ((rc = parse_args(verb, argc - 1, argv + 1, sub->args, cli, &ad.a)))
+		return rc;
+	if (ad.a.help) {
+		printf("usage: mc-f2b %s %s\n", verb, sub->usage);
+		return EXIT_DONE;
+	}
+	if ((rc = cli_load_config(cli, &ad.cfg)))
+		return rc;
+	ad.link = (struct f2b_link){
+		.socket = ad.cfg.f2b_socket,
+		.config_dir = ad.cfg.f2b_config_dir,
+		.client = ad.cfg.f2b_client,
+		.timeout_ms = F2B_PROMPT_TIMEOUT_MS,
+	};
+	if (cli_open_master(&ad.cfg, &ad.db, err, sizeof(err)) != DB_OK) {
+		log_error("master: %s", err);
+		return EXIT_RUNTIME;
+	}
+	rc = sub->run(&ad);
+	db_close(ad.db);
+	return rc;
+}
+
+bool admin_fail2ban(struct admin *ad)
+{
+	if (ad->fail2ban < 0) {
+		ad->fail2ban = jailctl_running(&ad->link);
+		if (!ad->fail2ban)
+			fprintf(stderr, "mc-f2b: note: fail2ban is not running "
+				"here (%s): the database and the jail files are "
+				"changed, fail2ban follows when it starts\n",
+				ad->link.socket);
+	}
+	return ad->fail2ban == 1;
+}
+
+int admin_db_error(struct admin *ad, const char *what)
+{
+	log_error("%s %s: %s", ad->verb, what, db_error(ad->db));
+	return EXIT_RUNTIME;
+}
+
+int admin_jail(struct admin *ad, struct jail_row *row, bool check)
+{
+	const char *bad_column, *why, *column;
+	bool found;
+	int rc;
+
+	if ((rc = cli_take_jail(ad->verb, ad->a.jail, row->name)))
+		return rc;
+	if (jails_get(ad->db, ad->a.jail, row, &found, &bad_column, &why))
+		return admin_db_error(ad, "reading the jail");
+	if (!found)
+		return usage_error(ad->verb, "unknown jail '%s' (no row in "
+				   "fail2ban_jail)", ad->a.jail);
+	if (bad_column || (check && !jail_row_check(row, ad->cfg.f2b_config_dir,
+						    &column, &why))) {
+		log_error("%s %s: jail %s (id %lld): %s: %s", ad->verb, ad->sub,
+			  ad->a.jail, row->id, bad_column ? bad_column : column,
+			  why);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_DONE;
+}
+
+/* A disabled jail's files, its -bl jail's included. */
+static int remove_files(const struct f2b_link *link, const char *name,
+			char *err, size_t errlen)
+{
+	char bl[JAIL_NAME_MAX + 4];
+
+	bl_jail_name(name, bl);
+	return jailfile_remove(link->config_dir, name, err, errlen) ||
+	       jailfile_remove(link->config_dir, bl, err, errlen) ? -1 : 0;
+}
+
+int admin_apply_jail(struct admin *ad, const struct jail_row *row, bool load)
+{
+	struct jail_whitelist wl;
+	char err[512];
+	bool running = load && admin_fail2ban(ad);
+	int rc;
+
+	if (!row->enabled)
+		rc = running ? jailctl_withdraw(&ad->link, row->name, err,
+						sizeof(err))
+			     : remove_files(&ad->link, row->name, err,
+					    sizeof(err));
+	else if (jails_whitelist(ad->db, row->name, &wl) != DB_OK)
+		return admin_db_error(ad, "reading the whitelist");
+	else
+		rc = jailctl_publish(&ad->link, row, &wl, running, err,
+				     sizeof(err));
+	if (rc != 0) {
+		log_error("%s %s: %s", ad->verb, ad->sub, err);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_DONE;
+}
+
+void admin_list_entry(void *ctx, const struct ip_entry *e)
+{
+	const struct field f[] = {
+		TEXT("ip", e->ip), TEXT("jail", e->jail),
+		NUMBER("count", e->count), FLAG("active", e->active),
+		FLAG("blacklisted", e->blacklisted),
+		FLAG("whitelisted", e->whitelisted), TEXT("host", e->host),
+		TEXT("last_hit", e->last_hit),
+	};
+
+	listing_row(ctx, f, sizeof(f) / sizeof(f[0]));
+}

@@ -1,0 +1,79 @@
+/* admin.h - what the verbs people run share: the knowledge base's option
+ * spelling, sub-verb dispatch, the master, and the local fail2ban. */
+#ifndef MC_F2B_ADMIN_H
+#define MC_F2B_ADMIN_H
+
+#include <stdbool.h>
+
+#include "cli.h"
+#include "jailctl.h"
+#include "jails.h"
+#include "lists.h"
+
+/* The options of the verbs people run, in the knowledge base's spelling
+ * (-j JAIL, -i IP, -v VALUE, --option NAME), parsed in one place.  Each
+ * sub-verb names those it takes; any other is refused. */
+enum admin_arg {
+	ARG_JAIL = 1 << 0,     /* -j JAIL */
+	ARG_IP = 1 << 1,       /* -i IP (or network, where a verb takes one) */
+	ARG_VALUE = 1 << 2,    /* -v VALUE */
+	ARG_OPTION = 1 << 3,   /* --option NAME */
+	ARG_DIR = 1 << 4,      /* --dir DIR */
+	ARG_ALL = 1 << 5,      /* --all */
+	ARG_CREATE = 1 << 6,   /* jail create's --name, --port, ... */
+	ARG_F2B_CALL = 1 << 7, /* --f2b-call */
+};
+
+struct admin_args {
+	const char *jail, *ip, *value, *option, *dir;
+	bool all, json, help, f2b_call;
+	/* jail create */
+	const char *name, *enabled, *maxretry, *findtime, *bantime, *port;
+	const char *filter, *banaction, *logpath, *max_count;
+};
+
+/* Everything a sub-verb works with. */
+struct admin {
+	const char *verb;            /* "jail" */
+	const char *sub;             /* "enable" */
+	struct admin_args a;
+	struct mc_config cfg;
+	struct db *db;               /* the master */
+	struct f2b_link link;        /* the local fail2ban */
+	int fail2ban;                /* -1 not asked yet, 0 not running, 1 up */
+};
+
+struct sub_verb {
+	const char *name;
+	unsigned args;               /* enum admin_arg flags */
+	int (*run)(struct admin *ad);
+	const char *usage;           /* "enable -j JAIL" */
+};
+
+/* Find the sub-verb in argv[1], parse its options, load the configuration,
+ * connect to the master, run it.  Returns the exit status. */
+int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
+	      int argc, char **argv, const struct cli *cli);
+
+/* Is the local fail2ban running?  Asked once; when it is not, one note
+ * says that the database and the files are changed all the same. */
+bool admin_fail2ban(struct admin *ad);
+
+/* A failed statement: one line, EXIT_RUNTIME. */
+int admin_db_error(struct admin *ad, const char *what);
+
+/* The jail named by -j, which must exist (else one line, EXIT_BAD_INPUT);
+ * with check, its row must also pass jail_row_check (else EXIT_RUNTIME:
+ * the database holds a row that cannot be written into a jail file). */
+int admin_jail(struct admin *ad, struct jail_row *row, bool check);
+
+/* Bring the running fail2ban and the jail files in line with a jail's
+ * row: publish an enabled jail, withdraw a disabled one. */
+int admin_apply_jail(struct admin *ad, const struct jail_row *row, bool load);
+
+
+/* One row of fail2ban_ips in a listing (ctx: struct listing *); the fields
+ * of status, blacklist list and whitelist list. */
+void admin_list_entry(void *ctx, const struct ip_entry *e);
+
+#endif

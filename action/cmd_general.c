@@ -1,0 +1,93 @@
+/* cmd_general.c - mc-f2b general enable|disable|enable-bl|disable-bl:
+ * every jail at once. */
+#include <stdio.h>
+
+#include "admin.h"
+#include "log.h"
+
+struct each_ctx {
+	struct admin *ad;
+	int done, skipped;
+	bool failed;
+};
+
+/* Bring one jail's files and running state in line with its row; a row that
+ * cannot be written is said (which row, which column) and skipped. */
+static void apply_one(void *ctx, const struct jail_row *row,
+		      const char *bad_column, const char *why)
+{
+	struct each_ctx *e = ctx;
+	const char *column = bad_column;
+
+	if (row->enabled && !bad_column &&
+	    !jail_row_check(row, e->ad->cfg.f2b_config_dir, &column, &why))
+		bad_column = column;
+	if (bad_column) {
+		log_warning("jail row id %lld (%s): %s: %s; skipped", row->id,
+			    row->name[0] ? row->name : "?", bad_column, why);
+		e->skipped++;
+		return;
+	}
+	if (admin_apply_jail(e->ad, row, true) != EXIT_DONE)
+		e->failed = true;
+	else
+		e->done++;
+}
+
+static int apply_all(struct admin *ad, const char *what)
+{
+	struct each_ctx e = { .ad = ad };
+
+	if (jails_read(ad->db, NULL, apply_one, &e) != DB_OK)
+		return admin_db_error(ad, "reading the jails");
+	printf("%s: %d jail(s)%s\n", what, e.done,
+	       e.skipped ? ", some skipped (see above)" : "");
+	return e.failed || e.skipped ? EXIT_RUNTIME : EXIT_DONE;
+}
+
+static int general_enable(struct admin *ad)
+{
+	if (jails_set_enabled(ad->db, NULL, true) != DB_OK)
+		return admin_db_error(ad, "updating the jails");
+	return apply_all(ad, "enabled");
+}
+
+static int general_disable(struct admin *ad)
+{
+	if (jails_set_enabled(ad->db, NULL, false) != DB_OK)
+		return admin_db_error(ad, "updating the jails");
+	return apply_all(ad, "disabled");
+}
+
+static int general_enable_bl(struct admin *ad)
+{
+	long long n = 3;
+
+	if (ad->a.value && !parse_int_in(ad->a.value, 1, 1000000, &n))
+		return usage_error(ad->verb, "-v: expected a number of bans "
+				   "from 1 to 1000000");
+	if (jails_set_max_count(ad->db, NULL, n) != DB_OK)
+		return admin_db_error(ad, "updating the jails");
+	return apply_all(ad, "blacklist enabled");
+}
+
+static int general_disable_bl(struct admin *ad)
+{
+	if (jails_set_max_count(ad->db, NULL, 0) != DB_OK)
+		return admin_db_error(ad, "updating the jails");
+	return apply_all(ad, "blacklist disabled");
+}
+
+static const struct sub_verb general_subs[] = {
+	{ "enable", 0, general_enable, "enable" },
+	{ "disable", 0, general_disable, "disable" },
+	{ "enable-bl", ARG_VALUE, general_enable_bl, "enable-bl [-v N]" },
+	{ "disable-bl", 0, general_disable_bl, "disable-bl" },
+};
+
+int cmd_general(int argc, char **argv, const struct cli *cli)
+{
+	return admin_run("general", general_subs,
+			 sizeof(general_subs) / sizeof(general_subs[0]),
+			 argc, argv, cli);
+}

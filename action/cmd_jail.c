@@ -1,0 +1,389 @@
+/* cmd_jail.c - mc-f2b jail enable|disable|reload|change|create|list|show|
+ * dump: fail2ban_jail, the jail files made from it, and the running jails. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+#include "listing.h"
+#include "log.h"
+
+static int set_enabled(struct admin *ad, bool on)
+{
+	struct jail_row row;
+	int rc;
+
+	if ((rc = admin_jail(ad, &row, on)))
+		return rc;
+	if (jails_set_enabled(ad->db, row.name, on) != DB_OK)
+		return admin_db_error(ad, "updating the jail");
+	row.enabled = on;
+	if ((rc = admin_apply_jail(ad, &row, true)))
+		return rc;
+	printf("jail %s %s\n", row.name, on ? "enabled" : "disabled");
+	return EXIT_DONE;
+}
+
+static int jail_enable(struct admin *ad)
+{
+	return set_enabled(ad, true);
+}
+
+static int jail_disable(struct admin *ad)
+{
+	return set_enabled(ad, false);
+}
+
+static int jail_reload(struct admin *ad)
+{
+	struct jail_row row;
+	int rc;
+
+	if ((rc = admin_jail(ad, &row, true)))
+		return rc;
+	if (!row.enabled)
+		return usage_error(ad->verb, "jail %s is disabled (mc-f2b jail "
+				   "enable -j %s)", row.name, row.name);
+	if ((rc = admin_apply_jail(ad, &row, true)))
+		return rc;
+	printf("jail %s reloaded\n", row.name);
+	return EXIT_DONE;
+}
+
+/* --- change ------------------------------------------------------------- */
+
+static const char *const number_options[] = {
+	"findtime", "bantime", "maxretry", "max_count",
+};
+static const char *const text_options[] = {
+	"port", "filter", "banaction", "logpath",
+};
+
+/* Where a text option lives in a jail_row. */
+#define ROW_FIELD(f) { offsetof(struct jail_row, f), sizeof(((struct jail_row *)0)->f) }
+static const struct { size_t offset, size; } text_fields[] = {
+	ROW_FIELD(port), ROW_FIELD(filter), ROW_FIELD(banaction),
+	ROW_FIELD(logpath),
+};
+
+static bool is_one_of(const char *option, const char *const *names)
+{
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(option, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The running jail takes findtime, bantime and maxretry as they are; a
+ * changed max_count loads or stops the -bl jail; a changed port, filter,
+ * action or log path needs the jail loaded again. */
+static int change_running(struct admin *ad, const struct jail_row *row,
+			  const char *option, const char *value)
+{
+	const char *argv[] = { "set", row->name, option, value };
+	char err[512];
+	char bl[JAIL_NAME_MAX + 4];
+	int rc;
+
+	if (!row->enabled || !admin_fail2ban(ad))
+		return EXIT_DONE;
+	bl_jail_name(row->name, bl);
+	if (is_one_of(option, text_options))
+		rc = jailctl_load(&ad->link, row->name, err, sizeof(err));
+	else if (strcmp(option, "max_count") != 0)
+		rc = f2b_command(ad->link.socket, argv, 4, ad->link.timeout_ms,
+				 err, sizeof(err)) == F2B_OK ? 0 : -1;
+	else if (row->max_count > 0)
+		rc = jailctl_load(&ad->link, bl, err, sizeof(err));
+	else
+		rc = jailctl_stop(&ad->link, bl, err, sizeof(err));
+	if (rc != 0) {
+		log_error("jail change: recorded, but the running fail2ban "
+			  "did not follow: %s", err);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_DONE;
+}
+
+/* Check the new value as the column's own rule would, on a copy of the row
+ * (the filter and action must exist in fail2ban's configuration). */
+static int check_change(struct admin *ad, struct jail_row *row,
+			long long *number)
+{
+	const char *opt = ad->a.option, *v = ad->a.value, *column, *why;
+	struct jail_row next = *row;
+
+	if (is_one_of(opt, number_options)) {
+		if (!parse_int_in(v, -1, 315360000, number))
+			return usage_error(ad->verb, "%s: expected a whole "
+					   "number", opt);
+		if (!jail_number_valid(opt, *number, &why))
+			return usage_error(ad->verb, "%s: %s", opt, why);
+		return EXIT_DONE;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		if (strcmp(opt, text_options[i]) != 0)
+			continue;
+		if (strlen(v) >= text_fields[i].size)
+			return usage_error(ad->verb, "%s: too long", opt);
+		memcpy((char *)&next + text_fields[i].offset, v, strlen(v) + 1);
+	}
+	if (!jail_row_check(&next, ad->cfg.f2b_config_dir, &column, &why) &&
+	    strcmp(column, opt) == 0)
+		return usage_error(ad->verb, "%s: %s", opt, why);
+	return EXIT_DONE;
+}
+
+static int jail_change(struct admin *ad)
+{
+	struct jail_row row;
+	long long value = 0;
+	enum db_status s;
+	int rc;
+
+	if (!ad->a.option || !ad->a.value)
+		return usage_error(ad->verb, "change needs --option NAME and "
+				   "-v VALUE");
+	if (!is_one_of(ad->a.option, number_options) &&
+	    !is_one_of(ad->a.option, text_options))
+		return usage_error(ad->verb, "unknown option '%s' (findtime, "
+				   "bantime, maxretry, max_count, port, filter, "
+				   "banaction or logpath)", ad->a.option);
+	if ((rc = admin_jail(ad, &row, false)) ||
+	    (rc = check_change(ad, &row, &value)))
+		return rc;
+	s = is_one_of(ad->a.option, number_options) ?
+		jails_set_number(ad->db, row.name, ad->a.option, value) :
+		jails_set_text(ad->db, row.name, ad->a.option, ad->a.value);
+	if (s != DB_OK)
+		return admin_db_error(ad, "updating the jail");
+	if ((rc = admin_jail(ad, &row, row.enabled)))
+		return rc;
+	/* Files first, without a reload: the running jail is told below. */
+	if (row.enabled && (rc = admin_apply_jail(ad, &row, false)))
+		return rc;
+	if ((rc = change_running(ad, &row, ad->a.option, ad->a.value)))
+		return rc;
+	printf("jail %s: %s = %s\n", row.name, ad->a.option, ad->a.value);
+	return EXIT_DONE;
+}
+
+/* --- create ------------------------------------------------------------- */
+
+static int take_text_option(struct admin *ad, const char *option,
+			    const char *value, char *dst, size_t dstlen)
+{
+	if (!value)
+		return usage_error(ad->verb, "create needs --%s", option);
+	if (strlen(value) >= dstlen)
+		return usage_error(ad->verb, "--%s: too long", option);
+	strcpy(dst, value);
+	return EXIT_DONE;
+}
+
+static int take_number_option(struct admin *ad, const char *option,
+			      const char *value, long long fallback,
+			      long long *dst)
+{
+	if (!value) {
+		*dst = fallback;
+		return EXIT_DONE;
+	}
+	if (!parse_int_in(value, -1, 315360000, dst))
+		return usage_error(ad->verb, "--%s: expected a whole number",
+				   option);
+	return EXIT_DONE;
+}
+
+/* A new jail from named options; defaults are MailCleaner's. */
+static int read_create_options(struct admin *ad, struct jail_row *row)
+{
+	struct admin_args *a = &ad->a;
+	long long enabled;
+	int rc;
+
+	memset(row, 0, sizeof(*row));
+	if ((rc = take_text_option(ad, "name", a->name, row->name,
+				   sizeof(row->name))) ||
+	    (rc = take_text_option(ad, "port", a->port ? a->port : "",
+				   row->port, sizeof(row->port))) ||
+	    (rc = take_text_option(ad, "filter", a->filter, row->filter,
+				   sizeof(row->filter))) ||
+	    (rc = take_text_option(ad, "banaction",
+				   a->banaction ? a->banaction : "mc-custom",
+				   row->banaction, sizeof(row->banaction))) ||
+	    (rc = take_text_option(ad, "logpath", a->logpath, row->logpath,
+				   sizeof(row->logpath))) ||
+	    (rc = take_number_option(ad, "maxretry", a->maxretry, 10,
+				     &row->maxretry)) ||
+	    (rc = take_number_option(ad, "findtime", a->findtime, 3600,
+				     &row->findtime)) ||
+	    (rc = take_number_option(ad, "bantime", a->bantime, 86400,
+				     &row->bantime)) ||
+	    (rc = take_number_option(ad, "max-count", a->max_count, 3,
+				     &row->max_count)) ||
+	    (rc = take_number_option(ad, "enabled", a->enabled, 0, &enabled)))
+		return rc;
+	if (enabled != 0 && enabled != 1)
+		return usage_error(ad->verb, "--enabled: expected 0 or 1");
+	row->enabled = enabled == 1;
+	return EXIT_DONE;
+}
+
+static int jail_create(struct admin *ad)
+{
+	struct jail_row row;
+	const char *column, *why;
+	enum db_status s;
+	int rc;
+
+	if ((rc = read_create_options(ad, &row)))
+		return rc;
+	if (!jail_row_check(&row, ad->cfg.f2b_config_dir, &column, &why))
+		return usage_error(ad->verb, "%s: %s", column, why);
+	s = jails_create(ad->db, &row);
+	if (s == DB_CONFLICT)
+		return usage_error(ad->verb, "jail %s exists already", row.name);
+	if (s != DB_OK)
+		return admin_db_error(ad, "creating the jail");
+	if (row.enabled && (rc = admin_apply_jail(ad, &row, true)))
+		return rc;
+	printf("jail %s created%s\n", row.name, row.enabled ? " and enabled"
+							 : " (disabled)");
+	return EXIT_DONE;
+}
+
+/* --- list, show --------------------------------------------------------- */
+
+struct list_ctx {
+	struct listing *l;
+	int bad;
+};
+
+static void list_jail(void *ctx, const struct jail_row *r,
+		      const char *bad_column, const char *why)
+{
+	struct list_ctx *lc = ctx;
+	const struct field f[] = {
+		TEXT("name", r->name), FLAG("enabled", r->enabled),
+		NUMBER("maxretry", r->maxretry),
+		NUMBER("findtime", r->findtime),
+		NUMBER("bantime", r->bantime), TEXT("port", r->port),
+		TEXT("filter", r->filter), TEXT("banaction", r->banaction),
+		TEXT("logpath", r->logpath), NUMBER("max_count", r->max_count),
+	};
+
+	if (bad_column) {
+		log_warning("jail row id %lld: %s: %s (not listed)", r->id,
+			    bad_column, why);
+		lc->bad++;
+		return;
+	}
+	listing_row(lc->l, f, sizeof(f) / sizeof(f[0]));
+}
+
+static int jail_list(struct admin *ad)
+{
+	struct listing l;
+	struct list_ctx lc = { &l, 0 };
+
+	listing_begin(&l, stdout, ad->a.json);
+	if (jails_read(ad->db, NULL, list_jail, &lc) != DB_OK)
+		return admin_db_error(ad, "reading the jails");
+	listing_end(&l, "no jails");
+	return lc.bad ? EXIT_RUNTIME : EXIT_DONE;
+}
+
+static int jail_show(struct admin *ad)
+{
+	struct jail_row row;
+	struct listing l;
+	struct list_ctx lc = { &l, 0 };
+	int rc;
+
+	if ((rc = admin_jail(ad, &row, false)))
+		return rc;
+	listing_begin(&l, stdout, ad->a.json);
+	list_jail(&lc, &row, NULL, NULL);
+	listing_end(&l, "");
+	return EXIT_DONE;
+}
+
+/* --- dump --------------------------------------------------------------- */
+
+struct dump_ctx {
+	struct admin *ad;
+	int written, skipped, removed;
+	bool failed;
+};
+
+static void dump_jail(void *ctx, const struct jail_row *row,
+		      const char *bad_column, const char *why)
+{
+	struct dump_ctx *d = ctx;
+	struct admin *ad = d->ad;
+	const char *column = bad_column;
+
+	/* A broken row never becomes a file that stops fail2ban starting:
+	 * say which row and which column, and go on with the others. */
+	/* The filter and action are looked up where fail2ban reads them,
+	 * also when the files go elsewhere (--dir). */
+	if (row->enabled && !bad_column &&
+	    !jail_row_check(row, ad->cfg.f2b_config_dir, &column, &why))
+		bad_column = column;
+	if (row->enabled && bad_column) {
+		log_warning("jail row id %lld (%s): %s: %s; skipped", row->id,
+			    row->name[0] ? row->name : "?", bad_column, why);
+		d->skipped++;
+		return;
+	}
+	if (bad_column)
+		return;   /* disabled and unreadable: nothing to write */
+	if (admin_apply_jail(ad, row, false) != EXIT_DONE)
+		d->failed = true;
+	else if (row->enabled)
+		d->written++;
+	else
+		d->removed++;
+}
+
+static int jail_dump(struct admin *ad)
+{
+	struct dump_ctx d = { .ad = ad };
+
+	if (ad->a.dir) {
+		if (ad->a.dir[0] != '/')
+			return usage_error(ad->verb, "--dir: expected an "
+					   "absolute path");
+		ad->link.config_dir = ad->a.dir;
+	}
+	if (jails_read(ad->db, NULL, dump_jail, &d) != DB_OK)
+		return admin_db_error(ad, "reading the jails");
+	printf("%d jail(s) written to %s/jail.d, %d disabled, %d skipped\n",
+	       d.written, ad->link.config_dir, d.removed, d.skipped);
+	return d.failed || d.skipped ? EXIT_RUNTIME : EXIT_DONE;
+}
+
+static const struct sub_verb jail_subs[] = {
+	{ "enable", ARG_JAIL, jail_enable, "enable -j JAIL" },
+	{ "disable", ARG_JAIL, jail_disable, "disable -j JAIL" },
+	{ "reload", ARG_JAIL, jail_reload, "reload -j JAIL" },
+	{ "change", ARG_JAIL | ARG_OPTION | ARG_VALUE, jail_change,
+	  "change -j JAIL --option OPTION -v VALUE\n"
+	  "                      OPTION: findtime, bantime, maxretry, max_count,"
+	  " port,\n                      filter, banaction, logpath" },
+	{ "create", ARG_CREATE, jail_create,
+	  "create --name NAME --filter FILTER --logpath PATH [--port PORTS]\n"
+	  "                      [--maxretry N] [--findtime S] [--bantime S] "
+	  "[--max-count N]\n"
+	  "                      [--banaction ACTION] [--enabled 0|1]" },
+	{ "list", 0, jail_list, "list" },
+	{ "show", ARG_JAIL, jail_show, "show -j JAIL" },
+	{ "dump", ARG_DIR, jail_dump, "dump [--dir DIR]" },
+};
+
+int cmd_jail(int argc, char **argv, const struct cli *cli)
+{
+	return admin_run("jail", jail_subs, sizeof(jail_subs) / sizeof(jail_subs[0]),
+			 argc, argv, cli);
+}

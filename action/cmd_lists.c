@@ -1,0 +1,294 @@
+/* cmd_lists.c - mc-f2b blacklist enable|disable|add|remove|list and
+ * whitelist add|remove|list: the rows, the jail files, the running jails. */
+#include <stdio.h>
+#include <string.h>
+
+#include "admin.h"
+#include "escalate.h"
+#include "listing.h"
+#include "log.h"
+
+/* A native command to the running fail2ban, where "not loaded" is fine:
+ * a disabled jail has nothing to change at run time. */
+static int tell(struct admin *ad, const char *a0, const char *a1,
+		const char *a2, const char *a3)
+{
+	const char *argv[] = { a0, a1, a2, a3 };
+	char err[512];
+	enum f2b_status s;
+
+	if (!admin_fail2ban(ad))
+		return 0;
+	s = f2b_command(ad->link.socket, argv, 4, ad->link.timeout_ms, err,
+			sizeof(err));
+	if (s == F2B_OK || s == F2B_UNKNOWN_JAIL)
+		return 0;
+	log_error("%s %s: recorded, but the running fail2ban did not follow: "
+		  "%s", ad->verb, ad->sub, err);
+	return -1;
+}
+
+/* --- listings ----------------------------------------------------------- */
+
+static int list_rows(struct admin *ad, enum list_kind kind, const char *empty)
+{
+	char jail[JAIL_NAME_MAX + 1];
+	struct listing l;
+	int rc;
+
+	if (ad->a.jail && (rc = cli_take_jail(ad->verb, ad->a.jail, jail)))
+		return rc;
+	listing_begin(&l, stdout, ad->a.json);
+	if (lists_read(ad->db, kind, ad->a.jail, admin_list_entry, &l) != DB_OK)
+		return admin_db_error(ad, "reading fail2ban_ips");
+	listing_end(&l, empty);
+	return EXIT_DONE;
+}
+
+/* --- blacklist ---------------------------------------------------------- */
+
+static int set_max_count(struct admin *ad, long long n)
+{
+	struct jail_row row;
+	int rc;
+
+	if ((rc = admin_jail(ad, &row, false)))
+		return rc;
+	if (jails_set_max_count(ad->db, row.name, n) != DB_OK)
+		return admin_db_error(ad, "updating the jail");
+	row.max_count = n;
+	if (row.enabled && (rc = admin_apply_jail(ad, &row, true)))
+		return rc;
+	printf("blacklist of %s %s\n", row.name, n > 0 ? "enabled" : "disabled");
+	return EXIT_DONE;
+}
+
+static int blacklist_enable(struct admin *ad)
+{
+	long long n = 3;
+
+	if (ad->a.value && !parse_int_in(ad->a.value, 1, 1000000, &n))
+		return usage_error(ad->verb, "-v: expected a number of bans "
+				   "from 1 to 1000000");
+	return set_max_count(ad, n);
+}
+
+static int blacklist_disable(struct admin *ad)
+{
+	return set_max_count(ad, 0);
+}
+
+/* Is the address covered by the jail's whitelist? */
+static int whitelisted(struct admin *ad, const char *jail, const char *ip,
+		       bool *yes)
+{
+	struct jail_whitelist wl;
+	struct addr a;
+	const char *why;
+
+	*yes = false;
+	if (jails_whitelist(ad->db, jail, &wl) != DB_OK)
+		return admin_db_error(ad, "reading the whitelist");
+	addr_parse(ip, &a, &why);
+	for (size_t i = 0; i < wl.count; i++) {
+		struct addr_net net;
+		if (addr_net_parse(wl.entries[i], &net, &why) == 0 &&
+		    addr_net_contains(&net, &a))
+			*yes = true;
+	}
+	return EXIT_DONE;
+}
+
+static int blacklist_add(struct admin *ad)
+{
+	struct jail_row row;
+	struct bl_jail bl;
+	char ip[ADDR_TEXT_MAX], err[512];
+	bool white;
+	int rc;
+
+	if ((rc = cli_take_ip(ad->verb, ad->a.ip, ip)) ||
+	    (rc = admin_jail(ad, &row, false)) ||
+	    (rc = whitelisted(ad, row.name, ip, &white)))
+		return rc;
+	if (row.max_count <= 0)
+		return usage_error(ad->verb, "the blacklist of %s is disabled "
+				   "(mc-f2b blacklist enable -j %s)", row.name,
+				   row.name);
+	if (white)
+		return usage_error(ad->verb, "%s is whitelisted in %s: take it "
+				   "off the whitelist first", ip, row.name);
+	if (lists_blacklist_add(ad->db, row.name, ip, ad->cfg.node) != DB_OK)
+		return admin_db_error(ad, "updating fail2ban_ips");
+	if (row.enabled && admin_fail2ban(ad)) {
+		memset(&bl, 0, sizeof(bl));
+		strcpy(bl.jail, row.name);
+		strcpy(bl.port, row.port);
+		if (jails_whitelist(ad->db, row.name, &bl.whitelist) != DB_OK)
+			return admin_db_error(ad, "reading the whitelist");
+		if (escalate_to_bl(&ad->link, &bl, ip, err, sizeof(err)) != 0) {
+			log_error("blacklist add: recorded, but the running "
+				  "fail2ban did not follow: %s", err);
+			return EXIT_RUNTIME;
+		}
+	}
+	printf("%s blacklisted in %s\n", ip, row.name);
+	return EXIT_DONE;
+}
+
+static int blacklist_remove(struct admin *ad)
+{
+	struct jail_row row;
+	char ip[ADDR_TEXT_MAX], bl[JAIL_NAME_MAX + 4];
+	bool found;
+	int rc;
+
+	if ((rc = cli_take_ip(ad->verb, ad->a.ip, ip)) ||
+	    (rc = admin_jail(ad, &row, false)))
+		return rc;
+	if (lists_blacklist_remove(ad->db, row.name, ip, &found) != DB_OK)
+		return admin_db_error(ad, "updating fail2ban_ips");
+	if (!found)
+		return usage_error(ad->verb, "%s is not blacklisted in %s", ip,
+				   row.name);
+	bl_jail_name(row.name, bl);
+	if (tell(ad, "set", bl, "unbanip", ip) != 0)
+		return EXIT_RUNTIME;
+	printf("%s no longer blacklisted in %s (its count starts again)\n", ip,
+	       row.name);
+	return EXIT_DONE;
+}
+
+static int blacklist_list(struct admin *ad)
+{
+	return list_rows(ad, LIST_BLACKLISTED, "no blacklisted address");
+}
+
+static const struct sub_verb blacklist_subs[] = {
+	{ "enable", ARG_JAIL | ARG_VALUE, blacklist_enable,
+	  "enable -j JAIL [-v N]" },
+	{ "disable", ARG_JAIL, blacklist_disable, "disable -j JAIL" },
+	{ "add", ARG_JAIL | ARG_IP, blacklist_add, "add -j JAIL -i IP" },
+	{ "remove", ARG_JAIL | ARG_IP, blacklist_remove, "remove -j JAIL -i IP" },
+	{ "list", ARG_JAIL, blacklist_list, "list [-j JAIL]" },
+};
+
+int cmd_blacklist(int argc, char **argv, const struct cli *cli)
+{
+	return admin_run("blacklist", blacklist_subs,
+			 sizeof(blacklist_subs) / sizeof(blacklist_subs[0]),
+			 argc, argv, cli);
+}
+
+/* --- whitelist ---------------------------------------------------------- */
+
+static int take_entry(struct admin *ad, char out[ADDR_NET_TEXT_MAX],
+		      struct addr_net *net)
+{
+	const char *why;
+
+	if (!ad->a.ip)
+		return usage_error(ad->verb, "-i IP|CIDR is required");
+	if (addr_net_parse(ad->a.ip, net, &why) != 0)
+		return usage_error(ad->verb, "invalid address or network '%s': "
+				   "%s", strlen(ad->a.ip) <= 64 ? ad->a.ip :
+				   "(too long to show)", why);
+	addr_net_format(net, out);
+	return EXIT_DONE;
+}
+
+struct lift_ctx {
+	struct admin *ad;
+	const char *jail;
+	char bl[JAIL_NAME_MAX + 4];
+	bool failed;
+};
+
+/* A ban that the new whitelist entry covers ends here and in -bl. */
+static void lift_one(void *ctx, const char *ip)
+{
+	struct lift_ctx *lc = ctx;
+
+	if (tell(lc->ad, "set", lc->jail, "unbanip", ip) != 0 ||
+	    tell(lc->ad, "set", lc->bl, "unbanip", ip) != 0)
+		lc->failed = true;
+	else
+		printf("%s unbanned in %s\n", ip, lc->jail);
+}
+
+/* The files carry the whitelist as ignoreip: rewrite them (the running
+ * jails were told at run time; no reload). */
+static int rewrite_files(struct admin *ad, const struct jail_row *row)
+{
+	return row->enabled ? admin_apply_jail(ad, row, false) : EXIT_DONE;
+}
+
+static int whitelist_add(struct admin *ad)
+{
+	struct jail_row row;
+	struct addr_net net;
+	char entry[ADDR_NET_TEXT_MAX];
+	struct lift_ctx lc = { .ad = ad };
+	int rc;
+
+	if ((rc = take_entry(ad, entry, &net)) ||
+	    (rc = admin_jail(ad, &row, false)))
+		return rc;
+	lc.jail = row.name;
+	bl_jail_name(row.name, lc.bl);
+	if (lists_whitelist_add(ad->db, row.name, entry, ad->cfg.node) != DB_OK ||
+	    lists_lift_inside(ad->db, row.name, &net, lift_one, &lc) != DB_OK)
+		return admin_db_error(ad, "updating fail2ban_ips");
+	if (lc.failed || tell(ad, "set", row.name, "addignoreip", entry) ||
+	    tell(ad, "set", lc.bl, "addignoreip", entry))
+		return EXIT_RUNTIME;
+	if ((rc = rewrite_files(ad, &row)))
+		return rc;
+	printf("%s whitelisted in %s\n", entry, row.name);
+	return EXIT_DONE;
+}
+
+static int whitelist_remove(struct admin *ad)
+{
+	struct jail_row row;
+	struct addr_net net;
+	char entry[ADDR_NET_TEXT_MAX], bl[JAIL_NAME_MAX + 4];
+	bool found;
+	int rc;
+
+	if ((rc = take_entry(ad, entry, &net)) ||
+	    (rc = admin_jail(ad, &row, false)))
+		return rc;
+	if (lists_whitelist_remove(ad->db, row.name, entry, &found) != DB_OK)
+		return admin_db_error(ad, "updating fail2ban_ips");
+	if (!found)
+		return usage_error(ad->verb, "%s is not on the whitelist of %s",
+				   entry, row.name);
+	bl_jail_name(row.name, bl);
+	if (tell(ad, "set", row.name, "delignoreip", entry) ||
+	    tell(ad, "set", bl, "delignoreip", entry))
+		return EXIT_RUNTIME;
+	if ((rc = rewrite_files(ad, &row)))
+		return rc;
+	printf("%s taken off the whitelist of %s\n", entry, row.name);
+	return EXIT_DONE;
+}
+
+static int whitelist_list(struct admin *ad)
+{
+	return list_rows(ad, LIST_WHITELISTED, "no whitelisted address");
+}
+
+static const struct sub_verb whitelist_subs[] = {
+	{ "add", ARG_JAIL | ARG_IP, whitelist_add, "add -j JAIL -i IP|CIDR" },
+	{ "remove", ARG_JAIL | ARG_IP, whitelist_remove,
+	  "remove -j JAIL -i IP|CIDR" },
+	{ "list", ARG_JAIL, whitelist_list, "list [-j JAIL]" },
+};
+
+int cmd_whitelist(int argc, char **argv, const struct cli *cli)
+{
+	return admin_run("whitelist", whitelist_subs,
+			 sizeof(whitelist_subs) / sizeof(whitelist_subs[0]),
+			 argc, argv, cli);
+}

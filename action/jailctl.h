@@ -1,0 +1,57 @@
+/* jailctl.h - a jail's files in fail2ban's configuration, and the jail in
+ * the running fail2ban: publish (write and load), withdraw (remove and
+ * stop), and the native calls that act on a loaded jail. */
+#ifndef MC_F2B_JAILCTL_H
+#define MC_F2B_JAILCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "f2b.h"
+#include "jailfile.h"
+
+struct f2b_link {
+	const char *socket;       /* fail2ban's socket */
+	const char *config_dir;   /* its configuration (jail files: jail.d/) */
+	const char *client;       /* fail2ban-client, absolute path */
+	unsigned timeout_ms;      /* per socket operation */
+};
+
+/* Is fail2ban answering on its socket? */
+bool jailctl_running(const struct f2b_link *link);
+
+/* Is the jail loaded in the running fail2ban?  F2B_OK: yes;
+ * F2B_UNKNOWN_JAIL: no; anything else: fail2ban could not say. */
+enum f2b_status jailctl_loaded(const struct f2b_link *link, const char *name,
+			       char *err, size_t errlen);
+
+/* Load (or reload) a jail from its files with fail2ban's own reader:
+ * "fail2ban-client -c DIR -s SOCKET reload --if-exists NAME", run without
+ * a shell; plain "reload NAME" refuses a jail that is not running yet. */
+int jailctl_load(const struct f2b_link *link, const char *name,
+		 char *err, size_t errlen);
+
+/* Stop a loaded jail (its actionflush runs: mc-f2b records nothing). */
+int jailctl_stop(const struct f2b_link *link, const char *name,
+		 char *err, size_t errlen);
+
+/* Write the jail's file and, when its max_count is above 0, its -bl
+ * jail's; remove the -bl file otherwise.  With load, bring the running
+ * fail2ban in line (load both, or stop the -bl jail). */
+int jailctl_publish(const struct f2b_link *link, const struct jail_row *row,
+		    const struct jail_whitelist *wl, bool load,
+		    char *err, size_t errlen);
+
+/* Remove the jail's files (and its -bl jail's) and stop both. */
+int jailctl_withdraw(const struct f2b_link *link, const char *name,
+		     char *err, size_t errlen);
+
+/* Write the -bl jail's file and, with load, load it. */
+int jailctl_publish_bl(const struct f2b_link *link, const struct bl_jail *bl,
+		       bool load, char *err, size_t errlen);
+
+/* Remove the -bl jail's file and stop that jail. */
+int jailctl_withdraw_bl(const struct f2b_link *link, const char *jail,
+			char *err, size_t errlen);
+
+#endif

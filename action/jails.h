@@ -1,0 +1,50 @@
+/* jails.h - fail2ban_jail: reading jails, changing their settings, and the
+ * whitelist each jail's file carries. */
+#ifndef MC_F2B_JAILS_H
+#define MC_F2B_JAILS_H
+
+#include <stdbool.h>
+
+#include "db.h"
+#include "jailfile.h"
+
+/* Called per row.  A row whose values do not even fit a jail_row (a name
+ * longer than jail names may be, a number that is not one) comes with
+ * bad_column and why set, and row holds what could be read. */
+typedef void (*jail_fn)(void *ctx, const struct jail_row *row,
+			const char *bad_column, const char *why);
+
+/* Every jail (name NULL), or one; in name order. */
+enum db_status jails_read(struct db *db, const char *name, jail_fn fn,
+			  void *ctx);
+
+/* One jail by name: *found tells whether it exists. */
+enum db_status jails_get(struct db *db, const char *name,
+			 struct jail_row *row, bool *found,
+			 const char **bad_column, const char **why);
+
+/* The jail's whitelist rows, canonical, for ignoreip. */
+enum db_status jails_whitelist(struct db *db, const char *jail,
+			       struct jail_whitelist *wl);
+
+/* enabled for one jail (name) or all (NULL). */
+enum db_status jails_set_enabled(struct db *db, const char *name, bool on);
+
+/* max_count for one jail or all (NULL). */
+enum db_status jails_set_max_count(struct db *db, const char *name,
+				   long long max_count);
+
+/* findtime, bantime, maxretry or max_count of one jail; any other column
+ * name is refused (DB_FAILED) without touching the database. */
+enum db_status jails_set_number(struct db *db, const char *name,
+				const char *column, long long value);
+
+/* port, filter, banaction or logpath of one jail (validated by the
+ * caller); any other column is refused (DB_FAILED). */
+enum db_status jails_set_text(struct db *db, const char *name,
+			      const char *column, const char *value);
+
+/* Insert a new jail; DB_CONFLICT when the name exists. */
+enum db_status jails_create(struct db *db, const struct jail_row *row);
+
+#endif

@@ -1,0 +1,204 @@
+/* lists.c - whitelist and blacklist rows, and listings of fail2ban_ips. */
+#include "lists.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ENTRY_COLUMNS \
+	"ip, jail, count, active, blacklisted, whitelisted, host, " \
+	"DATE_FORMAT(last_hit, '%Y-%m-%d %H:%i:%s')"
+
+struct read_ctx {
+	ip_entry_fn fn;
+	void *ctx;
+};
+
+static void copy_cell(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+static int on_entry(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct read_ctx *rc = ctx;
+	struct ip_entry e;
+
+	(void)ncols;
+	copy_cell(e.ip, sizeof(e.ip), cols[0]);
+	copy_cell(e.jail, sizeof(e.jail), cols[1]);
+	e.count = cols[2] ? strtoll(cols[2], NULL, 10) : 0;
+	e.active = cols[3] && atoi(cols[3]);
+	e.blacklisted = cols[4] && atoi(cols[4]);
+	e.whitelisted = cols[5] && atoi(cols[5]);
+	copy_cell(e.host, sizeof(e.host), cols[6]);
+	copy_cell(e.last_hit, sizeof(e.last_hit), cols[7]);
+	rc->fn(rc->ctx, &e);
+	return 0;
+}
+
+enum db_status lists_read(struct db *db, enum list_kind kind,
+			  const char *jail, ip_entry_fn fn, void *ctx)
+{
+	/* [kind][0]: every jail, [kind][1]: one jail. */
+	static const char *const sql[4][2] = {
+		{ "SELECT " ENTRY_COLUMNS " FROM fail2ban_ips WHERE active "
+		  "ORDER BY jail, ip",
+		  "SELECT " ENTRY_COLUMNS " FROM fail2ban_ips WHERE active "
+		  "AND jail = ? ORDER BY ip" },
+		{ "SELECT " ENTRY_COLUMNS " FROM fail2ban_ips ORDER BY jail, ip",
+		  "SELECT " ENTRY_COLUMNS " FROM fail2ban_ips WHERE jail = ? "
+		  "ORDER BY ip" },
+		{ "SELECT " ENTRY_COLUMNS " FROM fail2ban_ips WHERE blacklisted "
+		  "ORDER BY jail, ip",
+		  "SELECT " ENTRY_COLUMNS " FROM fail2ban_ips WHERE blacklisted "
+		  "AND jail = ? ORDER BY ip" },
+		{ "SELECT " ENTRY_COLUMNS " FROM fail2ban_ips WHERE whitelisted "
+		  "ORDER BY jail, ip",
+		  "SELECT " ENTRY_COLUMNS " FROM fail2ban_ips WHERE whitelisted "
+		  "AND jail = ? ORDER BY ip" },
+	};
+	struct read_ctx rc = { fn, ctx };
+	struct db_arg args[] = { DB_TEXT(jail) };
+
+	return db_query(db, sql[kind][jail != NULL], args, jail ? 1 : 0,
+			on_entry, &rc);
+}
+
+struct get_ctx {
+	struct ip_entry *e;
+	bool *found;
+};
+
+static void on_one(void *ctx, const struct ip_entry *e)
+{
+	struct get_ctx *g = ctx;
+
+	*g->e = *e;
+	*g->found = true;
+}
+
+enum db_status lists_get(struct db *db, const char *jail, const char *ip,
+			 struct ip_entry *e, bool *found)
+{
+	static const char sql[] =
+		"SELECT " ENTRY_COLUMNS " FROM fail2ban_ips "
+		"WHERE jail = ? AND ip = ?";
+	struct get_ctx g = { e, found };
+	struct read_ctx rc = { on_one, &g };
+	struct db_arg args[] = { DB_TEXT(jail), DB_TEXT(ip) };
+
+	*found = false;
+	return db_query(db, sql, args, 2, on_entry, &rc);
+}
+
+enum db_status lists_whitelist_add(struct db *db, const char *jail,
+				   const char *entry, const char *host)
+{
+	static const char sql[] =
+		"INSERT INTO fail2ban_ips (ip, count, active, blacklisted, "
+		"whitelisted, jail, host) VALUES (?, 0, 0, 0, 1, ?, ?) "
+		"ON DUPLICATE KEY UPDATE whitelisted = 1, blacklisted = 0";
+	struct db_arg args[] = { DB_TEXT(entry), DB_TEXT(jail), DB_TEXT(host) };
+
+	return db_exec(db, sql, args, 3, NULL);
+}
+
+enum db_status lists_whitelist_remove(struct db *db, const char *jail,
+				      const char *entry, bool *found)
+{
+	static const char drop_sql[] =
+		"DELETE FROM fail2ban_ips WHERE jail = ? AND ip = ? AND "
+		"whitelisted AND count = 0 AND NOT active AND NOT blacklisted";
+	static const char clear_sql[] =
+		"UPDATE fail2ban_ips SET whitelisted = 0 "
+		"WHERE jail = ? AND ip = ? AND whitelisted";
+	struct db_arg args[] = { DB_TEXT(jail), DB_TEXT(entry) };
+	unsigned long long dropped = 0, cleared = 0;
+	enum db_status s = db_exec(db, drop_sql, args, 2, &dropped);
+
+	if (s == DB_OK)
+		s = db_exec(db, clear_sql, args, 2, &cleared);
+	*found = dropped + cleared > 0;
+	return s;
+}
+
+enum db_status lists_blacklist_add(struct db *db, const char *jail,
+				   const char *ip, const char *host)
+{
+	static const char sql[] =
+		"INSERT INTO fail2ban_ips (ip, count, active, blacklisted, "
+		"whitelisted, jail, host) VALUES (?, 0, 0, 1, 0, ?, ?) "
+		"ON DUPLICATE KEY UPDATE blacklisted = 1";
+	struct db_arg args[] = { DB_TEXT(ip), DB_TEXT(jail), DB_TEXT(host) };
+
+	return db_exec(db, sql, args, 3, NULL);
+}
+
+enum db_status lists_blacklist_remove(struct db *db, const char *jail,
+				      const char *ip, bool *found)
+{
+	static const char sql[] =
+		"UPDATE fail2ban_ips SET blacklisted = 0, count = 0 "
+		"WHERE jail = ? AND ip = ? AND blacklisted";
+	struct db_arg args[] = { DB_TEXT(jail), DB_TEXT(ip) };
+	unsigned long long changed = 0;
+	enum db_status s = db_exec(db, sql, args, 2, &changed);
+
+	*found = changed > 0;
+	return s;
+}
+
+struct inside_ctx {
+	const struct addr_net *net;
+	char (*ips)[ADDR_TEXT_MAX];
+	size_t count, cap;
+};
+
+static int on_active(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct inside_ctx *in = ctx;
+	struct addr a;
+	const char *why;
+
+	(void)ncols;
+	if (!cols[0] || addr_parse(cols[0], &a, &why) != 0 ||
+	    !addr_net_contains(in->net, &a))
+		return 0;
+	if (in->count == in->cap) {
+		size_t cap = in->cap ? in->cap * 2 : 16;
+		void *grown = realloc(in->ips, cap * sizeof(*in->ips));
+		if (!grown)
+			return 1;
+		in->ips = grown;
+		in->cap = cap;
+	}
+	addr_format(&a, in->ips[in->count++]);
+	return 0;
+}
+
+enum db_status lists_lift_inside(struct db *db, const char *jail,
+				 const struct addr_net *net,
+				 void (*fn)(void *ctx, const char *ip),
+				 void *ctx)
+{
+	static const char select_sql[] =
+		"SELECT ip FROM fail2ban_ips WHERE jail = ? AND "
+		"(active OR blacklisted)";
+	static const char lift_sql[] =
+		"UPDATE fail2ban_ips SET active = 0, blacklisted = 0 "
+		"WHERE jail = ? AND ip = ?";
+	struct inside_ctx in = { .net = net };
+	struct db_arg args[] = { DB_TEXT(jail) };
+	enum db_status s = db_query(db, select_sql, args, 1, on_active, &in);
+
+	for (size_t i = 0; s == DB_OK && i < in.count; i++) {
+		struct db_arg lift[] = { DB_TEXT(jail), DB_TEXT(in.ips[i]) };
+
+		s = db_exec(db, lift_sql, lift, 2, NULL);
+		if (s == DB_OK)
+			fn(ctx, in.ips[i]);
+	}
+	free(in.ips);
+	return s;
+}

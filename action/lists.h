@@ -1,0 +1,64 @@
+/* lists.h - the rows people manage in fail2ban_ips: whitelist and blacklist
+ * entries, and the listings of what is banned. */
+#ifndef MC_F2B_LISTS_H
+#define MC_F2B_LISTS_H
+
+#include <stdbool.h>
+
+#include "addr.h"
+#include "db.h"
+#include "event.h"
+
+/* One row of fail2ban_ips, as listings show it. */
+struct ip_entry {
+	char ip[151];
+	char jail[161];
+	long long count;
+	bool active, blacklisted, whitelisted;
+	char host[151];
+	char last_hit[32];
+};
+
+enum list_kind {
+	LIST_ACTIVE,        /* the bans in force: MailCleaner's status query */
+	LIST_ALL,
+	LIST_BLACKLISTED,
+	LIST_WHITELISTED,
+};
+
+typedef void (*ip_entry_fn)(void *ctx, const struct ip_entry *e);
+
+/* Rows of one kind, of one jail or all (NULL), ordered by jail and ip. */
+enum db_status lists_read(struct db *db, enum list_kind kind,
+			  const char *jail, ip_entry_fn fn, void *ctx);
+
+/* The row of (jail, ip); *found says whether there is one. */
+enum db_status lists_get(struct db *db, const char *jail, const char *ip,
+			 struct ip_entry *e, bool *found);
+
+/* Whitelist an address or network: whitelisted, no longer blacklisted. */
+enum db_status lists_whitelist_add(struct db *db, const char *jail,
+				   const char *entry, const char *host);
+
+/* Take an entry off the whitelist: a row that was only a whitelist entry
+ * goes; one with a ban history keeps it.  *found: was it whitelisted. */
+enum db_status lists_whitelist_remove(struct db *db, const char *jail,
+				      const char *entry, bool *found);
+
+/* Blacklist an address in a jail (the row is created if need be). */
+enum db_status lists_blacklist_add(struct db *db, const char *jail,
+				   const char *ip, const char *host);
+
+/* Clear blacklisted and reset the count, so that the next ban does not
+ * blacklist again at once.  *found: was it blacklisted. */
+enum db_status lists_blacklist_remove(struct db *db, const char *jail,
+				      const char *ip, bool *found);
+
+/* Bans of a jail inside net, active or blacklisted: each is marked neither
+ * and handed to fn (to be lifted in fail2ban too).  The counts stay. */
+enum db_status lists_lift_inside(struct db *db, const char *jail,
+				 const struct addr_net *net,
+				 void (*fn)(void *ctx, const char *ip),
+				 void *ctx);
+
+#endif
