@@ -313,8 +313,7 @@ static int jail_show(struct admin *ad)
 
 struct dump_ctx {
 	struct admin *ad;
-	int written, skipped, removed;
-	bool failed;
+	int written, skipped, removed, failed;
 };
 
 static void dump_jail(void *ctx, const struct jail_row *row,
@@ -340,7 +339,7 @@ static void dump_jail(void *ctx, const struct jail_row *row,
 	if (bad_column)
 		return;   /* disabled and unreadable: nothing to write */
 	if (admin_apply_jail(ad, row, false) != EXIT_DONE)
-		d->failed = true;
+		d->failed++;
 	else if (row->enabled)
 		d->written++;
 	else
@@ -359,8 +358,9 @@ static int jail_dump(struct admin *ad)
 	}
 	if (jails_read(ad->db, NULL, dump_jail, &d) != DB_OK)
 		return admin_db_error(ad, "reading the jails");
-	printf("%d jail(s) written to %s/jail.d, %d disabled, %d skipped\n",
-	       d.written, ad->link.config_dir, d.removed, d.skipped);
+	printf("%d jail(s) written to %s/jail.d, %d disabled, %d skipped, "
+	       "%d failed\n", d.written, ad->link.config_dir, d.removed,
+	       d.skipped, d.failed);
 	return d.failed || d.skipped ? EXIT_RUNTIME : EXIT_DONE;
 }
 

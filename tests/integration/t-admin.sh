@@ -228,6 +228,7 @@ test_admin_dump_writes_good_rows_and_skips_broken_ones() {
 	assert_eq "$(cat "$WORK/files" | tr '\n' ' ')" \
 		"mc-f2b-web-bl.conf mc-f2b-web.conf " "files written"
 	config_loads
+	mkdir "$WORK/elsewhere"
 	mc jail dump --dir "$WORK/elsewhere"
 	[ -f "$WORK/elsewhere/jail.d/mc-f2b-web.conf" ] || fail "--dir"
 }
