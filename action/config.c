@@ -69,22 +69,35 @@ const char *config_path(const char *from_command_line)
 	return env && *env ? env : CONFIG_DEFAULT_PATH;
 }
 
-/* iniparser reports syntax errors through a printf-like callback, over
- * several lines; keep the first report, flattened, for our one-line error. */
-static char parse_error[256];
-
-static int keep_parse_error(const char *fmt, ...)
+/* iniparser reports a syntax error by quoting the offending line, which may
+ * hold a password ("password secret", the '=' forgotten): its message is
+ * never passed on.  The line number is found here instead. */
+static int quiet(const char *fmt, ...)
 {
-	va_list ap;
+	(void)fmt;
+	return 0;
+}
 
-	if (parse_error[0])
+/* The first line that is not blank, a comment, a [section] or key = value. */
+static int first_bad_line(const char *path)
+{
+	char line[4096];
+	int n = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
 		return 0;
-	va_start(ap, fmt);
-	vsnprintf(parse_error, sizeof(parse_error), fmt, ap);
-	va_end(ap);
-	for (char *p = parse_error; *p; p++)
-		if (*p == '\n' || *p == '\t')
-			*p = ' ';
+	while (fgets(line, sizeof(line), f)) {
+		const char *p = line + strspn(line, " \t");
+
+		n++;
+		if (*p == '\0' || *p == '\n' || *p == '\r' || *p == ';' ||
+		    *p == '#' || *p == '[' || strchr(p, '='))
+			continue;
+		fclose(f);
+		return n;
+	}
+	fclose(f);
 	return 0;
 }
 
@@ -285,6 +298,14 @@ static int check_known_keys(const dictionary *ini, char *err, size_t errlen)
 {
 	int nsec = iniparser_getnsec(ini);
 
+	/* iniparser files a key that comes before any [section] as ":key". */
+	for (ssize_t i = 0; i < ini->size; i++)
+		if (ini->key[i] && ini->key[i][0] == ':') {
+			fail(err, errlen, "key '%s' outside of any [section]",
+			     ini->key[i] + 1);
+			return -1;
+		}
+
 	for (int i = 0; i < nsec; i++) {
 		const char *sec = iniparser_getsecname(ini, i);
 		const struct section_keys *sk = NULL;
@@ -396,12 +417,12 @@ int config_load(const char *path, struct mc_config *out,
 	}
 	if (check_file(path, &st, false, err, errlen))
 		return -1;
-	parse_error[0] = '\0';
-	iniparser_set_error_callback(keep_parse_error);
+	iniparser_set_error_callback(quiet);
 	ini = iniparser_load(path);
 	if (!ini) {
-		fail(err, errlen, "%s: %s", path,
-		     parse_error[0] ? parse_error : "cannot be parsed");
+		fail(err, errlen, "%s: syntax error at line %d (expected "
+		     "[section], key = value or a comment)", path,
+		     first_bad_line(path));
 		return -1;
 	}
 	rc = check_known_keys(ini, err, errlen);

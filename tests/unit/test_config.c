@@ -167,7 +167,19 @@ static void test_refusals(void **state)
 	assert_refused(0644, "[spool]\ndir = spool\n", "absolute");
 	assert_refused(0644, "[node]\nname = my node\n", "[node] name");
 	assert_refused(0644, "[master]\nthis line has no equals sign\n",
-		       "mc-f2b.ini");
+		       "syntax error at line 2");
+	assert_refused(0644, "pasword = x\n[master]\nuser = a\n",
+		       "key 'pasword' outside of any [section]");
+}
+
+/* A line iniparser cannot read is reported by number, never quoted: it
+ * may be a password whose '=' was forgotten. */
+static void test_syntax_error_does_not_echo_the_line(void **state)
+{
+	(void)state;
+	assert_refused(0600, "[master]\nuser = mc\npassword Sup3rSecret\n",
+		       "syntax error at line 3");
+	assert_null(strstr(err, "Sup3rSecret"));
 }
 
 static void test_config_path(void **state)
@@ -190,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_password_file),
 		cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_syntax_error_does_not_echo_the_line),
 		cmocka_unit_test(test_config_path),
 	};
 
