@@ -157,7 +157,7 @@ int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 		.client = ad.cfg.f2b_client,
 		.timeout_ms = F2B_PROMPT_TIMEOUT_MS,
 	};
-	if (cli_open_master(&ad.cfg, &ad.db, err, sizeof(err)) != DB_OK) {
+	if (cli_open_master(&ad.cfg, &ad.db, NULL, err, sizeof(err)) != DB_OK) {
 		log_error("master: %s", err);
 		return EXIT_RUNTIME;
 	}

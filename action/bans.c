@@ -209,7 +209,8 @@ enum bans_status bans_record(struct db *db, const struct ban_event *ev,
 	if (s == DB_OK)
 		return BANS_OK;
 	snprintf(err, errlen, "ban %s in %s: %s", ev->ip, ev->jail,
-		 db_error(db));
+		 s == DB_CONFLICT ? "the row kept changing under concurrent "
+				    "bans" : db_error(db));
 	return to_bans_status(s);
 }
 
@@ -232,10 +233,11 @@ enum bans_status bans_lift(struct db *db, const struct ban_event *ev,
 	struct db_arg args[] = { DB_TEXT(ev->jail), DB_TEXT(ev->ip) };
 	unsigned long long affected = 0;
 	bool jail_found = false;
-	enum db_status s;
+	enum db_status s = DB_CONFLICT;
 
 	*changed = false;
-	s = db_exec(db, unban_sql, args, 2, &affected);
+	for (int i = 0; i < CONFLICT_RETRIES && s == DB_CONFLICT; i++)
+		s = db_exec(db, unban_sql, args, 2, &affected);
 	/* Only when nothing changed is it worth asking whether the jail is
 	 * known: the common unban pays one statement. */
 	if (s == DB_OK && affected == 0)

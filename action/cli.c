@@ -181,12 +181,15 @@ int cli_replay_spool(const struct mc_config *cfg, struct db *db, bool verbose)
 }
 
 enum db_status cli_open_master(struct mc_config *cfg, struct db **db,
-			       char *err, size_t errlen)
+			       bool *spool_waits, char *err, size_t errlen)
 {
 	enum db_status s = db_connect(&cfg->master, db, err, errlen);
+	bool waits = false;
 
 	config_wipe_secrets(cfg);
 	if (s == DB_OK && spool_pending(cfg->spool_dir))
-		cli_replay_spool(cfg, *db, false);
+		waits = cli_replay_spool(cfg, *db, false) != EXIT_DONE;
+	if (spool_waits)
+		*spool_waits = waits;
 	return s;
 }

@@ -49,10 +49,12 @@ int cli_take_ip(const char *verb, const char *text, char out[ADDR_TEXT_MAX]);
 int cli_load_config(const struct cli *cli, struct mc_config *cfg);
 
 /* Connect to the master; once connected, apply what the spool kept from
- * earlier runs, in order, before anything new.  On failure *db is NULL and
- * the status says why. */
+ * earlier runs, in order, before anything new.  When events still wait
+ * after that (the master refused one), *spool_waits (if not NULL) is set:
+ * a new event must then join them, never overtake them.  On failure *db
+ * is NULL and the status says why. */
 enum db_status cli_open_master(struct mc_config *cfg, struct db **db,
-			       char *err, size_t errlen);
+			       bool *spool_waits, char *err, size_t errlen);
 
 struct ban_result;
 
@@ -68,7 +70,8 @@ void cli_tell_fail2ban(const struct mc_config *cfg, const struct ban_event *ev,
 #define F2B_PROMPT_TIMEOUT_MS 5000
 #define F2B_DETACHED_TIMEOUT_MS 60000
 
-/* Apply spooled events to an open master; prints nothing on success. */
+/* Apply spooled events to an open master; prints nothing on success.
+ * Returns EXIT_DONE when the spool is empty afterwards. */
 int cli_replay_spool(const struct mc_config *cfg, struct db *db,
 		     bool verbose);
 

@@ -150,19 +150,20 @@ static void log_ban(const struct ban_event *ev, const struct ban_result *r)
 			     outcome_text(r->plan.outcome), r->plan.count);
 }
 
-/* The master could not take the event: keep it for later. */
+/* The master could not take the event (out of reach, or refusing it, or
+ * events before it still wait): keep it for later, in order.  fail2ban is
+ * not made to retry: the spool is the retry. */
 static int spool_event(const struct mc_config *cfg, const struct ban_event *ev,
 		       const char *why)
 {
 	char err[512];
 
 	if (spool_append(cfg->spool_dir, ev, err, sizeof(err)) != 0) {
-		log_error("master unreachable (%s) and spool failed: %s",
-			  why, err);
+		log_error("%s, and the spool failed: %s", why, err);
 		return EXIT_RUNTIME;
 	}
-	log_warning("master unreachable (%s): %s of %s in %s spooled",
-		    why, event_kind_name(ev->kind), ev->ip, ev->jail);
+	log_warning("%s: %s of %s in %s spooled", why,
+		    event_kind_name(ev->kind), ev->ip, ev->jail);
 	return EXIT_DONE;
 }
 
@@ -170,15 +171,24 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
 {
 	struct ban_result res;
 	struct db *db;
-	char err[512];
-	enum db_status ds = cli_open_master(cfg, &db, err, sizeof(err));
+	char err[512], why[600];
+	bool spool_waits;
+	enum db_status ds = cli_open_master(cfg, &db, &spool_waits, err,
+					    sizeof(err));
 	enum bans_status bs;
 
-	if (ds == DB_UNREACHABLE)
-		return spool_event(cfg, ev, err);
+	if (ds == DB_UNREACHABLE) {
+		snprintf(why, sizeof(why), "master unreachable (%s)", err);
+		return spool_event(cfg, ev, why);
+	}
 	if (ds != DB_OK) {
 		log_error("master: %s", err);
 		return EXIT_RUNTIME;
+	}
+	if (spool_waits) {
+		db_close(db);
+		return spool_event(cfg, ev, "earlier events still wait in the "
+				   "spool");
 	}
 	bs = bans_apply(db, ev, &res, err, sizeof(err));
 	db_close(db);
@@ -194,12 +204,12 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
 		log_error("%s: %s", event_kind_name(ev->kind), err);
 		return EXIT_BAD_INPUT;
 	case BANS_UNREACHABLE:
-		return spool_event(cfg, ev, err);
 	case BANS_FAILED:
 		break;
 	}
-	log_error("%s", err);
-	return EXIT_RUNTIME;
+	snprintf(why, sizeof(why), "%s (%s)", bs == BANS_UNREACHABLE ?
+		 "master lost" : "master refused it", err);
+	return spool_event(cfg, ev, why);
 }
 
 /* unban --f2b-call: a person at a prompt, not an action: the call waits

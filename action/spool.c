@@ -3,7 +3,13 @@
  * Record (one line, tab-separated, first field the format version):
  *   1 <kind> <jail> <ip> <host> <at> <time> <bantime> <failures> <restored>
  * Every field passed the same validation as the command line before it was
- * written, and passes it again when read back: the file is input too. */
+ * written, and passes it again when read back: the file is input too.
+ *
+ * A replay notes how far it got in <dir>/done ("<inode> <offset>") after
+ * every event, so that a replay cut short (killed at fail2ban's action
+ * time-out, or stopped by a file-system error) goes on where it stopped
+ * instead of applying the same bans, and counting them, again.  The events
+ * file itself is rewritten once, at the end. */
 #include "spool.h"
 
 #include <errno.h>
@@ -125,6 +131,7 @@ struct spool_paths {
 	char events[PATH_MAX];
 	char rejected[PATH_MAX];
 	char tmp[PATH_MAX];
+	char done[PATH_MAX];
 };
 
 static int make_paths(const char *dir, struct spool_paths *p,
@@ -133,7 +140,8 @@ static int make_paths(const char *dir, struct spool_paths *p,
 	if (snprintf(p->lock, sizeof(p->lock), "%s/lock", dir) >= PATH_MAX ||
 	    snprintf(p->events, sizeof(p->events), "%s/events", dir) >= PATH_MAX ||
 	    snprintf(p->rejected, sizeof(p->rejected), "%s/rejected", dir) >= PATH_MAX ||
-	    snprintf(p->tmp, sizeof(p->tmp), "%s/events.tmp", dir) >= PATH_MAX) {
+	    snprintf(p->tmp, sizeof(p->tmp), "%s/events.tmp", dir) >= PATH_MAX ||
+	    snprintf(p->done, sizeof(p->done), "%s/done", dir) >= PATH_MAX) {
 		fail(err, errlen, "%s: path too long", dir);
 		return -1;
 	}
@@ -252,8 +260,52 @@ static int keep_lines(const struct spool_paths *p, const char *dir,
 			return -1;
 		}
 	}
+	/* The progress note names the old file's inode: stale either way. */
+	unlink(p->done);
 	sync_dir(dir);
 	return 0;
+}
+
+/* --- progress ----------------------------------------------------------- */
+
+/* Open the events file positioned after what an earlier replay of this very
+ * file (same inode) did already; *offset is that position. */
+static FILE *open_events(const struct spool_paths *p, off_t *offset)
+{
+	FILE *f = fopen(p->events, "re");
+	FILE *done;
+	struct stat st;
+	unsigned long long ino;
+	long long at;
+
+	*offset = 0;
+	if (!f || fstat(fileno(f), &st) != 0)
+		return f;
+	done = fopen(p->done, "re");
+	if (done) {
+		if (fscanf(done, "%llu %lld", &ino, &at) == 2 &&
+		    ino == (unsigned long long)st.st_ino && at > 0 &&
+		    at <= st.st_size && fseeko(f, (off_t)at, SEEK_SET) == 0)
+			*offset = (off_t)at;
+		fclose(done);
+	}
+	return f;
+}
+
+/* Note the position reached; no fsync: it guards against this process
+ * dying, and a crash of the whole machine only replays a little more. */
+static void note_progress(int fd, FILE *events, off_t offset)
+{
+	struct stat st;
+	char buf[64];
+	int n;
+
+	if (fd < 0 || fstat(fileno(events), &st) != 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "%llu %lld\n",
+		     (unsigned long long)st.st_ino, (long long)offset);
+	if (pwrite(fd, buf, (size_t)n, 0) != n || ftruncate(fd, n) != 0)
+		return;   /* the worst case is a replay that goes further back */
 }
 
 struct replay_state {
@@ -319,14 +371,15 @@ int spool_replay(const char *dir, spool_apply_fn fn, void *ctx,
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
+	off_t offset;
 	FILE *f;
-	int lock, rc = 0;
+	int lock, done, rc = 0;
 
 	memset(counts, 0, sizeof(*counts));
 	if (make_paths(dir, &p, err, errlen) ||
 	    (lock = lock_spool(dir, &p, LOCK_EX, err, errlen)) < 0)
 		return -1;
-	f = fopen(p.events, "re");
+	f = open_events(&p, &offset);
 	if (!f) {
 		close(lock);
 		if (errno == ENOENT)
@@ -334,9 +387,17 @@ int spool_replay(const char *dir, spool_apply_fn fn, void *ctx,
 		fail(err, errlen, "%s: %s", p.events, strerror(errno));
 		return -1;
 	}
-	while (rc == 0 && (len = getline(&line, &cap, f)) > 0)
+	done = open(p.done, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
 		rc = replay_line(&rs, &p, line, (size_t)len, fn, ctx, counts,
 				 err, errlen);
+		if (rc == 0 && !rs.stopped) {
+			offset += len;
+			note_progress(done, f, offset);
+		}
+	}
+	if (done >= 0)
+		close(done);
 	fclose(f);
 	free(line);
 	if (rc == 0)
@@ -352,13 +413,14 @@ int spool_list(const char *dir, spool_list_fn fn, void *ctx,
 	struct spool_paths p;
 	char *line = NULL;
 	size_t cap = 0;
+	off_t offset;
 	FILE *f;
 	int lock;
 
 	if (make_paths(dir, &p, err, errlen) ||
 	    (lock = lock_spool(dir, &p, LOCK_SH, err, errlen)) < 0)
 		return -1;
-	f = fopen(p.events, "re");
+	f = open_events(&p, &offset);
 	if (!f) {
 		close(lock);
 		if (errno == ENOENT)

@@ -81,3 +81,44 @@ while time.time() < end:
 	echo "silent master: gave up after ${elapsed} ms"
 	[ "$elapsed" -lt 4000 ] || fail "waited ${elapsed} ms for a 1000 ms timeout"
 }
+
+# The master refuses a spooled event (here: UPDATE revoked): it stays at
+# the head of the spool, and new events queue behind it instead of
+# overtaking it.
+test_new_events_never_overtake_a_waiting_spool() {
+	mc ban -j mc-exim -i 192.0.2.35
+	mdb_stop "$WORK/db"
+	mc unban -j mc-exim -i 192.0.2.35
+	mdb_start "$WORK/db" || fail "restart"
+	mdb_sql "$WORK/db" -e "REVOKE UPDATE ON mc_config.* FROM 'mcf2b'@'localhost'"
+	mc ban -j mc-exim -i 192.0.2.35
+	assert_eq "$rc" 0 "exit status ($err)"
+	case $err in *"still wait"*) ;; *) fail "not queued: $err" ;; esac
+	assert_eq "$(mc_out spool list | grep -c .)" 2 "events waiting"
+	assert_eq "$(row mc-exim 192.0.2.35)" "1,1,0,0" "row untouched meanwhile"
+	mdb_sql "$WORK/db" -e "GRANT UPDATE ON mc_config.* TO 'mcf2b'@'localhost'"
+	mc spool replay
+	assert_eq "$rc" 0 "replay ($err)"
+	assert_eq "$(row mc-exim 192.0.2.35)" "2,1,0,0" "unban, then ban, in order"
+}
+
+# A replay cut short (killed at fail2ban's action time-out) goes on where
+# it stopped: the ban it applied already is not applied, and counted, again.
+test_a_replay_cut_short_goes_on_where_it_stopped() {
+	mc ban -j mc-exim -i 192.0.2.36
+	mc unban -j mc-exim -i 192.0.2.36
+	mkdir -p "$WORK/db/spool"
+	local first='1\tban\tmc-exim\t192.0.2.36\tnode-a\t1790000000\t0\t600\t1\t0\n'
+	printf "$first" >"$WORK/db/spool/events"
+	printf '1\tban\tmc-exim\t192.0.2.37\tnode-a\t1790000001\t0\t600\t1\t0\n' \
+		>>"$WORK/db/spool/events"
+	# What the cut-short replay noted: the first event is done.
+	printf '%s %s\n' "$(stat -c %i "$WORK/db/spool/events")" \
+		"$(printf "$first" | wc -c)" >"$WORK/db/spool/done"
+	assert_eq "$(mc_out spool list | grep -c .)" 1 "events still waiting"
+	mc spool replay
+	assert_eq "$rc" 0 "replay ($err)"
+	assert_eq "$(row mc-exim 192.0.2.36)" "1,0,0,0" "done already: not counted again"
+	assert_eq "$(row mc-exim 192.0.2.37)" "1,1,0,0" "the rest applied"
+	[ ! -e "$WORK/db/spool/done" ] || fail "progress note left"
+}

@@ -186,6 +186,49 @@ static void test_replay_in_order(void **state)
 	assert_false(spool_pending(dir));
 }
 
+/* Applies events and writes their addresses down; dies after the second,
+ * as a replay killed by fail2ban's action time-out would. */
+static enum spool_verdict apply_then_die(void *ctx, const struct ban_event *ev)
+{
+	int *applied = ctx;
+
+	(void)ev;
+	if (++*applied == 2)
+		_exit(0);
+	return SPOOL_APPLIED;
+}
+
+static void test_cut_short_replay_goes_on(void **state)
+{
+	struct ban_event ev = sample(EVENT_BAN, "");
+	struct script s = { 0 };
+	struct spool_counts c;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	for (int i = 1; i <= 4; i++) {
+		snprintf(ev.ip, sizeof(ev.ip), "198.51.100.%d", i);
+		append(&ev);
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int applied = 0;
+		spool_replay(dir, apply_then_die, &applied, &c, err, sizeof(err));
+		_exit(1);   /* not reached: the callback dies first */
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* The first event was noted done; the second died while applied
+	 * (applied again: at most one event ever is). */
+	assert_int_equal(spool_replay(dir, scripted, &s, &c, err, sizeof(err)), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.seen[0], "198.51.100.2");
+	assert_string_equal(s.seen[2], "198.51.100.4");
+	assert_false(spool_pending(dir));
+}
+
 static void count_listed(void *ctx, const struct ban_event *ev,
 			 const char *line)
 {
@@ -232,7 +275,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const files[] = { "events", "rejected", "lock" };
+	static const char *const files[] = { "events", "rejected", "lock",
+					     "done" };
 	char p[PATH_MAX];
 
 	(void)state;
@@ -249,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_replay_in_order),
+		cmocka_unit_test(test_cut_short_replay_goes_on),
 		cmocka_unit_test(test_concurrent_appends),
 	};
 
