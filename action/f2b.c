@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +46,16 @@ static int wait_ready(int fd, short events, long long deadline)
 	return rc > 0 ? 0 : -1;
 }
 
-static int connect_socket(const char *path, char *err, size_t errlen)
+/* fail2ban listens with a backlog of one and serves its socket from the
+ * thread that also runs actions: while it is busy, a connect fails with
+ * EAGAIN.  That is "busy", not "not running": try again until the
+ * deadline. */
+static int connect_socket(const char *path, long long deadline, bool *busy,
+			  char *err, size_t errlen)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd;
+	struct timespec pause = { 0, 5 * 1000 * 1000 };
+	int fd, rc;
 
 	if (strlen(path) >= sizeof(addr.sun_path)) {
 		snprintf(err, errlen, "%s: socket path too long", path);
@@ -60,9 +67,14 @@ static int connect_socket(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return -1;
 	}
-	/* A unix socket connects at once or not at all. */
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
-		snprintf(err, errlen, "fail2ban is not running (%s: %s)", path,
+	while ((rc = connect(fd, (struct sockaddr *)&addr, sizeof(addr))) != 0 &&
+	       (errno == EAGAIN || errno == EINTR) && now_ms() < deadline)
+		nanosleep(&pause, NULL);
+	if (rc != 0) {
+		*busy = errno == EAGAIN;
+		snprintf(err, errlen, *busy ?
+			 "fail2ban is busy (%s: %s)" :
+			 "fail2ban is not running (%s: %s)", path,
 			 strerror(errno));
 		close(fd);
 		return -1;
@@ -74,6 +86,7 @@ static int send_all(int fd, const void *buf, size_t len, long long deadline)
 {
 	const unsigned char *p = buf;
 
+	errno = 0;
 	while (len > 0) {
 		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
 		if (n > 0) {
@@ -82,6 +95,7 @@ static int send_all(int fd, const void *buf, size_t len, long long deadline)
 		} else if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			return -1;
 		} else if (wait_ready(fd, POLLOUT, deadline) != 0) {
+			errno = 0;
 			return -1;
 		}
 	}
@@ -183,6 +197,7 @@ enum f2b_status f2b_call(const char *socket_path, const char *const *argv,
 	ssize_t reply_len = -1;
 	enum f2b_status status = F2B_FAILED;
 	const char *why;
+	bool busy = false;
 	int fd;
 
 	*doc = NULL;
@@ -191,13 +206,14 @@ enum f2b_status f2b_call(const char *socket_path, const char *const *argv,
 		snprintf(err, errlen, "command cannot be encoded");
 		return F2B_FAILED;
 	}
-	fd = connect_socket(socket_path, err, errlen);
+	fd = connect_socket(socket_path, deadline, &busy, err, errlen);
 	if (fd < 0) {
 		free(request);
-		return F2B_NO_SERVER;
+		return busy ? F2B_FAILED : F2B_NO_SERVER;
 	}
 	if (send_all(fd, request, request_len, deadline) != 0)
-		snprintf(err, errlen, "writing to fail2ban: %s", strerror(errno));
+		snprintf(err, errlen, "writing to fail2ban: %s",
+			 errno ? strerror(errno) : "timed out");
 	else
 		reply_len = read_reply(fd, &reply, deadline, err, errlen);
 	if (reply_len >= 0) {

@@ -19,7 +19,8 @@ enum f2b_status {
  * thousand addresses fits many times over. */
 #define F2B_REPLY_MAX (32u << 20)
 
-/* Send one command and wait at most timeout_ms for each socket operation.
+/* Send one command and wait at most timeout_ms for the whole exchange
+ * (a busy server is waited for within it).
  * On F2B_OK, *doc holds the decoded reply and *result points at its result
  * (the second member of the (code, result) tuple); free with
  * pickle_doc_free().  On failure err says why in one line. */
