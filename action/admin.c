@@ -93,6 +93,9 @@ static int parse_args(const char *verb, int argc, char **argv,
 		if (c == ':')
 			return usage_error(verb, "option '%s' needs a value",
 					   argv[optind - 1]);
+		if (c == '?' && optopt)
+			return usage_error(verb, "unknown option '-%c' (see "
+					   "--help)", optopt);
 		if (c == '?' || (option_group(c) & ~allowed))
 			return usage_error(verb, "option '%s' is not one of "
 					   "%s %s (see --help)",

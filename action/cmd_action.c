@@ -65,6 +65,10 @@ static int read_options(const char *verb, int argc, char **argv,
 			return usage_error(verb, "option '%s' needs a value",
 					   argv[optind - 1]);
 		default:
+			/* In a cluster ("-Zj") optind has not moved on. */
+			if (optopt)
+				return usage_error(verb, "unknown option '-%c'",
+						   optopt);
 			return usage_error(verb, "unknown option '%s'",
 					   argv[optind - 1]);
 		}

@@ -84,7 +84,10 @@ static unsigned ms_to_seconds(unsigned ms)
 static void lighten_client_start(const struct db_endpoint *ep)
 {
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+#ifdef MC_F2B_STATIC_CONNECTOR
+	/* Only the static library lets this global be set from outside. */
 	mysql_port = ep->port;
+#endif
 	if (ep->socket[0])
 		OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
 				    OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
@@ -251,6 +254,7 @@ static enum db_status fetch_rows(struct db *db, MYSQL_STMT *st,
 
 	if (ncols > DB_COLS_MAX) {
 		snprintf(db->error, sizeof(db->error), "too many columns");
+		mysql_stmt_close(st);
 		return DB_FAILED;
 	}
 	bind_row(&rb, ncols);

@@ -8,13 +8,17 @@
 
 static void become_detached(void)
 {
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	/* Not O_CLOEXEC: when a standard stream was closed, this very
+	 * descriptor becomes it, and must survive fail2ban-client's exec. */
+	int null = open("/dev/null", O_RDWR);
 
 	setsid();
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
 		dup2(null, STDOUT_FILENO);
 		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
 	}
 	/* Nothing inherited may keep a pipe of fail2ban's open. */
 	close_range(3, ~0U, 0);

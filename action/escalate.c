@@ -10,12 +10,14 @@ int escalate_to_bl(const struct f2b_link *link, const struct bl_jail *bl,
 
 	bl_jail_name(bl->jail, name);
 	s = jailctl_loaded(link, name, err, errlen);
-	if (s == F2B_UNKNOWN_JAIL) {
-		if (jailctl_publish_bl(link, bl, true, err, errlen) != 0)
-			return -1;
-	} else if (s != F2B_OK) {
+	/* Two first escalations of one jail may load it at once: when this
+	 * one's load fails, the other's may have succeeded. */
+	if (s == F2B_UNKNOWN_JAIL &&
+	    jailctl_publish_bl(link, bl, true, err, errlen) != 0 &&
+	    jailctl_loaded(link, name, err, errlen) != F2B_OK)
 		return -1;
-	}
+	if (s != F2B_OK && s != F2B_UNKNOWN_JAIL)
+		return -1;
 	s = f2b_command(link->socket, ban, 4, link->timeout_ms, err, errlen);
 	return s == F2B_OK ? 0 : -1;
 }

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -293,30 +294,33 @@ int jailfile_remove(const char *config_dir, const char *name,
 int jailfile_write(const char *config_dir, const char *name,
 		   const char *text, char *err, size_t errlen)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
+	char path[PATH_MAX], tmp[PATH_MAX], dir[PATH_MAX];
 	size_t len = strlen(text);
 	int fd;
 
-	if (snprintf(path, sizeof(path), "%s/jail.d/mc-f2b-%s.conf",
-		     config_dir, name) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+	if (snprintf(dir, sizeof(dir), "%s/jail.d", config_dir) >= (int)sizeof(dir) ||
+	    snprintf(path, sizeof(path), "%s/mc-f2b-%s.conf", dir, name) >=
+		    (int)sizeof(path) ||
+	    snprintf(tmp, sizeof(tmp), "%s/.mc-f2b-%s.XXXXXX", dir, name) >=
+		    (int)sizeof(tmp)) {
 		snprintf(err, errlen, "%s: path too long", config_dir);
 		return -1;
 	}
 	/* fail2ban reads jail.d/ when it exists; make it for a bare config. */
-	char dir[PATH_MAX];
-	snprintf(dir, sizeof(dir), "%s/jail.d", config_dir);
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0644);
+	/* A name of its own per writer: two escalations of one jail may
+	 * write the same file at once.  fail2ban reads only *.conf and
+	 * *.local, never this name. */
+	fd = mkstemp(tmp);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+	if (fchmod(fd, 0644) != 0 || write(fd, text, len) != (ssize_t)len ||
+	    fsync(fd) != 0) {
 		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);

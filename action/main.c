@@ -76,7 +76,9 @@ int main(int argc, char **argv)
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "-c") == 0) {
+			if (i + 1 == argc)
+				return usage_error(NULL, "-c needs a file");
 			cli.config_file = argv[++i];
 		} else if (strcmp(argv[i], "-v") == 0 ||
 			   strcmp(argv[i], "--verbose") == 0) {

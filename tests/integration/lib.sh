@@ -66,11 +66,11 @@ add_jail() { # NAME MAX_COUNT
 }
 
 reset_db() {
-	sql "DROP TABLE IF EXISTS fail2ban_ips, fail2ban_jail, fail2ban_conf" &&
+	rm -rf "$WORK/db/spool" "$WORK/db/fail2ban" &&
+		sql "DROP TABLE IF EXISTS fail2ban_ips, fail2ban_jail, fail2ban_conf" &&
 		"$MC_F2B" -c "$WORK/mc.ini" schema install >/dev/null &&
 		sql "DELETE FROM fail2ban_jail" &&
 		add_jail mc-exim 3 && add_jail mc-test 1 && add_jail mc-nobl 0
-	rm -rf "$WORK/db/spool"
 }
 
 PASSED=0

@@ -42,11 +42,21 @@ mdb_start() {
 	return 1
 }
 
+# Wait up to 30 s for a process to end, then kill it.
+wait_gone() { # PID
+	local i
+	for i in $(seq 1 600); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	kill -9 "$1" 2>/dev/null
+}
+
 mdb_stop() {
 	local dir=$1 pid
 	pid=$(cat "$dir/mysqld.launcher" 2>/dev/null) || return 0
 	kill "$pid" 2>/dev/null
-	while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+	wait_gone "$pid"
 	rm -f "$dir/mysqld.launcher"
 }
 
@@ -61,8 +71,8 @@ mdb_make_config() {
 	mdb_sql "$dir" -e "CREATE DATABASE IF NOT EXISTS \`$database\`;
 		CREATE USER IF NOT EXISTS 'mcf2b'@'localhost' IDENTIFIED BY 'test-password';
 		GRANT ALL ON \`$database\`.* TO 'mcf2b'@'localhost';" || return 1
-	umask 077
-	printf 'test-password\n' >"$dir/password"
+	(umask 077 && printf 'test-password\n' >"$dir/password")
+	chmod 600 "$dir/password"
 	cat >"$ini" <<INI
 [master]
 socket = $(mdb_socket "$dir")
@@ -159,7 +169,7 @@ f2b_stop() {
 	local dir=$1 pid
 	pid=$(cat "$dir/server.pid" 2>/dev/null) || return 0
 	f2b "$dir" stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null
-	while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+	wait_gone "$pid"
 	rm -f "$dir/server.pid"
 	ip netns del "$(cat "$dir/netns")" 2>/dev/null
 	rm -f "$dir/netns"
