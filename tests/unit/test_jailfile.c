@@ -119,6 +119,97 @@ static void test_too_small_buffer(void **state)
 	assert_int_equal(jailfile_render_bl(&bl, out, sizeof(out), &why), -1);
 }
 
+static struct jail_row good_row(void)
+{
+	struct jail_row r;
+
+	memset(&r, 0, sizeof(r));
+	r.id = 7;
+	r.enabled = true;
+	strcpy(r.name, "mc-exim");
+	r.maxretry = 10;
+	r.findtime = 3600;
+	r.bantime = 86400;
+	strcpy(r.port, "25,465,587");
+	strcpy(r.filter, "mc-exim-filter");
+	strcpy(r.banaction, "mc-custom");
+	strcpy(r.logpath, "/var/mailcleaner/log/exim_stage1/rejectlog");
+	r.max_count = 3;
+	return r;
+}
+
+static void test_render_jail_exact_text(void **state)
+{
+	struct jail_row r = good_row();
+	struct jail_whitelist wl = { 0 };
+	struct addr_net net;
+	const char *why;
+	char out[4096];
+
+	(void)state;
+	assert_int_equal(addr_net_parse("198.51.100.0/24", &net, &why), 0);
+	assert_int_equal(jail_whitelist_add(&wl, &net), 0);
+	assert_true(jailfile_render_jail(&r, &wl, out, sizeof(out), &why) > 0);
+	assert_string_equal(out,
+		"# Written by mc-f2b from fail2ban_jail (id 7): do not\n"
+		"# edit, change the row (mc-f2b jail change) instead.\n"
+		"[mc-exim]\n"
+		"enabled = true\n"
+		"filter = mc-exim-filter\n"
+		"logpath = /var/mailcleaner/log/exim_stage1/rejectlog\n"
+		"port = 25,465,587\n"
+		"maxretry = 10\n"
+		"findtime = 3600\n"
+		"bantime = 86400\n"
+		"action = mc-custom[port=\"25,465,587\"]\n"
+		"ignoreip = 198.51.100.0/24\n");
+}
+
+/* Each broken column is named, and nothing is rendered from the row. */
+static void test_row_check_names_the_column(void **state)
+{
+	/* The column each case below spoils, in order. */
+	static const char *const cases[] = {
+		"name", "maxretry", "findtime", "bantime", "max_count", "port",
+		"filter", "banaction", "logpath",
+	};
+	const char *column, *why;
+	char out[4096];
+	struct jail_whitelist wl = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		struct jail_row r = good_row();
+		switch (i) {
+		case 0: strcpy(r.name, "mc exim"); break;
+		case 1: r.maxretry = 0; break;
+		case 2: r.findtime = -5; break;
+		case 3: r.bantime = -2; break;
+		case 4: r.max_count = -7; break;
+		case 5: strcpy(r.port, "25\n[x]"); break;
+		case 6: strcpy(r.filter, "../../etc/passwd"); break;
+		case 7: strcpy(r.banaction, "mc custom"); break;
+		case 8: strcpy(r.logpath, "/var/log/x\n[sshd]"); break;
+		}
+		assert_false(jail_row_check(&r, NULL, &column, &why));
+		assert_string_equal(column, cases[i]);
+		assert_true(jailfile_render_jail(&r, &wl, out, sizeof(out), &why) < 0);
+	}
+	struct jail_row r = good_row();
+	strcpy(r.logpath, "/var/log/web[12].log");
+	assert_false(jail_row_check(&r, NULL, &column, &why));
+	strcpy(r.logpath, "/var/log/%(x)s.log");
+	assert_false(jail_row_check(&r, NULL, &column, &why));
+	strcpy(r.logpath, "relative/x.log");
+	assert_false(jail_row_check(&r, NULL, &column, &why));
+	strcpy(r.logpath, "/var/log/mail*.log");
+	assert_true(jail_row_check(&r, NULL, &column, &why));
+	/* With a configuration directory, the filter must exist there. */
+	r = good_row();
+	assert_false(jail_row_check(&r, "/nonexistent", &column, &why));
+	assert_string_equal(column, "filter");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +218,8 @@ int main(void)
 		cmocka_unit_test(test_hostile_values_refused),
 		cmocka_unit_test(test_valid_ports),
 		cmocka_unit_test(test_too_small_buffer),
+		cmocka_unit_test(test_render_jail_exact_text),
+		cmocka_unit_test(test_row_check_names_the_column),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
