@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "listing.h"
 #include "log.h"
 #include "spool.h"
 
@@ -12,52 +13,45 @@ static const char spool_usage[] =
 	"  list    show the events waiting for the master, oldest first\n"
 	"  replay  apply them now (any verb reaching the master does too)\n";
 
+/* Unreadable records are counted, not shown: they may hold anything. */
 struct list_ctx {
-	bool json;
-	unsigned n;
+	struct listing *l;
+	unsigned unreadable;
 };
 
-static void print_event(void *ctx, const struct ban_event *ev,
-			const char *line)
+static void list_event(void *ctx, const struct ban_event *ev, const char *line)
 {
 	struct list_ctx *lc = ctx;
 
-	lc->n++;
+	(void)line;
 	if (!ev) {
-		/* Not decodable: show that it exists, not what it holds. */
-		if (lc->json)
-			printf("%s{\"unreadable\":true}", lc->n > 1 ? "," : "");
-		else
-			printf("%-6s (unreadable record, %zu bytes)\n", "?",
-			       strlen(line));
+		lc->unreadable++;
 		return;
 	}
-	if (lc->json)
-		printf("%s{\"kind\":\"%s\",\"jail\":\"%s\",\"ip\":\"%s\","
-		       "\"host\":\"%s\",\"at\":%lld,\"restored\":%s}",
-		       lc->n > 1 ? "," : "", event_kind_name(ev->kind), ev->jail,
-		       ev->ip, ev->host, ev->at, ev->restored ? "true" : "false");
-	else
-		printf("%-6s %-20s %-40s %-20s %lld%s\n",
-		       event_kind_name(ev->kind), ev->jail, ev->ip, ev->host,
-		       ev->at, ev->restored ? " restored" : "");
+	const struct field f[] = {
+		TEXT("kind", event_kind_name(ev->kind)), TEXT("jail", ev->jail),
+		TEXT("ip", ev->ip), TEXT("host", ev->host),
+		NUMBER("at", ev->at), FLAG("restored", ev->restored),
+	};
+	listing_row(lc->l, f, sizeof(f) / sizeof(f[0]));
 }
 
 static int list(const struct mc_config *cfg, bool json)
 {
-	struct list_ctx lc = { json, 0 };
+	struct listing l;
+	struct list_ctx lc = { &l, 0 };
 	char err[512];
 
-	if (json)
-		printf("[");
-	if (spool_list(cfg->spool_dir, print_event, &lc, err, sizeof(err))) {
+	listing_begin(&l, stdout, json);
+	if (spool_list(cfg->spool_dir, list_event, &lc, err, sizeof(err))) {
 		log_error("spool: %s", err);
 		return EXIT_RUNTIME;
 	}
-	if (json)
-		printf("]\n");
-	else if (lc.n == 0)
-		printf("spool is empty\n");
+	listing_end(&l, "spool is empty");
+	if (lc.unreadable)
+		log_warning("spool: %u unreadable record(s) wait too (a replay "
+			    "moves them to %s/rejected)", lc.unreadable,
+			    cfg->spool_dir);
 	return EXIT_DONE;
 }
 

@@ -11,8 +11,7 @@ test_master_down_spools_then_replays_in_order() {
 	assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "one warning line"
 	mc ban -j mc-exim -i 2001:db8::30
 	mc unban -j mc-exim -i 2001:db8::30
-	mc spool list
-	assert_eq "$(grep -c . <<<"$(mc_out spool list)")" 3 "events waiting"
+	assert_eq "$(spooled)" 3 "events waiting"
 	mdb_start "$WORK/db" || fail "restart"
 	# Any run that reaches the master replays the spool first.
 	mc ban -j mc-exim -i 198.51.100.30
@@ -94,7 +93,7 @@ test_new_events_never_overtake_a_waiting_spool() {
 	mc ban -j mc-exim -i 192.0.2.35
 	assert_eq "$rc" 0 "exit status ($err)"
 	case $err in *"still wait"*) ;; *) fail "not queued: $err" ;; esac
-	assert_eq "$(mc_out spool list | grep -c .)" 2 "events waiting"
+	assert_eq "$(spooled)" 2 "events waiting"
 	assert_eq "$(row mc-exim 192.0.2.35)" "1,1,0,0" "row untouched meanwhile"
 	mdb_sql "$WORK/db" -e "GRANT UPDATE ON mc_config.* TO 'mcf2b'@'localhost'"
 	mc spool replay
@@ -115,7 +114,7 @@ test_a_replay_cut_short_goes_on_where_it_stopped() {
 	# What the cut-short replay noted: the first event is done.
 	printf '%s %s\n' "$(stat -c %i "$WORK/db/spool/events")" \
 		"$(printf "$first" | wc -c)" >"$WORK/db/spool/done"
-	assert_eq "$(mc_out spool list | grep -c .)" 1 "events still waiting"
+	assert_eq "$(spooled)" 1 "events still waiting"
 	mc spool replay
 	assert_eq "$rc" 0 "replay ($err)"
 	assert_eq "$(row mc-exim 192.0.2.36)" "1,0,0,0" "done already: not counted again"
