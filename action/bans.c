@@ -122,8 +122,12 @@ static enum db_status read_facts(struct db *db, const struct ban_event *ev,
 	struct db_arg args[] = { DB_TEXT(ev->ip), DB_TEXT(ev->jail) };
 
 	memset(f, 0, sizeof(*f));
-	memset(bl, 0, sizeof(*bl));
+	/* The whitelist array is large and rarely needed: its count says
+	 * what is valid, the rest is left untouched (no page is faulted in
+	 * for it on the ban path). */
 	strcpy(bl->jail, ev->jail);
+	bl->port[0] = '\0';
+	bl->whitelist.count = 0;
 	f->bl = bl;
 	if (addr_parse(ev->ip, &f->ip, &why) != 0)
 		return DB_FAILED;   /* events are validated before this */
@@ -198,7 +202,8 @@ enum bans_status bans_record(struct db *db, const struct ban_event *ev,
 	enum db_status s = DB_CONFLICT;
 	bool unknown_jail = false;
 
-	memset(res, 0, sizeof(*res));
+	res->plan = (struct ban_plan){ 0 };
+	res->max_count = 0;
 	for (int i = 0; i < CONFLICT_RETRIES && s == DB_CONFLICT; i++)
 		s = record_once(db, ev, res, &unknown_jail);
 	if (unknown_jail) {
@@ -265,6 +270,7 @@ enum bans_status bans_apply(struct db *db, const struct ban_event *ev,
 
 	if (ev->kind == EVENT_BAN)
 		return bans_record(db, ev, res, err, errlen);
-	memset(res, 0, sizeof(*res));
+	res->plan = (struct ban_plan){ 0 };
+	res->max_count = 0;
 	return bans_lift(db, ev, &changed, err, errlen);
 }
