@@ -119,7 +119,9 @@ test_f2b_stop_and_start_change_no_row() {
 test_f2b_unban_f2b_call_lifts_the_local_ban() {
 	f2b_up
 	attack 192.0.2.65
+	# fail2ban lists the ban before its actions have run: wait for both.
 	eventually "ban" banned_in mc-exim 192.0.2.65
+	eventually "ban recorded" row_is mc-exim 192.0.2.65 "1,1,0,0"
 	mc unban -i 192.0.2.65 -j mc-exim --f2b-call
 	assert_eq "$rc" 0 "exit status ($err)"
 	eventually "lifted in fail2ban" not_banned_in mc-exim 192.0.2.65
