@@ -246,6 +246,21 @@ int admin_apply_jail(struct admin *ad, const struct jail_row *row, bool load)
 	return EXIT_DONE;
 }
 
+int admin_list_rows(struct admin *ad, enum list_kind kind, const char *empty)
+{
+	char jail[JAIL_NAME_MAX + 1];
+	struct listing l;
+	int rc;
+
+	if (ad->a.jail && (rc = cli_take_jail(ad->verb, ad->a.jail, jail)))
+		return rc;
+	listing_begin(&l, stdout, ad->a.json);
+	if (lists_read(ad->db, kind, ad->a.jail, admin_list_entry, &l) != DB_OK)
+		return admin_db_error(ad, "reading fail2ban_ips");
+	listing_end(&l, empty);
+	return EXIT_DONE;
+}
+
 void admin_list_entry(void *ctx, const struct ip_entry *e)
 {
 	const struct field f[] = {

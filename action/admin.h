@@ -72,6 +72,10 @@ int admin_jail(struct admin *ad, struct jail_row *row, bool check);
 int admin_apply_jail(struct admin *ad, const struct jail_row *row, bool load);
 
 
+/* List rows of fail2ban_ips of one kind, of the -j jail or all, as a table
+ * or JSON; "empty" is what a person sees when there is none. */
+int admin_list_rows(struct admin *ad, enum list_kind kind, const char *empty);
+
 /* One row of fail2ban_ips in a listing (ctx: struct listing *); the fields
  * of status, blacklist list and whitelist list. */
 void admin_list_entry(void *ctx, const struct ip_entry *e);

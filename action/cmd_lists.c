@@ -5,7 +5,6 @@
 
 #include "admin.h"
 #include "escalate.h"
-#include "listing.h"
 #include "log.h"
 
 /* A native command to the running fail2ban, where "not loaded" is fine:
@@ -26,23 +25,6 @@ static int tell(struct admin *ad, const char *a0, const char *a1,
 	log_error("%s %s: recorded, but the running fail2ban did not follow: "
 		  "%s", ad->verb, ad->sub, err);
 	return -1;
-}
-
-/* --- listings ----------------------------------------------------------- */
-
-static int list_rows(struct admin *ad, enum list_kind kind, const char *empty)
-{
-	char jail[JAIL_NAME_MAX + 1];
-	struct listing l;
-	int rc;
-
-	if (ad->a.jail && (rc = cli_take_jail(ad->verb, ad->a.jail, jail)))
-		return rc;
-	listing_begin(&l, stdout, ad->a.json);
-	if (lists_read(ad->db, kind, ad->a.jail, admin_list_entry, &l) != DB_OK)
-		return admin_db_error(ad, "reading fail2ban_ips");
-	listing_end(&l, empty);
-	return EXIT_DONE;
 }
 
 /* --- blacklist ---------------------------------------------------------- */
@@ -161,7 +143,7 @@ static int blacklist_remove(struct admin *ad)
 
 static int blacklist_list(struct admin *ad)
 {
-	return list_rows(ad, LIST_BLACKLISTED, "no blacklisted address");
+	return admin_list_rows(ad, LIST_BLACKLISTED, "no blacklisted address");
 }
 
 static const struct sub_verb blacklist_subs[] = {
@@ -276,7 +258,7 @@ static int whitelist_remove(struct admin *ad)
 
 static int whitelist_list(struct admin *ad)
 {
-	return list_rows(ad, LIST_WHITELISTED, "no whitelisted address");
+	return admin_list_rows(ad, LIST_WHITELISTED, "no whitelisted address");
 }
 
 static const struct sub_verb whitelist_subs[] = {

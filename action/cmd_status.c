@@ -4,22 +4,11 @@
 #include <stdio.h>
 
 #include "admin.h"
-#include "listing.h"
 
 static int status_show(struct admin *ad)
 {
-	char jail[JAIL_NAME_MAX + 1];
-	struct listing l;
-	int rc;
-
-	if (ad->a.jail && (rc = cli_take_jail(ad->verb, ad->a.jail, jail)))
-		return rc;
-	listing_begin(&l, stdout, ad->a.json);
-	if (lists_read(ad->db, ad->a.all ? LIST_ALL : LIST_ACTIVE, ad->a.jail,
-		       admin_list_entry, &l) != DB_OK)
-		return admin_db_error(ad, "reading fail2ban_ips");
-	listing_end(&l, ad->a.all ? "no rows" : "no active ban");
-	return EXIT_DONE;
+	return admin_list_rows(ad, ad->a.all ? LIST_ALL : LIST_ACTIVE,
+			       ad->a.all ? "no rows" : "no active ban");
 }
 
 int cmd_status(int argc, char **argv, const struct cli *cli)

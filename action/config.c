@@ -7,6 +7,8 @@
  * ignored would be worse than an error.  Only this file includes iniparser.h. */
 #include "config.h"
 
+#include "errbuf.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -47,17 +49,6 @@ static const struct section_keys known[] = {
 	{ "spool", spool_keys },
 };
 
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 const char *config_path(const char *from_command_line)
 {
@@ -106,16 +97,16 @@ static int check_file(const char *path, const struct stat *st, bool secret,
 		      char *err, size_t errlen)
 {
 	if (!S_ISREG(st->st_mode)) {
-		fail(err, errlen, "%s: not a regular file", path);
+		errbuf_set(err, errlen, "%s: not a regular file", path);
 		return -1;
 	}
 	if (st->st_uid != 0 && st->st_uid != geteuid()) {
-		fail(err, errlen, "%s: owned by uid %u, expected root or the "
+		errbuf_set(err, errlen, "%s: owned by uid %u, expected root or the "
 		     "running user", path, (unsigned)st->st_uid);
 		return -1;
 	}
 	if (secret && (st->st_mode & 077)) {
-		fail(err, errlen, "%s: holds a password but is readable by "
+		errbuf_set(err, errlen, "%s: holds a password but is readable by "
 		     "group or others (chmod 600 it)", path);
 		return -1;
 	}
@@ -134,11 +125,11 @@ static int copy_value(char *dst, size_t dstlen, const char *value,
 		      const char *what, char *err, size_t errlen)
 {
 	if (strlen(value) >= dstlen) {
-		fail(err, errlen, "%s: value too long", what);
+		errbuf_set(err, errlen, "%s: value too long", what);
 		return -1;
 	}
 	if (has_control_char(value)) {
-		fail(err, errlen, "%s: control characters are not allowed", what);
+		errbuf_set(err, errlen, "%s: control characters are not allowed", what);
 		return -1;
 	}
 	strcpy(dst, value);
@@ -149,7 +140,7 @@ static int copy_path(char *dst, size_t dstlen, const char *value,
 		     const char *what, char *err, size_t errlen)
 {
 	if (value[0] != '/') {
-		fail(err, errlen, "%s: must be an absolute path", what);
+		errbuf_set(err, errlen, "%s: must be an absolute path", what);
 		return -1;
 	}
 	return copy_value(dst, dstlen, value, what, err, errlen);
@@ -160,7 +151,7 @@ static int copy_charset(char *dst, size_t dstlen, const char *value,
 			char *err, size_t errlen)
 {
 	if (value[0] == '\0' || strspn(value, allowed) != strlen(value)) {
-		fail(err, errlen, "%s: unexpected character in '%s'", what, value);
+		errbuf_set(err, errlen, "%s: unexpected character in '%s'", what, value);
 		return -1;
 	}
 	return copy_value(dst, dstlen, value, what, err, errlen);
@@ -172,7 +163,7 @@ static int read_number(const char *value, long long min, long long max,
 	long long n;
 
 	if (!parse_int_in(value, min, max, &n)) {
-		fail(err, errlen, "%s: expected a number from %lld to %lld",
+		errbuf_set(err, errlen, "%s: expected a number from %lld to %lld",
 		     what, min, max);
 		return -1;
 	}
@@ -189,18 +180,18 @@ static int read_password_file(const char *path, char *out, size_t outlen,
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd < 0) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
+		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || check_file(path, &st, true, err, errlen)) {
 		if (!err[0])
-			fail(err, errlen, "%s: %s", path, strerror(errno));
+			errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	f = fdopen(fd, "r");
 	if (!f || !fgets(out, (int)outlen, f)) {
-		fail(err, errlen, "%s: empty or unreadable", path);
+		errbuf_set(err, errlen, "%s: empty or unreadable", path);
 		if (f)
 			fclose(f);
 		else
@@ -264,7 +255,7 @@ static int load_endpoint(const dictionary *ini, const char *section,
 		return -1;
 	if ((v = get(ini, section, "password_file")) && v[0]) {
 		if (v[0] != '/') {
-			fail(err, errlen, "[%s] password_file: must be an "
+			errbuf_set(err, errlen, "[%s] password_file: must be an "
 			     "absolute path", section);
 			return -1;
 		}
@@ -301,7 +292,7 @@ static int check_known_keys(const dictionary *ini, char *err, size_t errlen)
 	/* iniparser files a key that comes before any [section] as ":key". */
 	for (ssize_t i = 0; i < ini->size; i++)
 		if (ini->key[i] && ini->key[i][0] == ':') {
-			fail(err, errlen, "key '%s' outside of any [section]",
+			errbuf_set(err, errlen, "key '%s' outside of any [section]",
 			     ini->key[i] + 1);
 			return -1;
 		}
@@ -316,12 +307,12 @@ static int check_known_keys(const dictionary *ini, char *err, size_t errlen)
 			if (strcmp(sec, known[k].section) == 0)
 				sk = &known[k];
 		if (!sk) {
-			fail(err, errlen, "unknown section [%s]", sec);
+			errbuf_set(err, errlen, "unknown section [%s]", sec);
 			return -1;
 		}
 		nkeys = iniparser_getsecnkeys(ini, sec);
 		if (nkeys > (int)(sizeof(keys) / sizeof(keys[0]))) {
-			fail(err, errlen, "[%s]: too many keys", sec);
+			errbuf_set(err, errlen, "[%s]: too many keys", sec);
 			return -1;
 		}
 		iniparser_getseckeys(ini, sec, keys);
@@ -332,7 +323,7 @@ static int check_known_keys(const dictionary *ini, char *err, size_t errlen)
 			for (const char *const *kk = sk->keys; *kk; kk++)
 				ok = ok || strcmp(key, *kk) == 0;
 			if (!ok) {
-				fail(err, errlen, "unknown key '%s' in [%s]",
+				errbuf_set(err, errlen, "unknown key '%s' in [%s]",
 				     key, sec);
 				return -1;
 			}
@@ -382,7 +373,7 @@ static int load_sections(const dictionary *ini, struct mc_config *cfg,
 		return -1;
 	const char *why = NULL;
 	if (!node_name_valid(cfg->node, &why)) {
-		fail(err, errlen, "[node] name '%s': %s", cfg->node, why);
+		errbuf_set(err, errlen, "[node] name '%s': %s", cfg->node, why);
 		return -1;
 	}
 	return 0;
@@ -412,7 +403,7 @@ int config_load(const char *path, struct mc_config *out,
 	err[0] = '\0';
 	set_defaults(out);
 	if (stat(path, &st) != 0) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
+		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (check_file(path, &st, false, err, errlen))
@@ -420,7 +411,7 @@ int config_load(const char *path, struct mc_config *out,
 	iniparser_set_error_callback(quiet);
 	ini = iniparser_load(path);
 	if (!ini) {
-		fail(err, errlen, "%s: syntax error at line %d (expected "
+		errbuf_set(err, errlen, "%s: syntax error at line %d (expected "
 		     "[section], key = value or a comment)", path,
 		     first_bad_line(path));
 		return -1;

@@ -12,6 +12,8 @@
  * file itself is rewritten once, at the end. */
 #include "spool.h"
 
+#include "errbuf.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -27,17 +29,6 @@
 #define SPOOL_VERSION "1"
 #define SPOOL_FIELDS 10
 
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 int spool_encode(const struct ban_event *ev, char *buf, size_t buflen)
 {
@@ -142,7 +133,7 @@ static int make_paths(const char *dir, struct spool_paths *p,
 	    snprintf(p->rejected, sizeof(p->rejected), "%s/rejected", dir) >= PATH_MAX ||
 	    snprintf(p->tmp, sizeof(p->tmp), "%s/events.tmp", dir) >= PATH_MAX ||
 	    snprintf(p->done, sizeof(p->done), "%s/done", dir) >= PATH_MAX) {
-		fail(err, errlen, "%s: path too long", dir);
+		errbuf_set(err, errlen, "%s: path too long", dir);
 		return -1;
 	}
 	return 0;
@@ -155,12 +146,12 @@ static int lock_spool(const char *dir, const struct spool_paths *p, int how,
 	int fd;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		fail(err, errlen, "%s: %s", dir, strerror(errno));
+		errbuf_set(err, errlen, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	fd = open(p->lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || flock(fd, how) != 0) {
-		fail(err, errlen, "%s: %s", p->lock, strerror(errno));
+		errbuf_set(err, errlen, "%s: %s", p->lock, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -189,17 +180,17 @@ static int append_durably(const char *path, const char *buf, size_t len,
 		      0600);
 
 	if (fd < 0) {
-		fail(err, errlen, "%s: %s", path, strerror(errno));
+		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0)
 		st.st_size = -1;
 	n = write(fd, buf, len);
 	if (n != (ssize_t)len || fsync(fd) != 0) {
-		fail(err, errlen, "%s: %s", path,
+		errbuf_set(err, errlen, "%s: %s", path,
 		     n < 0 || n == (ssize_t)len ? strerror(errno) : "short write");
 		if (n > 0 && st.st_size >= 0 && ftruncate(fd, st.st_size) != 0)
-			fail(err, errlen, "%s: short write, not repaired", path);
+			errbuf_set(err, errlen, "%s: short write, not repaired", path);
 		close(fd);
 		return -1;
 	}
@@ -216,7 +207,7 @@ int spool_append(const char *dir, const struct ban_event *ev,
 	int lock, rc;
 
 	if (len < 0) {
-		fail(err, errlen, "event too large for the spool");
+		errbuf_set(err, errlen, "event too large for the spool");
 		return -1;
 	}
 	if (make_paths(dir, &p, err, errlen) ||
@@ -248,7 +239,7 @@ static int keep_lines(const struct spool_paths *p, const char *dir,
 {
 	if (len == 0) {
 		if (unlink(p->events) != 0 && errno != ENOENT) {
-			fail(err, errlen, "%s: %s", p->events, strerror(errno));
+			errbuf_set(err, errlen, "%s: %s", p->events, strerror(errno));
 			return -1;
 		}
 	} else {
@@ -256,7 +247,7 @@ static int keep_lines(const struct spool_paths *p, const char *dir,
 		if (append_durably(p->tmp, kept, len, err, errlen))
 			return -1;
 		if (rename(p->tmp, p->events) != 0) {
-			fail(err, errlen, "%s: %s", p->events, strerror(errno));
+			errbuf_set(err, errlen, "%s: %s", p->events, strerror(errno));
 			return -1;
 		}
 	}
@@ -267,6 +258,26 @@ static int keep_lines(const struct spool_paths *p, const char *dir,
 }
 
 /* --- progress ----------------------------------------------------------- */
+
+static FILE *open_events(const struct spool_paths *p, off_t *offset);
+
+/* Take the lock and open the events file past what is done.  Returns 0
+ * with *events NULL when nothing waits, -1 on an error (said in err). */
+static int open_spool(const char *dir, struct spool_paths *p, int how,
+		      int *lock, FILE **events, off_t *offset,
+		      char *err, size_t errlen)
+{
+	*events = NULL;
+	if (make_paths(dir, p, err, errlen) ||
+	    (*lock = lock_spool(dir, p, how, err, errlen)) < 0)
+		return -1;
+	*events = open_events(p, offset);
+	if (*events || errno == ENOENT)
+		return 0;
+	errbuf_set(err, errlen, "%s: %s", p->events, strerror(errno));
+	close(*lock);
+	return -1;
+}
 
 /* Open the events file positioned after what an earlier replay of this very
  * file (same inode) did already; *offset is that position. */
@@ -376,16 +387,11 @@ int spool_replay(const char *dir, spool_apply_fn fn, void *ctx,
 	int lock, done, rc = 0;
 
 	memset(counts, 0, sizeof(*counts));
-	if (make_paths(dir, &p, err, errlen) ||
-	    (lock = lock_spool(dir, &p, LOCK_EX, err, errlen)) < 0)
+	if (open_spool(dir, &p, LOCK_EX, &lock, &f, &offset, err, errlen) != 0)
 		return -1;
-	f = open_events(&p, &offset);
 	if (!f) {
 		close(lock);
-		if (errno == ENOENT)
-			return 0;
-		fail(err, errlen, "%s: %s", p.events, strerror(errno));
-		return -1;
+		return 0;
 	}
 	done = open(p.done, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
@@ -417,16 +423,11 @@ int spool_list(const char *dir, spool_list_fn fn, void *ctx,
 	FILE *f;
 	int lock;
 
-	if (make_paths(dir, &p, err, errlen) ||
-	    (lock = lock_spool(dir, &p, LOCK_SH, err, errlen)) < 0)
+	if (open_spool(dir, &p, LOCK_SH, &lock, &f, &offset, err, errlen) != 0)
 		return -1;
-	f = open_events(&p, &offset);
 	if (!f) {
 		close(lock);
-		if (errno == ENOENT)
-			return 0;
-		fail(err, errlen, "%s: %s", p.events, strerror(errno));
-		return -1;
+		return 0;
 	}
 	while (getline(&line, &cap, f) > 0) {
 		struct ban_event ev;

@@ -1,36 +1,12 @@
 # t-actiond.sh - the shipped fail2ban actions load in a real fail2ban
 # configuration: a private one, with jails using mc-custom and mc-record.
 
-make_f2b_conf() { # DIR
+# The test configuration of tests/lib/services.sh (jail mc-exim with
+# mc-custom), and a jail that stacks mc-record.
+make_actiond_conf() { # DIR
 	local dir=$1
-	mkdir -p "$dir/action.d" "$dir/filter.d" "$dir/jail.d"
-	cp /etc/fail2ban/action.d/nftables.conf "$dir/action.d/"
-	cp "$BUILD_DIR/action.d/mc-custom.conf" "$BUILD_DIR/action.d/mc-record.conf" "$dir/action.d/"
-	printf '[Init]\nmc_f2b = %s\nmc_f2b_config = %s\n' "$MC_F2B" "$WORK/mc.ini" \
-		>"$dir/action.d/mc-custom.local"
-	cp "$dir/action.d/mc-custom.local" "$dir/action.d/mc-record.local"
-	cat >"$dir/filter.d/test.conf" <<'CONF'
-[Definition]
-failregex = ^\s*auth failure from <HOST>$
-CONF
-	cat >"$dir/fail2ban.conf" <<CONF
-[Definition]
-loglevel = INFO
-logtarget = $dir/fail2ban.log
-socket = $dir/fail2ban.sock
-pidfile = $dir/fail2ban.pid
-dbfile = $dir/fail2ban.sqlite3
-allowipv6 = auto
-CONF
-	: >"$dir/test.log"
-	cat >"$dir/jail.conf" <<CONF
-[DEFAULT]
-backend = polling
-[mc-exim]
-enabled = true
-filter = test
-logpath = $dir/test.log
-action = mc-custom[port="25,465,587"]
+	f2b_make_conf "$dir" "$MC_F2B" "$WORK/mc.ini" "$BUILD_DIR" || return 1
+	cat >"$dir/jail.d/record.conf" <<CONF
 [mc-test]
 enabled = true
 filter = test
@@ -59,7 +35,7 @@ PY
 
 test_shipped_actions_pass_fail2ban_configuration_test() {
 	local dir=$WORK/f2b
-	make_f2b_conf "$dir"
+	make_actiond_conf "$dir" || fail "configuration"
 	fail2ban-client -c "$dir" -t >"$WORK/f2b-t" 2>&1 || fail "$(cat "$WORK/f2b-t")"
 	fail2ban-client -c "$dir" -d >"$WORK/f2b-d" 2>&1 || fail "$(cat "$WORK/f2b-d")"
 	local ban flush record
