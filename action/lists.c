@@ -107,19 +107,14 @@ enum db_status lists_whitelist_add(struct db *db, const char *jail,
 enum db_status lists_whitelist_remove(struct db *db, const char *jail,
 				      const char *entry, bool *found)
 {
-	static const char drop_sql[] =
-		"DELETE FROM fail2ban_ips WHERE jail = ? AND ip = ? AND "
-		"whitelisted AND count = 0 AND NOT active AND NOT blacklisted";
-	static const char clear_sql[] =
+	static const char sql[] =
 		"UPDATE fail2ban_ips SET whitelisted = 0 "
 		"WHERE jail = ? AND ip = ? AND whitelisted";
 	struct db_arg args[] = { DB_TEXT(jail), DB_TEXT(entry) };
-	unsigned long long dropped = 0, cleared = 0;
-	enum db_status s = db_exec(db, drop_sql, args, 2, &dropped);
+	unsigned long long cleared = 0;
+	enum db_status s = db_exec(db, sql, args, 2, &cleared);
 
-	if (s == DB_OK)
-		s = db_exec(db, clear_sql, args, 2, &cleared);
-	*found = dropped + cleared > 0;
+	*found = cleared > 0;
 	return s;
 }
 

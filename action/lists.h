@@ -40,8 +40,9 @@ enum db_status lists_get(struct db *db, const char *jail, const char *ip,
 enum db_status lists_whitelist_add(struct db *db, const char *jail,
 				   const char *entry, const char *host);
 
-/* Take an entry off the whitelist: a row that was only a whitelist entry
- * goes; one with a ban history keeps it.  *found: was it whitelisted. */
+/* Take an entry off the whitelist.  The row stays, whitelisted = 0: the
+ * other nodes of a cluster learn from it (updated_at) that the entry must
+ * leave their ignore lists.  *found: was it whitelisted. */
 enum db_status lists_whitelist_remove(struct db *db, const char *jail,
 				      const char *entry, bool *found);
 
