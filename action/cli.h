@@ -35,6 +35,7 @@ int cmd_general(int argc, char **argv, const struct cli *cli);
 int cmd_blacklist(int argc, char **argv, const struct cli *cli);
 int cmd_whitelist(int argc, char **argv, const struct cli *cli);
 int cmd_status(int argc, char **argv, const struct cli *cli);
+int cmd_sync(int argc, char **argv, const struct cli *cli);
 
 /* Print "mc-f2b: <verb>: <message>" and return EXIT_BAD_INPUT. */
 int usage_error(const char *verb, const char *fmt, ...)

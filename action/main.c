@@ -34,6 +34,8 @@ static const struct verb verbs[] = {
 	{ "whitelist", cmd_whitelist, "addresses a jail never bans: add, "
 				      "remove, list" },
 	{ "status", cmd_status, "the bans in force on every server" },
+	{ "sync",   cmd_sync,   "keep the local fail2ban in step with the "
+				"cluster's database" },
 	{ "schema", cmd_schema, "install, upgrade or check the tables" },
 	{ "spool",  cmd_spool,  "list or replay events kept while the master "
 				"was unreachable" },

@@ -10,6 +10,14 @@ fail() {
 	exit 1
 }
 
+# Run a command when the test's subshell ends, however it ends: servers
+# and loops a test starts never outlive it.
+ON_EXIT=()
+on_exit() {
+	ON_EXIT+=("$*")
+	trap 'for c in "${ON_EXIT[@]}"; do eval "$c"; done' EXIT
+}
+
 assert_eq() { # ACTUAL EXPECTED WHAT
 	[ "$1" == "$2" ] || fail "$3: expected '$2', got '$1'"
 }

@@ -8,7 +8,7 @@ f2b_up() {
 	f2b_make_conf "$F2B" "$MC_F2B" "$WORK/mc.ini" "$BUILD_DIR" || fail "fail2ban conf"
 	# Set before the start: a server that starts but never answers is
 	# stopped, and its namespace removed, all the same.
-	trap 'f2b_stop "$F2B"' EXIT
+	on_exit f2b_stop "$F2B"
 	f2b_start "$F2B" || fail "fail2ban did not start: $(tail -5 "$F2B/fail2ban.log")"
 }
 

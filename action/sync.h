@@ -1,0 +1,81 @@
+/* sync.h - make the local fail2ban match the database (the replica).
+ *
+ * Per enabled jail: active rows banned in the jail, blacklisted rows banned
+ * in <jail>-bl, whitelist rows in the jail's ignore list, and what a row
+ * says is over (inactive, no longer blacklisted, no longer whitelisted)
+ * lifted.  A local ban that has no row yet is left alone: it may be a ban
+ * of this node that the replica has not seen (spooled, or replication
+ * lag), and lifting it would free an attacker. */
+#ifndef MC_F2B_SYNC_H
+#define MC_F2B_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db.h"
+#include "jailctl.h"
+
+/* A set of strings (sorted once, then searched). */
+struct strset {
+	char **items;
+	size_t count, cap;
+	bool sorted;
+};
+
+int strset_add(struct strset *s, const char *item);
+bool strset_has(struct strset *s, const char *item);
+void strset_free(struct strset *s);
+
+/* An enabled jail, as the database has it. */
+struct sync_jail {
+	char name[JAIL_NAME_MAX + 1];
+	long long max_count;
+	char port[JAIL_PORT_MAX + 1];
+	struct jail_whitelist whitelist;
+};
+
+/* A row of fail2ban_ips that the round looks at. */
+struct sync_row {
+	char jail[161];
+	char ip[151];
+	bool active, blacklisted, whitelisted;
+	char updated_at[32];
+};
+
+/* What the local fail2ban has for one jail (canonical texts). */
+struct f2b_view {
+	bool loaded, bl_loaded;
+	struct strset banned, bl_banned, ignoreip;
+};
+
+/* What must change in the local fail2ban for one jail. */
+struct sync_actions {
+	struct strset ban, unban, bl_ban, bl_unban, add_ignore, del_ignore;
+};
+
+/* The pure part: decide for the rows of one jail.  Unit-tested. */
+void sync_decide(const struct sync_jail *jail, const struct sync_row *rows,
+		 size_t nrows, struct f2b_view *view,
+		 struct sync_actions *out);
+
+void sync_actions_free(struct sync_actions *a);
+void f2b_view_free(struct f2b_view *v);
+
+/* What a round did. */
+struct sync_counts {
+	unsigned rows, banned, unbanned, bl_banned, bl_unbanned, ignored,
+		 unignored, errors;
+};
+
+/* One round: rows changed since *since (all rows when since is empty),
+ * applied to the local fail2ban; *since moves on to the newest change
+ * seen, unless something could not be applied (then the same rows are
+ * read again next round).  recent carries the rows of the overlap window
+ * between rounds, so that a row is not handled twice.  Returns DB_OK, or
+ * the database's status; fail2ban errors are counted, said once each, and
+ * the round goes on. */
+enum db_status sync_round(struct db *replica, const struct f2b_link *link,
+			  char since[32], struct strset *recent,
+			  struct sync_counts *counts);
+
+#endif
