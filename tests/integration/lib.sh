@@ -104,6 +104,8 @@ run_test() { # FUNCTION
 	if (set -u; "$name") >"$out" 2>&1; then
 		PASSED=$((PASSED + 1))
 		printf 'ok - %s\n' "$name"
+		# A passing test's "# " lines are measurements worth showing.
+		grep '^# ' "$out" | sed 's/^/    /'
 	else
 		FAILED=$((FAILED + 1))
 		printf 'not ok - %s\n' "$name"

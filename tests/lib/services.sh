@@ -4,7 +4,10 @@
 # by mdb_stop (callers trap EXIT).
 #
 # Usage: source it, then
-#   mdb_start DIR         start a server with its data and socket in DIR
+#   mdb_start DIR [OPTION...]
+#                         start a server with its data and socket in DIR;
+#                         with MDB_PORT set it also listens on
+#                         127.0.0.1:MDB_PORT (replication tests)
 #   mdb_stop DIR          stop it (and wait)
 #   mdb_sql DIR [ARGS]    run the mariadb client as root against it
 #   mdb_make_config DIR INI [DATABASE]
@@ -26,8 +29,10 @@ mdb_start() {
 		}
 	fi
 	# --no-defaults must come first: no system my.cnf is read.
+	local network=(--skip-networking)
+	[ -n "${MDB_PORT:-}" ] && network=(--port="$MDB_PORT" --bind-address=127.0.0.1)
 	mariadbd --no-defaults --datadir="$dir/data" --socket="$(mdb_socket "$dir")" \
-		--pid-file="$dir/mysqld.pid" --skip-networking --user="$(id -un)" \
+		--pid-file="$dir/mysqld.pid" "${network[@]}" --user="$(id -un)" \
 		--log-error="$dir/error.log" --innodb-buffer-pool-size=64M \
 		--innodb-flush-log-at-trx-commit=2 "${extra[@]}" \
 		</dev/null >/dev/null 2>&1 &

@@ -1,0 +1,146 @@
+# t-cluster.sh - two nodes on one machine: a master mariadbd with binary
+# logging and a real replica (MariaDB replication over 127.0.0.1), two
+# private fail2ban-servers in two network namespaces, and a sync loop on
+# each node.  Node A writes to and reads the master; node B writes to the
+# master over TCP and reads the replica.  Every change made on A must reach
+# B's fail2ban within 10 s; the latencies are printed.
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Wait up to 10 s; print how long it took.
+within_10s() { # WHAT COMMAND...
+	local what=$1 start=$(date +%s%N) i
+	shift
+	for i in $(seq 1 200); do
+		if "$@"; then
+			printf '# %s: %d ms\n' "$what" $((($(date +%s%N) - start) / 1000000))
+			return 0
+		fi
+		sleep 0.05
+	done
+	fail "$what: not within 10 s"
+}
+
+node_ini() { # INI MASTER-LINES REPLICA-SOCKET NODE DIR
+	cat >"$1" <<INI
+[master]
+$2
+user = mcf2b
+password_file = $WORK/cluster/password
+database = mc_config
+connect_timeout_ms = 1000
+
+[replica]
+socket = $3
+host = localhost
+
+[fail2ban]
+socket = $5/fail2ban.sock
+config_dir = $5
+
+[node]
+name = $4
+
+[spool]
+dir = $5/spool
+INI
+	chmod 600 "$1"
+}
+
+setup_cluster() {
+	local c=$WORK/cluster
+	mkdir -p "$c"
+	MPORT=$(free_port)
+	RPORT=$(free_port)
+	MASTER=$c/master
+	REPLICA=$c/replica
+	on_exit "mdb_stop $REPLICA; mdb_stop $MASTER"
+	MDB_PORT=$MPORT mdb_start "$MASTER" --server-id=1 --log-bin=master-bin \
+		--binlog-format=ROW || fail "master"
+	MDB_PORT=$RPORT mdb_start "$REPLICA" --server-id=2 || fail "replica"
+	mdb_sql "$MASTER" -e "CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY 'repl-pw';
+		GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1'"
+	mdb_sql "$REPLICA" -e "CHANGE MASTER TO MASTER_HOST='127.0.0.1',
+		MASTER_PORT=$MPORT, MASTER_USER='repl', MASTER_PASSWORD='repl-pw',
+		MASTER_CONNECT_RETRY=1, MASTER_USE_GTID=slave_pos; START SLAVE"
+	# Everything below is made on the master and reaches the replica.
+	mdb_sql "$MASTER" -e "CREATE DATABASE mc_config;
+		CREATE USER 'mcf2b'@'localhost' IDENTIFIED BY 'test-password';
+		CREATE USER 'mcf2b'@'127.0.0.1' IDENTIFIED BY 'test-password';
+		GRANT ALL ON mc_config.* TO 'mcf2b'@'localhost';
+		GRANT ALL ON mc_config.* TO 'mcf2b'@'127.0.0.1'"
+	(umask 077 && printf 'test-password\n' >"$c/password")
+	A=$c/a
+	B=$c/b
+	mkdir -p "$A" "$B"
+	node_ini "$c/a.ini" "socket = $(mdb_socket "$MASTER")" "$(mdb_socket "$MASTER")" node-a "$A"
+	node_ini "$c/b.ini" "host = 127.0.0.1
+port = $MPORT" "$(mdb_socket "$REPLICA")" node-b "$B"
+	"$MC_F2B" -c "$c/a.ini" schema install >/dev/null || fail "schema"
+	mdb_sql "$MASTER" mc_config -e "DELETE FROM fail2ban_jail;
+		INSERT INTO fail2ban_jail (enabled, name, maxretry, findtime, bantime,
+		port, filter, banaction, logpath, max_count) VALUES
+		(1, 'mc-exim', 1, 600, 3600, '25', 'test', 'mc-custom', '/l', 3)"
+	within_10s "the schema replicated" replica_has "SELECT COUNT(*) FROM fail2ban_jail" 1
+	f2b_make_conf "$A" "$MC_F2B" "$c/a.ini" "$BUILD_DIR" || fail "conf A"
+	f2b_make_conf "$B" "$MC_F2B" "$c/b.ini" "$BUILD_DIR" || fail "conf B"
+	on_exit "f2b_stop $A; f2b_stop $B"
+	f2b_start "$A" || fail "fail2ban A"
+	f2b_start "$B" || fail "fail2ban B"
+	"$MC_F2B" -c "$c/a.ini" sync --interval 1 >"$c/sync-a.log" 2>&1 &
+	on_exit "kill $!"
+	"$MC_F2B" -c "$c/b.ini" sync --interval 1 >"$c/sync-b.log" 2>&1 &
+	on_exit "kill $!"
+}
+
+master_sql() { mdb_sql "$MASTER" mc_config -N -B -e "$1"; }
+replica_has() { [ "$(mdb_sql "$REPLICA" mc_config -N -B -e "$1" 2>/dev/null)" == "$2" ]; }
+in_jail() { # NODE-DIR JAIL IP
+	fail2ban-client -c "$1" get "$2" banned 2>/dev/null | grep -qF "'$3'"
+}
+not_in_jail() { ! in_jail "$@"; }
+ignoring() { fail2ban-client -c "$1" get mc-exim ignoreip 2>/dev/null | grep -qF "$2"; }
+master_row() { # IP
+	master_sql "SELECT CONCAT_WS(',', count, active, blacklisted, whitelisted, host)
+		FROM fail2ban_ips WHERE jail = 'mc-exim' AND ip = '$1'"
+}
+
+test_cluster_changes_on_one_node_reach_the_other() {
+	setup_cluster
+	# A ban from node A's log reaches node B's jail.
+	printf 'auth failure from 203.0.113.70\n' >>"$A/test.log"
+	within_10s "ban on A recorded on the master" \
+		bash -c "[ \"\$(mariadb --no-defaults -uroot -S '$(mdb_socket "$MASTER")' mc_config -N -e \"SELECT active FROM fail2ban_ips WHERE ip='203.0.113.70'\")\" == 1 ]"
+	within_10s "ban from A's log in B's jail" in_jail "$B" mc-exim 203.0.113.70
+	# B's fail2ban ran mc-f2b ban for it: the active row is not counted
+	# again.
+	sleep 1
+	assert_eq "$(master_row 203.0.113.70)" "1,1,0,0,node-a" "count after the replicated ban"
+	# unban --f2b-call on A lifts it on B.
+	"$MC_F2B" -c "$WORK/cluster/a.ini" unban -i 203.0.113.70 -j mc-exim --f2b-call 2>/dev/null ||
+		fail "unban on A"
+	not_in_jail "$A" mc-exim 203.0.113.70 || fail "still banned on A"
+	within_10s "unban --f2b-call on A lifted on B" not_in_jail "$B" mc-exim 203.0.113.70
+	# whitelist add on A reaches B's ignore list.
+	"$MC_F2B" -c "$WORK/cluster/a.ini" whitelist add -j mc-exim -i 198.51.100.0/24 \
+		>/dev/null 2>&1 || fail "whitelist add on A"
+	within_10s "whitelist add on A in B's ignoreip" ignoring "$B" 198.51.100.0/24
+	# blacklist add on A reaches B's mc-exim-bl.
+	"$MC_F2B" -c "$WORK/cluster/a.ini" blacklist add -j mc-exim -i 203.0.113.71 \
+		>/dev/null 2>&1 || fail "blacklist add on A"
+	within_10s "blacklist add on A in B's mc-exim-bl" in_jail "$B" mc-exim-bl 203.0.113.71
+	# The master stops while node B bans: spooled on B; the master comes
+	# back; the row appears, nothing lost.
+	mdb_stop "$MASTER"
+	printf 'auth failure from 203.0.113.72\n' >>"$B/test.log"
+	within_10s "B's ban spooled while the master is down" \
+		bash -c "grep -q 203.0.113.72 '$B/spool/events' 2>/dev/null"
+	MDB_PORT=$MPORT mdb_start "$MASTER" --server-id=1 --log-bin=master-bin \
+		--binlog-format=ROW || fail "master restart"
+	within_10s "spooled ban on the master after its restart" \
+		bash -c "[ -n \"\$(mariadb --no-defaults -uroot -S '$(mdb_socket "$MASTER")' mc_config -N -e \"SELECT 1 FROM fail2ban_ips WHERE ip='203.0.113.72' AND active AND host='node-b'\")\" ]"
+	within_10s "that ban back in A's jail" in_jail "$A" mc-exim 203.0.113.72
+	assert_eq "$(master_row 203.0.113.72)" "1,1,0,0,node-b" "the spooled ban, counted once"
+}
