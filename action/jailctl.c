@@ -7,10 +7,12 @@
 #include "jailctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -31,21 +33,59 @@ enum f2b_status jailctl_loaded(const struct f2b_link *link, const char *name,
 	return f2b_command(link->socket, argv, 3, link->timeout_ms, err, errlen);
 }
 
+/* The last line fail2ban-client wrote on stderr: its reason, when it
+ * fails (its chatter, "OK" and warnings, is not ours to print). */
+static void last_line(int fd, char *out, size_t outlen)
+{
+	char buf[8192];
+	size_t len = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0 ||
+	       (n < 0 && errno == EINTR))
+		if (n > 0 && (len += (size_t)n) == sizeof(buf) - 1)
+			len = 0;   /* keep reading: only the end matters */
+	buf[len] = '\0';
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	const char *line = strrchr(buf, '\n');
+	const char *src = line ? line + 1 : buf;
+	size_t keep = strlen(src) < outlen ? strlen(src) : outlen - 1;
+
+	memcpy(out, src, keep);
+	out[keep] = '\0';
+}
+
 int jailctl_load(const struct f2b_link *link, const char *name,
 		 char *err, size_t errlen)
 {
 	const char *argv[] = { link->client, "-c", link->config_dir, "-s",
 			       link->socket, "reload", "--if-exists", name,
 			       NULL };
+	posix_spawn_file_actions_t fa;
+	char reason[512];
+	int pipefd[2], status, rc;
 	pid_t pid;
-	int status, rc;
 
-	rc = posix_spawn(&pid, link->client, NULL, NULL, (char *const *)argv,
+	if (pipe2(pipefd, O_CLOEXEC) != 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
+	rc = posix_spawn(&pid, link->client, &fa, NULL, (char *const *)argv,
 			 environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
 	if (rc != 0) {
+		close(pipefd[0]);
 		snprintf(err, errlen, "%s: %s", link->client, strerror(rc));
 		return -1;
 	}
+	last_line(pipefd[0], reason, sizeof(reason));
+	close(pipefd[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
 			snprintf(err, errlen, "waiting for %s: %s", link->client,
@@ -53,9 +93,8 @@ int jailctl_load(const struct f2b_link *link, const char *name,
 			return -1;
 		}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		snprintf(err, errlen, "%s reload %s failed (status %d)",
-			 link->client, name,
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		snprintf(err, errlen, "fail2ban-client reload %s failed: %s",
+			 name, reason[0] ? reason : "no reason given");
 		return -1;
 	}
 	return 0;
