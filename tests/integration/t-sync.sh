@@ -108,3 +108,22 @@ test_sync_without_fail2ban_fails_once() {
 	assert_eq "$rc" 1 "exit status"
 	case $err in *"not running"*) ;; *) fail "message: $err" ;; esac
 }
+
+# fail2ban down for a while: the loop says so once, waits, and applies the
+# changes once fail2ban is back.
+test_sync_loop_survives_fail2ban_being_down() {
+	F2B=$WORK/db/fail2ban
+	f2b_make_conf "$F2B" "$MC_F2B" "$WORK/mc.ini" "$BUILD_DIR" || fail "conf"
+	on_exit f2b_stop "$F2B"
+	"$MC_F2B" -c "$WORK/mc.ini" sync --interval 1 2>"$WORK/loop.err" &
+	local loop=$!
+	on_exit "kill $loop 2>/dev/null"
+	sleep 3.5
+	assert_eq "$(grep -c "not running" "$WORK/loop.err")" 1 "warnings while down"
+	other_node_row 203.0.113.54 1 0 0
+	f2b_start "$F2B" || fail "fail2ban"
+	# The back-off waits at most 4 s by now; the full reconcile of the
+	# first round that reaches fail2ban applies the row.
+	eventually "the change applied after fail2ban came back" banned_in mc-exim 203.0.113.54
+	grep -q "reachable again" "$WORK/loop.err" || fail "no word of the recovery"
+}
