@@ -9,7 +9,7 @@
 #include "log.h"
 
 enum {
-	OPT_OPTION = 256, OPT_DIR, OPT_ALL, OPT_JSON, OPT_F2B, OPT_NAME,
+	OPT_OPTION = 256, OPT_DIR, OPT_ALL, OPT_JSON, OPT_NAME,
 	OPT_ENABLED, OPT_MAXRETRY, OPT_FINDTIME, OPT_BANTIME, OPT_PORT,
 	OPT_FILTER, OPT_BANACTION, OPT_LOGPATH, OPT_MAX_COUNT,
 };
@@ -22,7 +22,6 @@ static const struct option admin_options[] = {
 	{ "dir",       required_argument, NULL, OPT_DIR },
 	{ "all",       no_argument,       NULL, OPT_ALL },
 	{ "json",      no_argument,       NULL, OPT_JSON },
-	{ "f2b-call",  no_argument,       NULL, OPT_F2B },
 	{ "name",      required_argument, NULL, OPT_NAME },
 	{ "enabled",   required_argument, NULL, OPT_ENABLED },
 	{ "maxretry",  required_argument, NULL, OPT_MAXRETRY },
@@ -47,7 +46,6 @@ static unsigned option_group(int c)
 	case OPT_OPTION: return ARG_OPTION;
 	case OPT_DIR: return ARG_DIR;
 	case OPT_ALL: return ARG_ALL;
-	case OPT_F2B: return ARG_F2B_CALL;
 	case OPT_JSON: case 'h': return 0;
 	default: return ARG_CREATE;
 	}
@@ -63,7 +61,6 @@ static void store_option(struct admin_args *a, int c, const char *v)
 	case OPT_DIR: a->dir = v; break;
 	case OPT_ALL: a->all = true; break;
 	case OPT_JSON: a->json = true; break;
-	case OPT_F2B: a->f2b_call = true; break;
 	case 'h': a->help = true; break;
 	case OPT_NAME: a->name = v; break;
 	case OPT_ENABLED: a->enabled = v; break;
@@ -246,6 +243,20 @@ int admin_apply_jail(struct admin *ad, const struct jail_row *row, bool load)
 	return EXIT_DONE;
 }
 
+/* One row of fail2ban_ips in a listing (ctx: struct listing *). */
+static void admin_list_entry(void *ctx, const struct ip_entry *e)
+{
+	const struct field f[] = {
+		TEXT("ip", e->ip), TEXT("jail", e->jail),
+		NUMBER("count", e->count), FLAG("active", e->active),
+		FLAG("blacklisted", e->blacklisted),
+		FLAG("whitelisted", e->whitelisted), TEXT("host", e->host),
+		TEXT("last_hit", e->last_hit),
+	};
+
+	listing_row(ctx, f, sizeof(f) / sizeof(f[0]));
+}
+
 int admin_list_rows(struct admin *ad, enum list_kind kind, const char *empty)
 {
 	char jail[JAIL_NAME_MAX + 1];
@@ -261,15 +272,3 @@ int admin_list_rows(struct admin *ad, enum list_kind kind, const char *empty)
 	return EXIT_DONE;
 }
 
-void admin_list_entry(void *ctx, const struct ip_entry *e)
-{
-	const struct field f[] = {
-		TEXT("ip", e->ip), TEXT("jail", e->jail),
-		NUMBER("count", e->count), FLAG("active", e->active),
-		FLAG("blacklisted", e->blacklisted),
-		FLAG("whitelisted", e->whitelisted), TEXT("host", e->host),
-		TEXT("last_hit", e->last_hit),
-	};
-
-	listing_row(ctx, f, sizeof(f) / sizeof(f[0]));
-}

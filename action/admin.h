@@ -21,12 +21,11 @@ enum admin_arg {
 	ARG_DIR = 1 << 4,      /* --dir DIR */
 	ARG_ALL = 1 << 5,      /* --all */
 	ARG_CREATE = 1 << 6,   /* jail create's --name, --port, ... */
-	ARG_F2B_CALL = 1 << 7, /* --f2b-call */
 };
 
 struct admin_args {
 	const char *jail, *ip, *value, *option, *dir;
-	bool all, json, help, f2b_call;
+	bool all, json, help;
 	/* jail create */
 	const char *name, *enabled, *maxretry, *findtime, *bantime, *port;
 	const char *filter, *banaction, *logpath, *max_count;
@@ -75,9 +74,5 @@ int admin_apply_jail(struct admin *ad, const struct jail_row *row, bool load);
 /* List rows of fail2ban_ips of one kind, of the -j jail or all, as a table
  * or JSON; "empty" is what a person sees when there is none. */
 int admin_list_rows(struct admin *ad, enum list_kind kind, const char *empty);
-
-/* One row of fail2ban_ips in a listing (ctx: struct listing *); the fields
- * of status, blacklist list and whitelist list. */
-void admin_list_entry(void *ctx, const struct ip_entry *e);
 
 #endif

@@ -196,8 +196,10 @@ static enum db_status record_once(struct db *db, const struct ban_event *ev,
 	return res->plan.write ? write_row(db, ev, &f.row, &res->plan) : DB_OK;
 }
 
-enum bans_status bans_record(struct db *db, const struct ban_event *ev,
-			     struct ban_result *res, char *err, size_t errlen)
+static enum bans_status bans_record(struct db *db,
+				    const struct ban_event *ev,
+				    struct ban_result *res,
+				    char *err, size_t errlen)
 {
 	enum db_status s = DB_CONFLICT;
 	bool unknown_jail = false;
@@ -227,8 +229,8 @@ static int on_any_row(void *ctx, const char *const *cols, size_t ncols)
 	return 1;
 }
 
-enum bans_status bans_lift(struct db *db, const struct ban_event *ev,
-			   bool *changed, char *err, size_t errlen)
+static enum bans_status bans_lift(struct db *db, const struct ban_event *ev,
+				  bool *changed, char *err, size_t errlen)
 {
 	static const char unban_sql[] =
 		"UPDATE fail2ban_ips SET active = 0 "

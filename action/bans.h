@@ -55,16 +55,8 @@ struct ban_result {
 	struct bl_jail bl;     /* what <jail>-bl needs, when plan.blacklist_now */
 };
 
-/* Apply a ban event (one transaction, retried on conflicts). */
-enum bans_status bans_record(struct db *db, const struct ban_event *ev,
-			     struct ban_result *res, char *err, size_t errlen);
-
-/* Apply an unban event: the row becomes inactive, the count is kept.
- * *changed tells whether a row was active. */
-enum bans_status bans_lift(struct db *db, const struct ban_event *ev,
-			   bool *changed, char *err, size_t errlen);
-
-/* Apply either kind (what the spool replays). */
+/* Apply a ban (decided again on conflicts) or an unban (the row becomes
+ * inactive, the count is kept). */
 enum bans_status bans_apply(struct db *db, const struct ban_event *ev,
 			    struct ban_result *res, char *err, size_t errlen);
 

@@ -137,8 +137,9 @@ static int remove_bl_file(const struct f2b_link *link, const char *jail,
 	return jailfile_remove(link->config_dir, name, err, errlen);
 }
 
-int jailctl_withdraw_bl(const struct f2b_link *link, const char *jail,
-			char *err, size_t errlen)
+/* Remove the -bl jail's file and stop that jail. */
+static int jailctl_withdraw_bl(const struct f2b_link *link, const char *jail,
+			       char *err, size_t errlen)
 {
 	char name[JAIL_NAME_MAX + 4];
 

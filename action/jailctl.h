@@ -50,8 +50,4 @@ int jailctl_withdraw(const struct f2b_link *link, const char *name,
 int jailctl_publish_bl(const struct f2b_link *link, const struct bl_jail *bl,
 		       bool load, char *err, size_t errlen);
 
-/* Remove the -bl jail's file and stop that jail. */
-int jailctl_withdraw_bl(const struct f2b_link *link, const char *jail,
-			char *err, size_t errlen);
-
 #endif

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void json_string(FILE *out, const char *s)
+/* A JSON string, quoted and escaped. */
+static void json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {

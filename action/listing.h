@@ -45,7 +45,4 @@ int listing_row(struct listing *l, const struct field *fields, size_t n);
  * person sees when there was no row. */
 void listing_end(struct listing *l, const char *empty);
 
-/* A JSON string, quoted and escaped. */
-void json_string(FILE *out, const char *s);
-
 #endif

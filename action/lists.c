@@ -65,33 +65,6 @@ enum db_status lists_read(struct db *db, enum list_kind kind,
 			on_entry, &rc);
 }
 
-struct get_ctx {
-	struct ip_entry *e;
-	bool *found;
-};
-
-static void on_one(void *ctx, const struct ip_entry *e)
-{
-	struct get_ctx *g = ctx;
-
-	*g->e = *e;
-	*g->found = true;
-}
-
-enum db_status lists_get(struct db *db, const char *jail, const char *ip,
-			 struct ip_entry *e, bool *found)
-{
-	static const char sql[] =
-		"SELECT " ENTRY_COLUMNS " FROM fail2ban_ips "
-		"WHERE jail = ? AND ip = ?";
-	struct get_ctx g = { e, found };
-	struct read_ctx rc = { on_one, &g };
-	struct db_arg args[] = { DB_TEXT(jail), DB_TEXT(ip) };
-
-	*found = false;
-	return db_query(db, sql, args, 2, on_entry, &rc);
-}
-
 enum db_status lists_whitelist_add(struct db *db, const char *jail,
 				   const char *entry, const char *host)
 {

@@ -32,10 +32,6 @@ typedef void (*ip_entry_fn)(void *ctx, const struct ip_entry *e);
 enum db_status lists_read(struct db *db, enum list_kind kind,
 			  const char *jail, ip_entry_fn fn, void *ctx);
 
-/* The row of (jail, ip); *found says whether there is one. */
-enum db_status lists_get(struct db *db, const char *jail, const char *ip,
-			 struct ip_entry *e, bool *found);
-
 /* Whitelist an address or network: whitelisted, no longer blacklisted. */
 enum db_status lists_whitelist_add(struct db *db, const char *jail,
 				   const char *entry, const char *host);
