@@ -110,7 +110,7 @@ static int change_running(struct admin *ad, const struct jail_row *row,
 static int check_change(struct admin *ad, struct jail_row *row,
 			long long *number)
 {
-	const char *opt = ad->a.option, *v = ad->a.value, *column, *why;
+	const char *opt = ad->a.option, *v = ad->a.value, *why;
 	struct jail_row next = *row;
 
 	if (is_one_of(opt, number_options)) {
@@ -128,8 +128,9 @@ static int check_change(struct admin *ad, struct jail_row *row,
 			return usage_error(ad->verb, "%s: too long", opt);
 		memcpy((char *)&next + text_fields[i].offset, v, strlen(v) + 1);
 	}
-	if (!jail_row_check(&next, ad->cfg.f2b_config_dir, &column, &why) &&
-	    strcmp(column, opt) == 0)
+	/* The new value alone is judged: a row already broken in another
+	 * column must not let an unchecked value through to the table. */
+	if (!jail_text_column_check(&next, ad->cfg.f2b_config_dir, opt, &why))
 		return usage_error(ad->verb, "%s: %s", opt, why);
 	return EXIT_DONE;
 }

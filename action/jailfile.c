@@ -205,11 +205,33 @@ static bool logpath_valid(const char *path, const char **why)
 	return true;
 }
 
+bool jail_text_column_check(const struct jail_row *row, const char *config_dir,
+			    const char *column, const char **why)
+{
+	if (strcmp(column, "port") == 0)
+		return jail_port_valid(row->port, why);
+	if (strcmp(column, "filter") == 0)
+		return file_name_valid(row->filter, why) &&
+		       (!config_dir || config_file_exists(config_dir, "filter.d",
+							   row->filter, why));
+	if (strcmp(column, "banaction") == 0)
+		return file_name_valid(row->banaction, why) &&
+		       (!config_dir || config_file_exists(config_dir, "action.d",
+							   row->banaction, why));
+	if (strcmp(column, "logpath") == 0)
+		return logpath_valid(row->logpath, why);
+	*why = "not a text column of a jail";
+	return false;
+}
+
 bool jail_row_check(const struct jail_row *row, const char *config_dir,
 		    const char **column, const char **why)
 {
 	static const char *const numbers[] = {
 		"maxretry", "findtime", "bantime", "max_count",
+	};
+	static const char *const texts[] = {
+		"port", "filter", "banaction", "logpath",
 	};
 	const long long values[] = {
 		row->maxretry, row->findtime, row->bantime, row->max_count,
@@ -223,21 +245,12 @@ bool jail_row_check(const struct jail_row *row, const char *config_dir,
 		if (!jail_number_valid(numbers[i], values[i], why))
 			return false;
 	}
-	*column = "port";
-	if (!jail_port_valid(row->port, why))
-		return false;
-	*column = "filter";
-	if (!file_name_valid(row->filter, why) ||
-	    (config_dir && !config_file_exists(config_dir, "filter.d",
-					       row->filter, why)))
-		return false;
-	*column = "banaction";
-	if (!file_name_valid(row->banaction, why) ||
-	    (config_dir && !config_file_exists(config_dir, "action.d",
-					       row->banaction, why)))
-		return false;
-	*column = "logpath";
-	return logpath_valid(row->logpath, why);
+	for (size_t i = 0; i < 4; i++) {
+		*column = texts[i];
+		if (!jail_text_column_check(row, config_dir, texts[i], why))
+			return false;
+	}
+	return true;
 }
 
 int jailfile_render_jail(const struct jail_row *row,
