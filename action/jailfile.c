@@ -10,6 +10,40 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A port number as nftables takes it: 1 to 65535, digits only, no leading
+ * zero ("010" is read as 10 by some tools and as octal by others). */
+static bool port_number_valid(const char *s, size_t len)
+{
+	unsigned long v = 0;
+
+	if (len == 0 || len > 5 || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return v <= 65535;
+}
+
+/* One entry of the list: a service name (a letter first), a number, or a
+ * range "a:b" or "a-b" of numbers, a <= b. */
+static bool port_entry_valid(const char *s, size_t len)
+{
+	static const char name_chars[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"0123456789_-";
+	size_t first = strcspn(s, ":-,");
+
+	if ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))
+		return strspn(s, name_chars) >= len;
+	if (first >= len)
+		return port_number_valid(s, len);
+	return port_number_valid(s, first) &&
+	       port_number_valid(s + first + 1, len - first - 1) &&
+	       strtoul(s, NULL, 10) <= strtoul(s + first + 1, NULL, 10);
+}
+
 bool jail_port_valid(const char *port, const char **why)
 {
 	static const char allowed[] =
@@ -30,6 +64,16 @@ bool jail_port_valid(const char *port, const char **why)
 		    strstr(port, ",,"))) {
 		*why = "empty entry in the port list";
 		return false;
+	}
+	for (const char *p = port; *p; ) {
+		size_t n = strcspn(p, ",");
+
+		if (!port_entry_valid(p, n)) {
+			*why = "each port is a number from 1 to 65535, a range "
+			       "a:b of them, or a service name";
+			return false;
+		}
+		p += n + (p[n] == ',');
 	}
 	return true;
 }
