@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "admin.h"
 #include "listing.h"
@@ -350,11 +351,16 @@ static void dump_jail(void *ctx, const struct jail_row *row,
 static int jail_dump(struct admin *ad)
 {
 	struct dump_ctx d = { .ad = ad };
+	struct stat st;
 
 	if (ad->a.dir) {
 		if (ad->a.dir[0] != '/')
 			return usage_error(ad->verb, "--dir: expected an "
 					   "absolute path");
+		/* Refused before any row is read: a wrong directory would
+		 * otherwise fail once per jail, one line each. */
+		if (stat(ad->a.dir, &st) != 0 || !S_ISDIR(st.st_mode))
+			return usage_error(ad->verb, "--dir: not a directory");
 		ad->link.config_dir = ad->a.dir;
 	}
 	if (jails_read(ad->db, NULL, dump_jail, &d) != DB_OK)
