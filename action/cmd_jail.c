@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "admin.h"
 #include "listing.h"
@@ -110,7 +111,7 @@ static int change_running(struct admin *ad, const struct jail_row *row,
 static int check_change(struct admin *ad, struct jail_row *row,
 			long long *number)
 {
-	const char *opt = ad->a.option, *v = ad->a.value, *column, *why;
+	const char *opt = ad->a.option, *v = ad->a.value, *why;
 	struct jail_row next = *row;
 
 	if (is_one_of(opt, number_options)) {
@@ -128,8 +129,9 @@ static int check_change(struct admin *ad, struct jail_row *row,
 			return usage_error(ad->verb, "%s: too long", opt);
 		memcpy((char *)&next + text_fields[i].offset, v, strlen(v) + 1);
 	}
-	if (!jail_row_check(&next, ad->cfg.f2b_config_dir, &column, &why) &&
-	    strcmp(column, opt) == 0)
+	/* The new value alone is judged: a row already broken in another
+	 * column must not let an unchecked value through to the table. */
+	if (!jail_text_column_check(&next, ad->cfg.f2b_config_dir, opt, &why))
 		return usage_error(ad->verb, "%s: %s", opt, why);
 	return EXIT_DONE;
 }
@@ -349,11 +351,16 @@ static void dump_jail(void *ctx, const struct jail_row *row,
 static int jail_dump(struct admin *ad)
 {
 	struct dump_ctx d = { .ad = ad };
+	struct stat st;
 
 	if (ad->a.dir) {
 		if (ad->a.dir[0] != '/')
 			return usage_error(ad->verb, "--dir: expected an "
 					   "absolute path");
+		/* Refused before any row is read: a wrong directory would
+		 * otherwise fail once per jail, one line each. */
+		if (stat(ad->a.dir, &st) != 0 || !S_ISDIR(st.st_mode))
+			return usage_error(ad->verb, "--dir: not a directory");
 		ad->link.config_dir = ad->a.dir;
 	}
 	if (jails_read(ad->db, NULL, dump_jail, &d) != DB_OK)

@@ -1,9 +1,11 @@
 /* cmd_schema.c - mc-f2b schema install|upgrade|check. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "log.h"
+#include "privileges.h"
 #include "schema.h"
 
 static const char schema_usage[] =
@@ -11,14 +13,73 @@ static const char schema_usage[] =
 	"  install  create the tables that are missing\n"
 	"  upgrade  bring MailCleaner's tables to mc-f2b's shape (merges\n"
 	"           duplicate rows, adds UNIQUE(jail, ip) and updated_at)\n"
-	"  check    say what is missing or old (exit 1 if anything is)\n";
+	"  check    say what is missing or old (exit 1 if anything is), and\n"
+	"           what the account may do beyond what a node needs\n";
 
 static void print_line(void *ctx, const char *line)
 {
 	printf("%s%s\n", (const char *)ctx, line);
 }
 
-static int run(const char *action, struct db *db)
+/* The account's grant lines, kept for judging. */
+struct grant_lines {
+	char **lines;
+	size_t n, cap;
+	bool failed;
+};
+
+static void keep_line(void *ctx, const char *line)
+{
+	struct grant_lines *g = ctx;
+	char **grown;
+
+	if (g->failed)
+		return;
+	if (g->n == g->cap) {
+		grown = realloc(g->lines, (g->cap ? g->cap * 2 : 8) *
+				sizeof(*grown));
+		if (!grown) {
+			g->failed = true;
+			return;
+		}
+		g->lines = grown;
+		g->cap = g->cap ? g->cap * 2 : 8;
+	}
+	if (!(g->lines[g->n] = strdup(line)))
+		g->failed = true;
+	else
+		g->n++;
+}
+
+/* What the account may do, against what a node needs: a missing privilege
+ * is a finding (a node would fail); one too many is said, not failed (the
+ * account that installs the schema has them by design).  Returns the
+ * number of findings, or -1 when the grants could not be read. */
+static int check_privileges(struct db *db, const char *database)
+{
+	struct grant_lines g = { 0 };
+	struct privileges_verdict v;
+	enum db_status s = db_grants(db, keep_line, &g);
+
+	if (s == DB_OK && !g.failed)
+		privileges_judge((const char *const *)g.lines, g.n, database,
+				 print_line, "check: ", &v);
+	for (size_t i = 0; i < g.n; i++)
+		free(g.lines[i]);
+	free(g.lines);
+	if (s != DB_OK || g.failed) {
+		log_error("schema check: reading the account's grants: %s",
+			  s != DB_OK ? db_error(db) : "out of memory");
+		return -1;
+	}
+	if (v.excess)
+		printf("check: the account may do more than a node needs (%d "
+		       "privilege(s) above); give nodes an account with only "
+		       "the grants of mc-f2b(8)\n", v.excess);
+	return v.missing;
+}
+
+static int run(const char *action, struct db *db, const char *database)
 {
 	struct schema_state st;
 	enum db_status s = DB_OK;
@@ -35,6 +96,13 @@ static int run(const char *action, struct db *db)
 		return EXIT_RUNTIME;
 	}
 	findings = schema_check(&st, print_line, "check: ");
+	if (strcmp(action, "check") == 0) {
+		int missing = check_privileges(db, database);
+
+		if (missing < 0)
+			return EXIT_RUNTIME;
+		findings += missing;
+	}
 	if (findings == 0)
 		printf("schema is up to date\n");
 	else if (strcmp(action, "check") != 0)
@@ -67,7 +135,7 @@ int cmd_schema(int argc, char **argv, const struct cli *cli)
 		return EXIT_RUNTIME;
 	}
 	config_wipe_secrets(&cfg);
-	rc = run(action, db);
+	rc = run(action, db, cfg.master.database);
 	db_close(db);
 	return rc;
 }

@@ -288,3 +288,25 @@ enum db_status db_query(struct db *db, const char *sql,
 		return status;
 	return fetch_rows(db, st, fn, ctx);
 }
+
+struct grants_ctx {
+	db_line_fn fn;
+	void *ctx;
+};
+
+static int on_grant(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct grants_ctx *g = ctx;
+
+	if (ncols == 1 && cols[0])
+		g->fn(g->ctx, cols[0]);
+	return 0;
+}
+
+enum db_status db_grants(struct db *db, db_line_fn fn, void *ctx)
+{
+	struct grants_ctx g = { fn, ctx };
+
+	return db_query(db, "SHOW GRANTS FOR CURRENT_USER()", NULL, 0,
+			on_grant, &g);
+}

@@ -10,6 +10,40 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A port number as nftables takes it: 1 to 65535, digits only, no leading
+ * zero ("010" is read as 10 by some tools and as octal by others). */
+static bool port_number_valid(const char *s, size_t len)
+{
+	unsigned long v = 0;
+
+	if (len == 0 || len > 5 || s[0] == '0')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	return v <= 65535;
+}
+
+/* One entry of the list: a service name (a letter first), a number, or a
+ * range "a:b" or "a-b" of numbers, a <= b. */
+static bool port_entry_valid(const char *s, size_t len)
+{
+	static const char name_chars[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"0123456789_-";
+	size_t first = strcspn(s, ":-,");
+
+	if ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))
+		return strspn(s, name_chars) >= len;
+	if (first >= len)
+		return port_number_valid(s, len);
+	return port_number_valid(s, first) &&
+	       port_number_valid(s + first + 1, len - first - 1) &&
+	       strtoul(s, NULL, 10) <= strtoul(s + first + 1, NULL, 10);
+}
+
 bool jail_port_valid(const char *port, const char **why)
 {
 	static const char allowed[] =
@@ -30,6 +64,16 @@ bool jail_port_valid(const char *port, const char **why)
 		    strstr(port, ",,"))) {
 		*why = "empty entry in the port list";
 		return false;
+	}
+	for (const char *p = port; *p; ) {
+		size_t n = strcspn(p, ",");
+
+		if (!port_entry_valid(p, n)) {
+			*why = "each port is a number from 1 to 65535, a range "
+			       "a:b of them, or a service name";
+			return false;
+		}
+		p += n + (p[n] == ',');
 	}
 	return true;
 }
@@ -205,11 +249,33 @@ static bool logpath_valid(const char *path, const char **why)
 	return true;
 }
 
+bool jail_text_column_check(const struct jail_row *row, const char *config_dir,
+			    const char *column, const char **why)
+{
+	if (strcmp(column, "port") == 0)
+		return jail_port_valid(row->port, why);
+	if (strcmp(column, "filter") == 0)
+		return file_name_valid(row->filter, why) &&
+		       (!config_dir || config_file_exists(config_dir, "filter.d",
+							   row->filter, why));
+	if (strcmp(column, "banaction") == 0)
+		return file_name_valid(row->banaction, why) &&
+		       (!config_dir || config_file_exists(config_dir, "action.d",
+							   row->banaction, why));
+	if (strcmp(column, "logpath") == 0)
+		return logpath_valid(row->logpath, why);
+	*why = "not a text column of a jail";
+	return false;
+}
+
 bool jail_row_check(const struct jail_row *row, const char *config_dir,
 		    const char **column, const char **why)
 {
 	static const char *const numbers[] = {
 		"maxretry", "findtime", "bantime", "max_count",
+	};
+	static const char *const texts[] = {
+		"port", "filter", "banaction", "logpath",
 	};
 	const long long values[] = {
 		row->maxretry, row->findtime, row->bantime, row->max_count,
@@ -223,21 +289,12 @@ bool jail_row_check(const struct jail_row *row, const char *config_dir,
 		if (!jail_number_valid(numbers[i], values[i], why))
 			return false;
 	}
-	*column = "port";
-	if (!jail_port_valid(row->port, why))
-		return false;
-	*column = "filter";
-	if (!file_name_valid(row->filter, why) ||
-	    (config_dir && !config_file_exists(config_dir, "filter.d",
-					       row->filter, why)))
-		return false;
-	*column = "banaction";
-	if (!file_name_valid(row->banaction, why) ||
-	    (config_dir && !config_file_exists(config_dir, "action.d",
-					       row->banaction, why)))
-		return false;
-	*column = "logpath";
-	return logpath_valid(row->logpath, why);
+	for (size_t i = 0; i < 4; i++) {
+		*column = texts[i];
+		if (!jail_text_column_check(row, config_dir, texts[i], why))
+			return false;
+	}
+	return true;
 }
 
 int jailfile_render_jail(const struct jail_row *row,

@@ -57,6 +57,12 @@ struct jail_row {
 /* Numbers fail2ban and MailCleaner accept for a jail's settings. */
 bool jail_number_valid(const char *column, long long value, const char **why);
 
+/* Check one text column (port, filter, banaction, logpath) of a row, as
+ * jail_row_check() does, whatever the other columns hold: a change of one
+ * column is judged on that column alone. */
+bool jail_text_column_check(const struct jail_row *row, const char *config_dir,
+			    const char *column, const char **why);
+
 /* Check every column of a row before anything is written from it.  With a
  * config_dir, the filter and the ban action must exist there (filter.d/,
  * action.d/, as .conf or .local).  On refusal, *column names the column. */

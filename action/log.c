@@ -26,11 +26,14 @@ static void log_open_once(void)
 	}
 }
 
-/* Messages may quote refused input: whatever it holds, it stays one line. */
+/* Messages may quote refused input: whatever it holds, it stays one line
+ * of plain ASCII.  Bytes above 0x7f go too: a bidirectional override
+ * (U+202E) or a look-alike digit would otherwise show a reader of the log
+ * something other than what was refused. */
 static void flatten(char *line)
 {
 	for (unsigned char *p = (unsigned char *)line; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
+		if (*p < 0x20 || *p >= 0x7f)
 			*p = '?';
 }
 

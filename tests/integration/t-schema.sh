@@ -26,7 +26,11 @@ test_schema_install_is_idempotent_and_checks_clean() {
 	assert_eq "$rc" 0 "second install"
 	mc schema check
 	assert_eq "$rc" 0 "check"
-	assert_eq "$(mc_out schema check)" "schema is up to date" "check says"
+	# The test account has ALL on the database: said as excess, which
+	# t-privileges.sh tests; nothing else may be said.
+	assert_eq "$(mc_out schema check | grep -v '^check: excess privilege: ' |
+		grep -v '^check: the account may do more than a node needs')" \
+		"schema is up to date" "check says"
 }
 
 test_upgrade_merges_a_mailcleaner_database() {
