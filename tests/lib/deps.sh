@@ -4,7 +4,7 @@
 # private, throw-away instances.
 DEPS=(meson ninja-build pkg-config gcc libc6-dev libmariadb-dev libssl-dev
 	zlib1g-dev libiniparser-dev libcmocka-dev mariadb-server mariadb-client
-	fail2ban nftables iproute2 python3 strace
+	fail2ban nftables iproute2 python3 strace time
 	python3-sqlalchemy python3-pymysql valgrind)
 
 install_deps() {
