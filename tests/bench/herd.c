@@ -130,8 +130,11 @@ int main(int argc, char **argv)
 		pid_t pid = fork();
 
 		if (pid < 0) {
+			/* Release the workers forked so far and reap them:
+			 * none is left behind, and the run counts as failed. */
 			perror("herd: fork");
-			return 1;   /* the gate closes: the workers run, unwaited */
+			lost++;
+			break;
 		}
 		if (pid == 0) {
 			close(gate[1]);
@@ -155,7 +158,8 @@ int main(int argc, char **argv)
 	}
 	printf("%.1f\n", now_ms() - t0);
 	if (failed || lost)
-		fprintf(stderr, "herd: %ld run(s) failed, %ld worker(s) killed\n",
+		fprintf(stderr, "herd: %ld run(s) failed, %ld worker(s) lost "
+			"(killed, or not forked)\n",
 			failed, lost);
 	return failed || lost ? 1 : 0;
 }

@@ -5,7 +5,7 @@
 DEPS=(meson ninja-build pkg-config gcc libc6-dev libmariadb-dev libssl-dev
 	zlib1g-dev libiniparser-dev libcmocka-dev mariadb-server mariadb-client
 	fail2ban nftables iproute2 python3 strace time
-	python3-sqlalchemy python3-pymysql valgrind)
+	python3-sqlalchemy python3-pymysql valgrind linux-perf)
 
 install_deps() {
 	local missing=() p
