@@ -1,5 +1,5 @@
-/* cmd_sync.c - mc-f2b sync [--once] [--interval SECONDS]: keep the local
- * fail2ban in step with the cluster's database.
+/* cmd_sync.c - mc-f2b sync [--once] [--interval SECONDS | --interval-ms MS]
+ * [--rounds N]: keep the local fail2ban in step with the cluster's database.
  *
  * Each round reads only the rows changed since the last one (updated_at,
  * on the local replica) and asks fail2ban nothing when nothing changed; a
@@ -23,6 +23,7 @@
 
 #define FULL_EVERY 300
 #define MAX_BACKOFF 60
+#define MS_PER_S 1000u
 
 static volatile sig_atomic_t stopping;
 
@@ -42,9 +43,10 @@ static void install_handlers(void)
 }
 
 /* Sleep, but wake at once for SIGTERM or SIGINT. */
-static void pause_for(unsigned seconds)
+static void pause_for(unsigned ms)
 {
-	struct timespec t = { (time_t)seconds, 0 };
+	struct timespec t = { (time_t)(ms / MS_PER_S),
+			      (long)(ms % MS_PER_S) * 1000000L };
 
 	while (!stopping && nanosleep(&t, &t) != 0 && errno == EINTR)
 		;
@@ -133,16 +135,53 @@ static int round_once(struct syncer *s)
 static const struct option sync_options[] = {
 	{ "once",     no_argument,       NULL, 'o' },
 	{ "interval", required_argument, NULL, 'n' },
+	{ "interval-ms", required_argument, NULL, 'm' },
+	{ "rounds",   required_argument, NULL, 'r' },
 	{ "help",     no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
+/* The wait after a failed round: twice the last one, at least a second
+ * (an --interval-ms of 0 must not hammer a server that is down), at most
+ * MAX_BACKOFF seconds. */
+static unsigned backoff(unsigned wait_ms)
+{
+	unsigned next = wait_ms < MS_PER_S / 2 ? MS_PER_S : wait_ms * 2;
+
+	return next > MAX_BACKOFF * MS_PER_S ? MAX_BACKOFF * MS_PER_S : next;
+}
+
+/* Rounds every interval_ms until a signal, or until `rounds` rounds ran
+ * when it is above 0 (what a benchmark or a leak check needs).  Returns the
+ * status of the last round. */
+static int run_loop(struct syncer *s, unsigned interval_ms, long long rounds)
+{
+	unsigned wait = interval_ms;
+	int last = 0;
+
+	install_handlers();
+	for (long long n = 1; !stopping; n++) {
+		last = round_once(s);
+		if (rounds > 0 && n >= rounds)
+			break;
+		wait = last == 0 ? interval_ms : backoff(wait);
+		pause_for(wait);
+	}
+	return last;
+}
+
+static int sync_usage(void)
+{
+	printf("usage: mc-f2b sync [--once] [--interval SECONDS | "
+	       "--interval-ms MS] [--rounds N]\n");
+	return EXIT_DONE;
+}
+
 int cmd_sync(int argc, char **argv, const struct cli *cli)
 {
 	struct syncer s = { 0 };
-	long long interval = 5;
+	long long interval = 5, interval_ms = -1, rounds = 0;
 	bool once = false;
-	unsigned wait;
 	int c, rc;
 
 	opterr = 0;
@@ -152,17 +191,26 @@ int cmd_sync(int argc, char **argv, const struct cli *cli)
 			once = true;
 		else if (c == 'n' && parse_int_in(optarg, 1, 3600, &interval))
 			continue;
-		else if (c == 'h') {
-			printf("usage: mc-f2b sync [--once] [--interval SECONDS]\n");
-			return EXIT_DONE;
-		} else
-			return usage_error("sync", c == 'n' ? "--interval: "
-					   "expected 1 to 3600 seconds" :
-					   "unknown option (see --help)");
+		else if (c == 'm' &&
+			 parse_int_in(optarg, 0, 3600 * 1000, &interval_ms))
+			continue;
+		else if (c == 'r' &&
+			 parse_int_in(optarg, 1, 1000000000, &rounds))
+			continue;
+		else if (c == 'h')
+			return sync_usage();
+		else
+			return usage_error("sync", "%s",
+				c == 'n' ? "--interval: expected 1 to 3600 seconds" :
+				c == 'm' ? "--interval-ms: expected 0 to 3600000" :
+				c == 'r' ? "--rounds: expected 1 to 1000000000" :
+				"unknown option (see --help)");
 	}
 	if (optind < argc)
 		return usage_error("sync", "unexpected argument '%s'",
 				   argv[optind]);
+	if (interval_ms < 0)
+		interval_ms = interval * MS_PER_S;
 	if ((rc = cli_load_config(cli, &s.cfg)))
 		return rc;
 	/* A long-running loop reconnects: it keeps the passwords. */
@@ -171,18 +219,11 @@ int cmd_sync(int argc, char **argv, const struct cli *cli)
 		.client = s.cfg.f2b_client, .timeout_ms = F2B_DETACHED_TIMEOUT_MS,
 	};
 	s.verbose = once;
-	if (once) {
+	if (once)
 		rc = round_once(&s) == 0 ? EXIT_DONE : EXIT_RUNTIME;
-	} else {
-		install_handlers();
-		wait = (unsigned)interval;
-		while (!stopping) {
-			wait = round_once(&s) == 0 ? (unsigned)interval :
-			       wait * 2 > MAX_BACKOFF ? MAX_BACKOFF : wait * 2;
-			pause_for(wait);
-		}
-		rc = EXIT_DONE;
-	}
+	else
+		rc = run_loop(&s, (unsigned)interval_ms, rounds) == 0 ||
+		     rounds == 0 ? EXIT_DONE : EXIT_RUNTIME;
 	db_close(s.replica);
 	strset_free(&s.recent);
 	config_wipe_secrets(&s.cfg);

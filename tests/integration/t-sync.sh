@@ -96,9 +96,32 @@ test_sync_round_without_changes_asks_fail2ban_nothing() {
 	[ "$(requests_sent)" -gt "$after" ] || fail "the change was applied without a request?"
 }
 
+# --rounds N --interval-ms MS: exactly N rounds (one ping of fail2ban
+# each), then exit 0; the benchmarks' leak check depends on it.
+test_sync_rounds_stops_after_n_rounds() {
+	f2b_up
+	other_node_row 203.0.113.56 1 0 0
+	strace -f -qq -e trace=sendto -s 64 -o "$WORK/rounds.trace" \
+		timeout 30 "$MC_F2B" -c "$WORK/mc.ini" sync --rounds 4 \
+		--interval-ms 10 >/dev/null 2>&1
+	assert_eq "$?" 0 "sync --rounds 4"
+	assert_eq "$(grep -c 'sendto(.*ping' "$WORK/rounds.trace")" 4 "rounds (pings)"
+	banned_in mc-exim 203.0.113.56 || fail "the row was not applied"
+}
+
+test_sync_rounds_report_the_last_round() {
+	mc sync --rounds 2 --interval-ms 0
+	assert_eq "$rc" 1 "exit status without fail2ban"
+	assert_eq "$(grep -c "not running" <<<"$err")" 1 "warnings"
+}
+
 test_sync_refusals() {
 	expect_refusal 2 sync --interval 0
 	expect_refusal 2 sync --interval many
+	expect_refusal 2 sync --interval-ms -1
+	expect_refusal 2 sync --interval-ms 3600001
+	expect_refusal 2 sync --rounds 0
+	expect_refusal 2 sync --rounds 1x
 	expect_refusal 2 sync --bogus
 	expect_refusal 2 sync extra
 }

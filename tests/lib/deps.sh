@@ -4,7 +4,8 @@
 # private, throw-away instances.
 DEPS=(meson ninja-build pkg-config gcc libc6-dev libmariadb-dev libssl-dev
 	zlib1g-dev libiniparser-dev libcmocka-dev mariadb-server mariadb-client
-	fail2ban nftables iproute2 python3 strace valgrind
+	fail2ban nftables iproute2 python3 strace time valgrind linux-perf
+	python3-sqlalchemy python3-pymysql
 	debhelper dpkg-dev build-essential lintian man-db git)
 
 install_deps() {

@@ -1,0 +1,54 @@
+# lib.sh - what the benchmarks share: a private fail2ban-server outside
+# any network namespace (the benchmarks' jails block nothing), quiet, with
+# its database in memory so that its own disk writes stay out of the
+# timings.  Source it after tests/lib/services.sh.
+#
+#   bench_f2b_start DIR JAIL_CONF
+#                   write DIR/fail2ban.conf and DIR/jail.conf (the text
+#                   given, after a [DEFAULT] with the polling backend), start
+#                   fail2ban-server on DIR and wait until it answers
+#   bench_f2b_stop DIR
+#                   stop it, if it was started, and wait
+
+bench_f2b_start() {
+	local dir=$1 jails=$2 i
+	mkdir -p "$dir"
+	cat >"$dir/fail2ban.conf" <<CONF
+[Definition]
+loglevel = ERROR
+logtarget = $dir/fail2ban.log
+socket = $dir/fail2ban.sock
+pidfile = $dir/fail2ban.pid
+dbfile = :memory:
+allowipv6 = auto
+syslogsocket = auto
+CONF
+	printf '[DEFAULT]\nbackend = polling\n%s\n' "$jails" >"$dir/jail.conf"
+	fail2ban-server -f -x -c "$dir" </dev/null >/dev/null 2>&1 &
+	echo $! >"$dir/server.pid"
+	for i in $(seq 1 100); do
+		fail2ban-client -c "$dir" ping >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "fail2ban-server did not start, see $dir/fail2ban.log" >&2
+	return 1
+}
+
+bench_f2b_stop() {
+	local dir=$1 pid
+	pid=$(cat "$dir/server.pid" 2>/dev/null) || return 0
+	fail2ban-client -c "$dir" stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null
+	wait_gone "$pid"
+	rm -f "$dir/server.pid"
+}
+
+# bench_summary MEASURE VALUE BASELINE RATIO [BAR]
+#                 one row of tests/bench/run's table, appended to the file
+#                 $BENCH_SUMMARY names (nothing when it is unset): what was
+#                 measured, its median with its unit, the baseline it was
+#                 interleaved with, the ratio of the medians, and the ratio
+#                 the project aims to stay within, if any
+bench_summary() {
+	[ -n "${BENCH_SUMMARY:-}" ] || return 0
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:-}" >>"$BENCH_SUMMARY"
+}
