@@ -1,5 +1,6 @@
 # t-sync.sh - mc-f2b sync against one real fail2ban: rows written by "other
 # nodes" (straight into the database) reach the local fail2ban.
+# suite: e2e
 
 other_node_row() { # IP ACTIVE BLACKLISTED WHITELISTED [COUNT]
 	sql "INSERT INTO fail2ban_ips (ip, count, active, blacklisted, whitelisted,
@@ -94,19 +95,6 @@ test_sync_round_without_changes_asks_fail2ban_nothing() {
 	[ "$before" -gt 0 ] || fail "the trace shows no request at all"
 	assert_eq "$after" "$before" "requests on rounds without changes"
 	[ "$(requests_sent)" -gt "$after" ] || fail "the change was applied without a request?"
-}
-
-test_sync_refusals() {
-	expect_refusal 2 sync --interval 0
-	expect_refusal 2 sync --interval many
-	expect_refusal 2 sync --bogus
-	expect_refusal 2 sync extra
-}
-
-test_sync_without_fail2ban_fails_once() {
-	mc sync --once
-	assert_eq "$rc" 1 "exit status"
-	case $err in *"not running"*) ;; *) fail "message: $err" ;; esac
 }
 
 # fail2ban down for a while: the loop says so once, waits, and applies the
