@@ -4,7 +4,9 @@
 # private, throw-away instances.
 DEPS=(meson ninja-build pkg-config gcc libc6-dev libmariadb-dev libssl-dev
 	zlib1g-dev libiniparser-dev libcmocka-dev mariadb-server mariadb-client
-	fail2ban nftables iproute2 python3 strace)
+	fail2ban nftables iproute2 python3 strace
+	# tests/run sanitize and fuzz; llvm for llvm-symbolizer's readable traces
+	clang libclang-rt-14-dev llvm)
 
 install_deps() {
 	local missing=() p
