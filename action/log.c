@@ -37,6 +37,11 @@ static void flatten(char *line)
 			*p = '?';
 }
 
+/* The format attribute lets the compiler check the callers' formats through
+ * the va_list (clang's -Wformat-nonliteral asks for it). */
+static void log_line(int priority, bool to_stderr, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
 static void log_line(int priority, bool to_stderr, const char *fmt, va_list ap)
 {
 	char line[1024];

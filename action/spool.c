@@ -343,6 +343,29 @@ static int keep(struct replay_state *rs, const char *line, size_t len)
 	return 0;
 }
 
+/* Keep a line in rejected as a whole line: the last line of an events file
+ * cut short by a crash has no newline, and without one the next record
+ * rejected would be glued to it. */
+static int reject_line(const struct spool_paths *p, const char *line,
+		       size_t len, char *err, size_t errlen)
+{
+	char *whole;
+	int rc;
+
+	if (len > 0 && line[len - 1] == '\n')
+		return append_durably(p->rejected, line, len, err, errlen);
+	whole = malloc(len + 1);
+	if (!whole) {
+		errbuf_set(err, errlen, "%s: out of memory", p->rejected);
+		return -1;
+	}
+	memcpy(whole, line, len);
+	whole[len] = '\n';
+	rc = append_durably(p->rejected, whole, len + 1, err, errlen);
+	free(whole);
+	return rc;
+}
+
 static int replay_line(struct replay_state *rs, const struct spool_paths *p,
 		       const char *line, size_t len, spool_apply_fn fn,
 		       void *ctx, struct spool_counts *c,
@@ -357,7 +380,7 @@ static int replay_line(struct replay_state *rs, const struct spool_paths *p,
 	}
 	if (spool_decode(line, &ev, &why) != 0) {
 		c->undecodable++;
-		return append_durably(p->rejected, line, len, err, errlen);
+		return reject_line(p, line, len, err, errlen);
 	}
 	switch (fn(ctx, &ev)) {
 	case SPOOL_APPLIED:
@@ -365,7 +388,7 @@ static int replay_line(struct replay_state *rs, const struct spool_paths *p,
 		return 0;
 	case SPOOL_REFUSED:
 		c->refused++;
-		return append_durably(p->rejected, line, len, err, errlen);
+		return reject_line(p, line, len, err, errlen);
 	case SPOOL_STOP:
 		break;
 	}

@@ -4,6 +4,7 @@
 # each node.  Node A writes to and reads the master; node B writes to the
 # master over TCP and reads the replica.  Every change made on A must reach
 # B's fail2ban within 10 s; the latencies are printed.
+# suite: e2e
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

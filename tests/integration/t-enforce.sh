@@ -1,6 +1,7 @@
 # t-enforce.sh - bans really block: two network namespaces joined by a veth
 # pair (documentation addresses, IPv4 and IPv6), a TCP listener and a
 # private fail2ban with mc-custom on one side, an attacker on the other.
+# suite: e2e
 
 # Can the attacker (source address SRC) open a TCP connection to DST:25?
 connects() { # SRC DST

@@ -1,5 +1,6 @@
 # t-f2b.sh - mc-f2b under a real fail2ban-server (private configuration,
 # its own network namespace, nftables there) with the private MariaDB.
+# suite: e2e
 
 # Start this test's fail2ban; it stops when the test's subshell ends.
 f2b_up() {

@@ -2,6 +2,7 @@
 # exactly one line on stderr, and the database, the jail files and the
 # running fail2ban exactly as they were.  Where a value is legitimately
 # accepted in a place, the expectations below say so, one by one.
+# suite: e2e
 
 # The hostile values, by name.  None holds '|' (the slot separator) or NUL
 # (it cannot pass through argv).

@@ -2,6 +2,7 @@
 # mc-f2b(8) ("The database account"): every verb of a node works with it,
 # "schema install" is refused cleanly, and "schema check" tells an account
 # that may do more, or less, than a node needs.
+# suite: e2e
 
 NODE_GRANTS="GRANT SELECT, INSERT, UPDATE ON mc_config.fail2ban_ips TO 'mcnode'@'localhost';
 	GRANT SELECT, INSERT, UPDATE ON mc_config.fail2ban_jail TO 'mcnode'@'localhost';

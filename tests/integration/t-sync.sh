@@ -1,5 +1,6 @@
 # t-sync.sh - mc-f2b sync against one real fail2ban: rows written by "other
 # nodes" (straight into the database) reach the local fail2ban.
+# suite: e2e
 
 other_node_row() { # IP ACTIVE BLACKLISTED WHITELISTED [COUNT]
 	sql "INSERT INTO fail2ban_ips (ip, count, active, blacklisted, whitelisted,
@@ -107,29 +108,6 @@ test_sync_rounds_stops_after_n_rounds() {
 	assert_eq "$?" 0 "sync --rounds 4"
 	assert_eq "$(grep -c 'sendto(.*ping' "$WORK/rounds.trace")" 4 "rounds (pings)"
 	banned_in mc-exim 203.0.113.56 || fail "the row was not applied"
-}
-
-test_sync_rounds_report_the_last_round() {
-	mc sync --rounds 2 --interval-ms 0
-	assert_eq "$rc" 1 "exit status without fail2ban"
-	assert_eq "$(grep -c "not running" <<<"$err")" 1 "warnings"
-}
-
-test_sync_refusals() {
-	expect_refusal 2 sync --interval 0
-	expect_refusal 2 sync --interval many
-	expect_refusal 2 sync --interval-ms -1
-	expect_refusal 2 sync --interval-ms 3600001
-	expect_refusal 2 sync --rounds 0
-	expect_refusal 2 sync --rounds 1x
-	expect_refusal 2 sync --bogus
-	expect_refusal 2 sync extra
-}
-
-test_sync_without_fail2ban_fails_once() {
-	mc sync --once
-	assert_eq "$rc" 1 "exit status"
-	case $err in *"not running"*) ;; *) fail "message: $err" ;; esac
 }
 
 # fail2ban down for a while: the loop says so once, waits, and applies the

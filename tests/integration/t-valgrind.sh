@@ -1,6 +1,8 @@
 # t-valgrind.sh - the ban path under memcheck: no invalid read or write, no
 # use of uninitialised memory, no leak (definite or indirect), in mc-f2b
 # itself and in the detached process it starts to tell fail2ban.
+# valgrind cannot run a binary built with AddressSanitizer:
+# sanitize: no
 
 # Run mc-f2b under valgrind; every process it forks writes its own report
 # (vg.<pid>).  Exit status in $rc, stderr in $err.

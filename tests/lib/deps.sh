@@ -6,7 +6,10 @@ DEPS=(meson ninja-build pkg-config gcc libc6-dev libmariadb-dev libssl-dev
 	zlib1g-dev libiniparser-dev libcmocka-dev mariadb-server mariadb-client
 	fail2ban nftables iproute2 python3 strace time valgrind linux-perf
 	python3-sqlalchemy python3-pymysql
-	debhelper dpkg-dev build-essential lintian man-db git)
+	# tests/package/run
+	debhelper dpkg-dev build-essential lintian man-db git
+	# tests/run sanitize and fuzz; llvm for llvm-symbolizer's readable traces
+	clang libclang-rt-14-dev llvm)
 
 install_deps() {
 	local missing=() p
