@@ -177,7 +177,11 @@ static int read_password_file(const char *path, char *out, size_t outlen,
 {
 	struct stat st;
 	FILE *f;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put in its place must be refused below, not
+	 * leave fail2ban's action waiting for a writer; O_NOCTTY: nor may a
+	 * terminal become ours. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
+			O_NOCTTY);
 
 	if (fd < 0) {
 		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));

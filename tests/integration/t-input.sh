@@ -43,3 +43,16 @@ test_shipped_example_configuration_loads() {
 	"$MC_F2B" -c "$WORK/example.ini" start -j mc-exim 2>"$WORK/e"
 	assert_eq "$?" 0 "example loads ($(cat "$WORK/e"))"
 }
+
+# A FIFO in place of the password file is refused at once: opening it must
+# not wait for a writer while fail2ban's action lock is held.
+test_password_file_that_is_a_fifo_is_refused() {
+	sed "s|^password_file = .*|password_file = $WORK/fifo|" "$WORK/mc.ini" >"$WORK/fifo.ini"
+	chmod 600 "$WORK/fifo.ini"
+	rm -f "$WORK/fifo" && mkfifo -m 600 "$WORK/fifo"
+	timeout 10 "$MC_F2B" -c "$WORK/fifo.ini" ban -j mc-exim -i 192.0.2.52 2>"$WORK/e"
+	assert_eq "$?" 2 "exit status"
+	assert_eq "$(wc -l <"$WORK/e")" 1 "lines on stderr"
+	grep -q "not a regular file" "$WORK/e" || fail "reason: $(cat "$WORK/e")"
+	rm -f "$WORK/fifo"
+}
