@@ -8,15 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "benchutil.h"
+
 #include "f2b.h"
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static int by_value(const void *a, const void *b)
 {

@@ -22,27 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
+
 #define MAX_WORKERS 10000L
 #define MAX_RUNS 1000000L
 
 extern char **environ;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static long arg_count(const char *text, long min, long max)
-{
-	char *end;
-	long v = strtol(text, &end, 10);
-
-	return *text >= '0' && *text <= '9' && *end == '\0' && v >= min &&
-	       v <= max ? v : -1;
-}
 
 /* A copy of tmpl with every "{x}" replaced by hex; NULL when out of
  * memory. */

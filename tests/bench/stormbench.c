@@ -19,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "benchutil.h"
+
 #include "f2b.h"
 
 #define CALL_TIMEOUT_MS (30u * 60u * 1000u)
@@ -29,23 +31,6 @@ struct jail {
 	const char *label, *name;
 	double *ms;		/* one storm per measured round */
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static long arg_count(const char *text, long min, long max)
-{
-	char *end;
-	long v = strtol(text, &end, 10);
-
-	return *text >= '0' && *text <= '9' && *end == '\0' && v >= min &&
-	       v <= max ? v : -1;
-}
 
 /* Addresses 2001:db8:57::<n>, n counting up over the whole run: no
  * address is banned twice, in any jail. */
