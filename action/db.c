@@ -307,6 +307,6 @@ enum db_status db_grants(struct db *db, db_line_fn fn, void *ctx)
 {
 	struct grants_ctx g = { fn, ctx };
 
-	return db_query(db, "SHOW GRANTS FOR CURRENT_USER()", NULL, 0,
+	return db_query(db, "SHOW GRANTS", NULL, 0,
 			on_grant, &g);
 }

@@ -53,8 +53,8 @@ enum db_status db_query(struct db *db, const char *sql,
 			const struct db_arg *args, size_t nargs,
 			db_row_fn fn, void *ctx);
 
-/* The lines of SHOW GRANTS FOR CURRENT_USER(), one call of fn each: what
- * the connected account may do (see privileges.h for judging them).  The
+/* The lines of SHOW GRANTS (the account's own grants, and those of its
+ * active roles), one call of fn each: what the connected account may do (see privileges.h for judging them).  The
  * lines may carry the account's password hash: never print them whole. */
 typedef void (*db_line_fn)(void *ctx, const char *line);
 enum db_status db_grants(struct db *db, db_line_fn fn, void *ctx);

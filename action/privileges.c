@@ -207,6 +207,40 @@ static bool parse_grant(const char *line, struct grant *g)
 	return take_object(g, skip_spaces(on + 4));
 }
 
+/* Does a database-level grant's name, a LIKE pattern, take in `name`?
+ * "%" is any run of characters, "_" any one, a backslash makes the next
+ * one literal: `mc\_config`.* is the documented way to grant on exactly
+ * mc_config. */
+static bool like_matches(const char *pattern, const char *name)
+{
+	for (; *pattern; pattern++, name++) {
+		if (*pattern == '%') {
+			for (const char *rest = name;; rest++) {
+				if (like_matches(pattern + 1, rest))
+					return true;
+				if (!*rest)
+					return false;
+			}
+		}
+		if (*pattern == '\\' && pattern[1])
+			pattern++;
+		else if (*pattern == '_' && *name)
+			continue;
+		if (*pattern != *name)
+			return false;
+	}
+	return *name == '\0';
+}
+
+/* Is the grant's database the configured one?  Table grants name it
+ * literally; database grants as a pattern. */
+static bool on_our_database(const struct grant *g, const char *database)
+{
+	if (g->scope == SCOPE_DATABASE)
+		return like_matches(g->db, database);
+	return strcmp(g->db, database) == 0;
+}
+
 static int table_index(const char *name)
 {
 	for (size_t i = 0; i < NTABLES; i++)
@@ -283,7 +317,7 @@ static void judge_privilege(struct judge *j, const struct grant *g, size_t i)
 {
 	const char *priv = g->priv[i];
 	unsigned bits = needed_bits(priv);
-	bool ours = strcmp(g->db, j->database) == 0;
+	bool ours = on_our_database(g, j->database);
 	int t = g->scope == SCOPE_TABLE && ours ? table_index(g->table) : -1;
 	char what[PRIV_NAME_MAX + 16];
 
@@ -317,12 +351,11 @@ static void judge_line(struct judge *j, const char *line)
 		j->v->unreadable++;
 		return;
 	}
-	if (g.role) {
-		j->fn(j->ctx, "excess privilege: a role is granted, and what it "
-		      "allows cannot be checked from this account");
-		j->v->excess++;
+	/* A role granted to the account: SHOW GRANTS lists what the active
+	 * roles allow on lines of their own, judged like the account's; a
+	 * role not active gives the node nothing. */
+	if (g.role)
 		return;
-	}
 	for (size_t i = 0; i < g.n; i++)
 		judge_privilege(j, &g, i);
 	if (g.grant_option)

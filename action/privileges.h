@@ -6,7 +6,7 @@
  * (for "schema check"), in the configured database.  Nothing deletes a row
  * outside "schema upgrade"; nothing creates or alters a table outside
  * "schema install|upgrade".  Pure code: the caller reads the lines of
- * SHOW GRANTS FOR CURRENT_USER(). */
+ * SHOW GRANTS. */
 #ifndef MC_F2B_PRIVILEGES_H
 #define MC_F2B_PRIVILEGES_H
 

@@ -111,3 +111,30 @@ test_privileges_check_reports_excess_and_missing() {
 	printf '%s\n' "$out" | grep -qxF 'check: missing privilege: INSERT on `mc_config`.`fail2ban_jail`' ||
 		fail "missing INSERT not reported: $out"
 }
+
+# The same grants through a default role, and on the database written as a
+# pattern: check sees what the account really may do.
+test_privileges_check_sees_roles_and_database_patterns() {
+	node_account
+	on_exit "sql \"DROP ROLE IF EXISTS mcnoderole\""
+	sql "REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'mcnode'@'localhost';
+		DROP ROLE IF EXISTS mcnoderole;
+		CREATE ROLE mcnoderole;
+		$(sed "s/TO 'mcnode'@'localhost'/TO mcnoderole/g" <<<"$NODE_GRANTS")
+		GRANT mcnoderole TO 'mcnode'@'localhost';
+		SET DEFAULT ROLE mcnoderole FOR 'mcnode'@'localhost'" || fail "role"
+	node ban -j mc-exim -i 192.0.2.91
+	assert_eq "$rc" 0 "ban through the role ($err)"
+	node schema check
+	assert_eq "$rc" 0 "check with the grants through a role ($out)"
+	! grep -q 'privilege' <<<"$out" || fail "findings: $out"
+	# The documented way to grant on exactly one database: mc\_config.*
+	sql "REVOKE mcnoderole FROM 'mcnode'@'localhost';
+		GRANT SELECT, INSERT, UPDATE ON \`mc\\_config\`.* TO 'mcnode'@'localhost'" ||
+		fail "database grant"
+	node schema check
+	assert_eq "$rc" 0 "check with a database grant ($out)"
+	! grep -q 'missing privilege' <<<"$out" || fail "reported missing: $out"
+	grep -qF 'check: excess privilege: INSERT on `mc\_config`.* (every table)' <<<"$out" ||
+		fail "the database-wide INSERT not reported: $out"
+}

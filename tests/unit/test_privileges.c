@@ -101,8 +101,12 @@ static void test_excess_of_every_kind(void **state)
 		  "excess privilege: PROXY on a routine or another account\n" },
 		{ "GRANT SELECT ON `mc_config`.`fail2ban_ips` TO `node`@`localhost` WITH GRANT OPTION",
 		  "excess privilege: GRANT OPTION on `mc_config`.`fail2ban_ips`\n" },
-		{ "GRANT `admins` TO `node`@`localhost`",
-		  "excess privilege: a role is granted" },
+		/* What an active role allows counts like the account's own. */
+		{ "GRANT DELETE ON `mc_config`.`fail2ban_ips` TO `noderole`",
+		  "excess privilege: DELETE on `mc_config`.`fail2ban_ips`\n" },
+		/* A pattern that takes in the configured database. */
+		{ "GRANT SELECT ON `mc%`.* TO `node`@`localhost`",
+		  "excess privilege: SELECT on `mc%`.* (every table)\n" },
 	};
 
 	(void)state;
@@ -121,6 +125,54 @@ static void test_excess_of_every_kind(void **state)
 }
 
 /* The administrator's account covers everything, and is far too much. */
+/* The grants given through a role: the membership line itself gives
+ * nothing, the role's own lines give exactly what a node needs. */
+static void test_grants_through_a_role(void **state)
+{
+	const char *const grants[] = {
+		"GRANT `noderole` TO `node`@`localhost`",
+		USAGE,
+		"SET DEFAULT ROLE `noderole` FOR `node`@`localhost`",
+		"GRANT USAGE ON *.* TO `noderole`",
+		"GRANT SELECT, INSERT, UPDATE ON `mc_config`.`fail2ban_ips` TO `noderole`",
+		"GRANT SELECT, INSERT, UPDATE ON `mc_config`.`fail2ban_jail` TO `noderole`",
+		"GRANT SELECT ON `mc_config`.`fail2ban_conf` TO `noderole`",
+	};
+	struct privileges_verdict v = judge(grants, COUNT(grants));
+
+	(void)state;
+	assert_int_equal(v.excess, 0);
+	assert_int_equal(v.missing, 0);
+	assert_int_equal(v.unreadable, 0);
+	assert_string_equal(said, "");
+}
+
+/* A database grant names its database as a LIKE pattern: `mc\_config` is
+ * mc_config exactly, `mc_config` also takes in mcXconfig, and a pattern
+ * that does not take in mc_config gives the node nothing. */
+static void test_database_grants_are_patterns(void **state)
+{
+	const char *const escaped[] = {
+		USAGE,
+		"GRANT SELECT, INSERT, UPDATE ON `mc\\_config`.* TO `node`@`localhost`",
+	};
+	const char *const elsewhere[] = {
+		USAGE,
+		"GRANT SELECT, INSERT, UPDATE ON `mc\\_other`.* TO `node`@`localhost`",
+		"GRANT SELECT, INSERT, UPDATE ON `m_`.* TO `node`@`localhost`",
+	};
+	struct privileges_verdict v = judge(escaped, COUNT(escaped));
+
+	(void)state;
+	assert_int_equal(v.missing, 0);
+	assert_int_equal(v.excess, 3);
+	assert_non_null(strstr(said, "excess privilege: INSERT on `mc\\_config`.* (every table)\n"));
+	v = judge(elsewhere, COUNT(elsewhere));
+	assert_int_equal(v.unreadable, 0);
+	assert_int_equal(v.missing, 7);
+	assert_int_equal(v.excess, 6);
+}
+
 static void test_the_admin_account(void **state)
 {
 	const char *const grants[] = {
@@ -189,6 +241,8 @@ int main(void)
 		cmocka_unit_test(test_the_documented_grants_are_exactly_enough),
 		cmocka_unit_test(test_each_missing_privilege_is_named),
 		cmocka_unit_test(test_excess_of_every_kind),
+		cmocka_unit_test(test_grants_through_a_role),
+		cmocka_unit_test(test_database_grants_are_patterns),
 		cmocka_unit_test(test_the_admin_account),
 		cmocka_unit_test(test_nothing_but_privilege_and_object_is_shown),
 		cmocka_unit_test(test_quoted_keywords_and_odd_lines),
