@@ -27,7 +27,8 @@ static bool port_number_valid(const char *s, size_t len)
 }
 
 /* One entry of the list: a service name (a letter first), a number, or a
- * range "a:b" or "a-b" of numbers, a <= b. */
+ * range "a:b" or "a-b" of numbers, a <= b.  A range may start at 0:
+ * fail2ban's own default is "0:65535", every port. */
 static bool port_entry_valid(const char *s, size_t len)
 {
 	static const char name_chars[] =
@@ -39,7 +40,7 @@ static bool port_entry_valid(const char *s, size_t len)
 		return strspn(s, name_chars) >= len;
 	if (first >= len)
 		return port_number_valid(s, len);
-	return port_number_valid(s, first) &&
+	return (port_number_valid(s, first) || (first == 1 && s[0] == '0')) &&
 	       port_number_valid(s + first + 1, len - first - 1) &&
 	       strtoul(s, NULL, 10) <= strtoul(s + first + 1, NULL, 10);
 }

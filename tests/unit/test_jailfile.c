@@ -66,6 +66,7 @@ static void test_hostile_values_refused(void **state)
 		"25,,26", "$(id)", "25\\", "-1", "0", "65536",
 		"99999999999999999999", "010", "0x10", "1e9", "-bl",
 		"2001:db8::1::2", "2000:1000", "25:", "25-", "1:2:3",
+		"00:65535", "0:0", "0:65536", ":65535",
 	};
 	static const char *const whitelist[] = {
 		"198.51.100.0/24\nenabled = false", "10.0.0.0/99", "[::1]",
@@ -102,6 +103,7 @@ static void test_valid_ports(void **state)
 	static const char *const ports[] = {
 		"25", "25,465,587", "smtp,submission", "1000:2000", "80-90",
 		"http_alt", "", "65535", "1:65535", "imap3",
+		"0:65535", "0-1024", "25,0:65535",
 	};
 	const char *why;
 
