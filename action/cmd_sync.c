@@ -180,7 +180,7 @@ static int sync_usage(void)
 int cmd_sync(int argc, char **argv, const struct cli *cli)
 {
 	struct syncer s = { 0 };
-	long long interval = 5, interval_ms = -1, rounds = 0;
+	long long interval = -1, interval_ms = -1, rounds = 0;
 	bool once = false;
 	int c, rc;
 
@@ -209,8 +209,15 @@ int cmd_sync(int argc, char **argv, const struct cli *cli)
 	if (optind < argc)
 		return usage_error("sync", "unexpected argument '%s'",
 				   argv[optind]);
+	/* Options that contradict each other are refused, not ranked. */
+	if (interval >= 0 && interval_ms >= 0)
+		return usage_error("sync", "--interval and --interval-ms: "
+				   "give one of them");
+	if (once && (interval >= 0 || interval_ms >= 0 || rounds))
+		return usage_error("sync", "--once runs one round: no "
+				   "--interval, --interval-ms or --rounds");
 	if (interval_ms < 0)
-		interval_ms = interval * MS_PER_S;
+		interval_ms = (interval < 0 ? 5 : interval) * MS_PER_S;
 	if ((rc = cli_load_config(cli, &s.cfg)))
 		return rc;
 	/* A long-running loop reconnects: it keeps the passwords. */

@@ -8,6 +8,9 @@ test_sync_refusals() {
 	expect_refusal 2 sync --interval-ms 3600001
 	expect_refusal 2 sync --rounds 0
 	expect_refusal 2 sync --rounds 1x
+	expect_refusal 2 sync --interval 5 --interval-ms 100
+	expect_refusal 2 sync --once --rounds 3
+	expect_refusal 2 sync --once --interval 5
 	expect_refusal 2 sync --bogus
 	expect_refusal 2 sync extra
 }
