@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define SPOOL_VERSION "1"
@@ -169,11 +170,20 @@ static void sync_dir(const char *dir)
 	}
 }
 
-/* Append bytes with one write() and fsync(); a short write is cut off again
- * so that a full disk never leaves half a record for the next one to join. */
+/* Append whole lines with one writev() and fsync(); a short write is cut
+ * off again so that a full disk never leaves half a record for the next one
+ * to join.  What is appended always ends its line: the last line of an
+ * events file cut short by a crash has no newline, and moved to rejected
+ * without one, the next record rejected would be glued to it. */
 static int append_durably(const char *path, const char *buf, size_t len,
 			  char *err, size_t errlen)
 {
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)buf, .iov_len = len },
+		{ .iov_base = (void *)"\n", .iov_len = 1 },
+	};
+	int parts = len > 0 && buf[len - 1] == '\n' ? 1 : 2;
+	size_t total = len + (parts == 2);
 	struct stat st;
 	ssize_t n;
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
@@ -185,10 +195,10 @@ static int append_durably(const char *path, const char *buf, size_t len,
 	}
 	if (fstat(fd, &st) != 0)
 		st.st_size = -1;
-	n = write(fd, buf, len);
-	if (n != (ssize_t)len || fsync(fd) != 0) {
+	n = writev(fd, iov, parts);
+	if (n != (ssize_t)total || fsync(fd) != 0) {
 		errbuf_set(err, errlen, "%s: %s", path,
-		     n < 0 || n == (ssize_t)len ? strerror(errno) : "short write");
+		     n < 0 || n == (ssize_t)total ? strerror(errno) : "short write");
 		if (n > 0 && st.st_size >= 0 && ftruncate(fd, st.st_size) != 0)
 			errbuf_set(err, errlen, "%s: short write, not repaired", path);
 		close(fd);
@@ -343,29 +353,6 @@ static int keep(struct replay_state *rs, const char *line, size_t len)
 	return 0;
 }
 
-/* Keep a line in rejected as a whole line: the last line of an events file
- * cut short by a crash has no newline, and without one the next record
- * rejected would be glued to it. */
-static int reject_line(const struct spool_paths *p, const char *line,
-		       size_t len, char *err, size_t errlen)
-{
-	char *whole;
-	int rc;
-
-	if (len > 0 && line[len - 1] == '\n')
-		return append_durably(p->rejected, line, len, err, errlen);
-	whole = malloc(len + 1);
-	if (!whole) {
-		errbuf_set(err, errlen, "%s: out of memory", p->rejected);
-		return -1;
-	}
-	memcpy(whole, line, len);
-	whole[len] = '\n';
-	rc = append_durably(p->rejected, whole, len + 1, err, errlen);
-	free(whole);
-	return rc;
-}
-
 static int replay_line(struct replay_state *rs, const struct spool_paths *p,
 		       const char *line, size_t len, spool_apply_fn fn,
 		       void *ctx, struct spool_counts *c,
@@ -380,7 +367,7 @@ static int replay_line(struct replay_state *rs, const struct spool_paths *p,
 	}
 	if (spool_decode(line, &ev, &why) != 0) {
 		c->undecodable++;
-		return reject_line(p, line, len, err, errlen);
+		return append_durably(p->rejected, line, len, err, errlen);
 	}
 	switch (fn(ctx, &ev)) {
 	case SPOOL_APPLIED:
@@ -388,7 +375,7 @@ static int replay_line(struct replay_state *rs, const struct spool_paths *p,
 		return 0;
 	case SPOOL_REFUSED:
 		c->refused++;
-		return reject_line(p, line, len, err, errlen);
+		return append_durably(p->rejected, line, len, err, errlen);
 	case SPOOL_STOP:
 		break;
 	}
