@@ -26,20 +26,12 @@ CONF
 	printf '[DEFAULT]\nbackend = polling\n%s\n' "$jails" >"$dir/jail.conf"
 	fail2ban-server -f -x -c "$dir" </dev/null >/dev/null 2>&1 &
 	echo $! >"$dir/server.pid"
-	for i in $(seq 1 100); do
-		fail2ban-client -c "$dir" ping >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	echo "fail2ban-server did not start, see $dir/fail2ban.log" >&2
-	return 1
+	f2b_wait_answering "$dir"
 }
 
+# No network namespace to remove here: only the server.
 bench_f2b_stop() {
-	local dir=$1 pid
-	pid=$(cat "$dir/server.pid" 2>/dev/null) || return 0
-	fail2ban-client -c "$dir" stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null
-	wait_gone "$pid"
-	rm -f "$dir/server.pid"
+	f2b_end_server "$1"
 }
 
 # bench_summary MEASURE VALUE BASELINE RATIO [BAR]

@@ -108,6 +108,9 @@ INI
 #                         mcf2b-<pid>; waits until it answers
 #   f2b_stop DIR          stop it and remove the namespace
 #   f2b DIR ARGS...       fail2ban-client against it
+#   f2b_wait_answering DIR, f2b_end_server DIR
+#                         the waiting and stopping that f2b_start and
+#                         f2b_stop share with tests/bench/lib.sh
 
 f2b() {
 	local dir=$1
@@ -161,7 +164,13 @@ f2b_start() {
 	ip netns exec "$ns" fail2ban-server -f -x -c "$dir" </dev/null \
 		>>"$dir/server.out" 2>&1 &
 	echo $! >"$dir/server.pid"
-	local i
+	f2b_wait_answering "$dir"
+}
+
+# The server just started on DIR answers a ping within ten seconds, or the
+# start failed.
+f2b_wait_answering() {
+	local dir=$1 i
 	for i in $(seq 1 100); do
 		f2b "$dir" ping >/dev/null 2>&1 && return 0
 		sleep 0.1
@@ -170,12 +179,19 @@ f2b_start() {
 	return 1
 }
 
-f2b_stop() {
+# Stop the server of DIR (politely, else by signal) and wait until it is gone.
+f2b_end_server() {
 	local dir=$1 pid
 	pid=$(cat "$dir/server.pid" 2>/dev/null) || return 0
 	f2b "$dir" stop >/dev/null 2>&1 || kill "$pid" 2>/dev/null
 	wait_gone "$pid"
 	rm -f "$dir/server.pid"
+}
+
+f2b_stop() {
+	local dir=$1
+	[ -f "$dir/server.pid" ] || return 0
+	f2b_end_server "$dir"
 	ip netns del "$(cat "$dir/netns")" 2>/dev/null
 	rm -f "$dir/netns"
 }
