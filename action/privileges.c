@@ -97,13 +97,17 @@ static bool take_privilege(struct grant *g, const char *p, const char *end)
 	const char *paren = p;
 	size_t len;
 
+	/* A line naming more privileges than MariaDB has is not understood:
+	 * refused before anything is stored past the last slot. */
+	if (g->n == PRIV_MAX)
+		return false;
 	while (paren < end && *paren != '(')
 		paren++;
 	g->columns[g->n] = paren < end;
 	while (paren > p && paren[-1] == ' ')
 		paren--;
 	len = (size_t)(paren - p);
-	if (len == 0 || len >= PRIV_NAME_MAX || g->n == PRIV_MAX)
+	if (len == 0 || len >= PRIV_NAME_MAX)
 		return false;
 	memcpy(g->priv[g->n], p, len);
 	g->priv[g->n][len] = '\0';

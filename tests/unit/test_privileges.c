@@ -235,6 +235,27 @@ static void test_quoted_keywords_and_odd_lines(void **state)
 	}
 }
 
+/* More privileges on one line than there are slots: the line is refused as
+ * unreadable, and nothing is written past the last slot (UBSan's bounds
+ * check, in the sanitize suite, watches the slot arrays). */
+static void test_a_line_longer_than_any_grant(void **state)
+{
+	static char line[4096];
+	const char *const one[] = { line };
+	struct privileges_verdict v;
+
+	(void)state;
+	for (size_t n = 39; n <= 42; n++) {
+		strcpy(line, "GRANT ");
+		for (size_t i = 0; i < n; i++)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line),
+				 "%sSELECT (`c%zu`)", i ? ", " : "", i);
+		strcat(line, " ON `mc_config`.`fail2ban_ips` TO `node`@`localhost`");
+		v = judge(one, 1);
+		assert_int_equal(v.unreadable, n > 40 ? 1 : 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_the_admin_account),
 		cmocka_unit_test(test_nothing_but_privilege_and_object_is_shown),
 		cmocka_unit_test(test_quoted_keywords_and_odd_lines),
+		cmocka_unit_test(test_a_line_longer_than_any_grant),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
