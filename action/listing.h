@@ -3,7 +3,28 @@
  *
  * JSON shape: [ {"<field>": <value>, ...}, ... ] with the fields in the
  * order given, strings as JSON strings, numbers as numbers, flags as true
- * or false.  The field names are part of mc-f2b's interface (mc-f2b(8)). */
+ * or false.  The field names are part of mc-f2b's interface (mc-f2b(8)).
+ *
+ * Every text may come from the shared database, which whoever can write it
+ * controls, so neither mode passes one through raw.
+ *
+ * Table mode shows well-formed, printable UTF-8 as it is and spells the
+ * rest so that a terminal prints it instead of obeying it:
+ *   \                                            as \\
+ *   a byte below 0x20, and 0x7f                  as \xNN
+ *   each byte of no well-formed UTF-8 sequence   as \xNN
+ *     (stray continuation, overlong form, surrogate, above U+10FFFF,
+ *     sequence cut short)
+ *   C1 controls U+0080..U+009F, and the bidirectional and invisible
+ *   format controls U+061C, U+200B..U+200F, U+202A..U+202E,
+ *   U+2060..U+2069, U+FEFF                       as \uNNNN
+ * with lowercase hex digits.  Headers are escaped alike, and a column is
+ * as wide as its longest escaped text in code points.
+ *
+ * JSON mode escapes " and \, writes controls below 0x20, 0x7f, the C1
+ * controls and the same format controls as \uNNNN (lowercase), and replaces
+ * each byte of no well-formed UTF-8 sequence with \ufffd: the output is
+ * valid JSON (RFC 8259) whatever the bytes. */
 #ifndef MC_F2B_LISTING_H
 #define MC_F2B_LISTING_H
 
@@ -24,25 +45,36 @@ struct field {
 #define NUMBER(n, v) ((struct field){ .name = (n), .type = FIELD_NUMBER, .number = (v) })
 #define FLAG(n, v)   ((struct field){ .name = (n), .type = FIELD_FLAG, .number = (v) })
 
+#define LISTING_FIELDS_MAX 16
+
 struct listing {
 	FILE *out;
 	bool json;
+	bool failed;           /* a row was refused or lost */
 	size_t columns;
 	size_t rows;
-	char **cells;          /* table mode: kept until listing_end() */
-	size_t cap;
-	char *headers[16];
-	size_t widths[16];
+	char **cells;          /* table mode, escaped: kept until listing_end() */
+	size_t cap;            /* cells allocated */
+	char *headers[LISTING_FIELDS_MAX];
+	size_t widths[LISTING_FIELDS_MAX];
 };
 
 void listing_begin(struct listing *l, FILE *out, bool json);
 
-/* Every row of one listing has the same fields in the same order (at most
- * 16).  Returns -1 when out of memory. */
+/* Every row of one listing has the same number of fields as the first
+ * (at most LISTING_FIELDS_MAX), in the same order.  Returns -1, and marks
+ * the listing failed, when the row is refused or memory runs out; the
+ * rows before it stay. */
 int listing_row(struct listing *l, const struct field *fields, size_t n);
 
 /* Print what table mode kept (or close the JSON array); "empty" is what a
- * person sees when there was no row. */
+ * person sees when there was no row, unless a row was lost: then table
+ * mode prints nothing rather than claim there was none. */
 void listing_end(struct listing *l, const char *empty);
+
+/* Whether a row was refused or lost since listing_begin(), still true after
+ * listing_end(): the listing printed is then incomplete, and the command
+ * must fail. */
+bool listing_failed(const struct listing *l);
 
 #endif
