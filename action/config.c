@@ -1,15 +1,17 @@
 /* config.c - read and check mc-f2b.ini.
  *
- * The file holds a database password and mc-f2b runs as root inside fail2ban,
- * so it is treated like an ssh private key: it must belong to root or to the
- * user running mc-f2b, and a file holding a password must not be readable by
- * group or others.  Unknown keys are refused: a misspelt "pasword" silently
- * ignored would be worse than an error.  Only this file includes iniparser.h. */
+ * The file holds a database password and names a program mc-f2b runs as
+ * root inside fail2ban, so it is treated like an ssh private key: opened
+ * once through localfile (nobody but root and the running user may have
+ * written it or its directories), parsed from that very descriptor, and
+ * when it holds a password, private.  Unknown keys are refused: a misspelt
+ * "pasword" silently ignored would be worse than an error.  Only this file
+ * includes iniparser.h. */
 #include "config.h"
 
 #include "errbuf.h"
+#include "localfile.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -69,15 +71,21 @@ static int quiet(const char *fmt, ...)
 	return 0;
 }
 
-/* The first line that is not blank, a comment, a [section] or key = value. */
-static int first_bad_line(const char *path)
+/* The first line that is not blank, a comment, a [section] or key = value,
+ * read from the descriptor parsed (a copy of it, rewound), never the path. */
+static int first_bad_line(int fd)
 {
 	char line[4096];
 	int n = 0;
-	FILE *f = fopen(path, "re");
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	FILE *f = copy < 0 ? NULL : fdopen(copy, "r");
 
-	if (!f)
+	if (!f) {
+		if (copy >= 0)
+			close(copy);
 		return 0;
+	}
+	rewind(f);
 	while (fgets(line, sizeof(line), f)) {
 		const char *p = line + strspn(line, " \t");
 
@@ -89,27 +97,6 @@ static int first_bad_line(const char *path)
 		return n;
 	}
 	fclose(f);
-	return 0;
-}
-
-/* Regular file, owned by root or by us; when it holds a secret, private. */
-static int check_file(const char *path, const struct stat *st, bool secret,
-		      char *err, size_t errlen)
-{
-	if (!S_ISREG(st->st_mode)) {
-		errbuf_set(err, errlen, "%s: not a regular file", path);
-		return -1;
-	}
-	if (st->st_uid != 0 && st->st_uid != geteuid()) {
-		errbuf_set(err, errlen, "%s: owned by uid %u, expected root or the "
-		     "running user", path, (unsigned)st->st_uid);
-		return -1;
-	}
-	if (secret && (st->st_mode & 077)) {
-		errbuf_set(err, errlen, "%s: holds a password but is readable by "
-		     "group or others (chmod 600 it)", path);
-		return -1;
-	}
 	return 0;
 }
 
@@ -177,22 +164,10 @@ static int read_password_file(const char *path, char *out, size_t outlen,
 {
 	struct stat st;
 	FILE *f;
-	/* O_NONBLOCK: a FIFO put in its place must be refused below, not
-	 * leave fail2ban's action waiting for a writer; O_NOCTTY: nor may a
-	 * terminal become ours. */
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK |
-			O_NOCTTY);
+	int fd = localfile_open(path, true, &st, err, errlen);
 
-	if (fd < 0) {
-		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
+	if (fd < 0)
 		return -1;
-	}
-	if (fstat(fd, &st) != 0 || check_file(path, &st, true, err, errlen)) {
-		if (!err[0])
-			errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
 	f = fdopen(fd, "r");
 	if (!f || !fgets(out, (int)outlen, f)) {
 		errbuf_set(err, errlen, "%s: empty or unreadable", path);
@@ -397,32 +372,52 @@ static void wipe_dictionary_secrets(dictionary *ini)
 	}
 }
 
+/* iniparser 4.1 reads only from a name.  /proc/self/fd/N names the file
+ * behind the descriptor already judged, whatever happens to the path
+ * meanwhile; the same device and inode there prove it. */
+static dictionary *parse_descriptor(const char *path, int fd,
+				    const struct stat *st,
+				    char *err, size_t errlen)
+{
+	char name[32];
+	struct stat there;
+	dictionary *ini;
+
+	snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
+	if (stat(name, &there) != 0 || there.st_dev != st->st_dev ||
+	    there.st_ino != st->st_ino) {
+		errbuf_set(err, errlen, "%s: cannot be read through "
+			   "/proc/self/fd (is /proc mounted?)", path);
+		return NULL;
+	}
+	iniparser_set_error_callback(quiet);
+	ini = iniparser_load(name);
+	if (!ini)
+		errbuf_set(err, errlen, "%s: syntax error at line %d (expected "
+			   "[section], key = value or a comment)", path,
+			   first_bad_line(fd));
+	return ini;
+}
+
 int config_load(const char *path, struct mc_config *out,
 		char *err, size_t errlen)
 {
 	struct stat st;
 	dictionary *ini;
-	int rc;
+	int fd, rc;
 
 	err[0] = '\0';
 	set_defaults(out);
-	if (stat(path, &st) != 0) {
-		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
+	fd = localfile_open(path, false, &st, err, errlen);
+	if (fd < 0)
 		return -1;
-	}
-	if (check_file(path, &st, false, err, errlen))
+	ini = parse_descriptor(path, fd, &st, err, errlen);
+	close(fd);
+	if (!ini)
 		return -1;
-	iniparser_set_error_callback(quiet);
-	ini = iniparser_load(path);
-	if (!ini) {
-		errbuf_set(err, errlen, "%s: syntax error at line %d (expected "
-		     "[section], key = value or a comment)", path,
-		     first_bad_line(path));
-		return -1;
-	}
 	rc = check_known_keys(ini, err, errlen);
 	if (rc == 0 && holds_password(ini))
-		rc = check_file(path, &st, true, err, errlen);
+		rc = localfile_check_file(path, &st, true, err, errlen);
 	if (rc == 0)
 		rc = load_sections(ini, out, err, errlen);
 	wipe_dictionary_secrets(ini);

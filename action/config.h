@@ -36,9 +36,11 @@ struct mc_config {
  * CONFIG_DEFAULT_PATH. */
 const char *config_path(const char *from_command_line);
 
-/* Load and validate the whole file.  Returns 0, or -1 with one line in err:
- * a missing file, a password readable by group or others, a file owned by
- * another user, an unknown section or key, a value out of range. */
+/* Load and validate the whole file, opened once by localfile_open and parsed
+ * from that descriptor.  Returns 0, or -1 with one line in err: a missing
+ * file, a symbolic link, a file or directory others could write or own, a
+ * password readable by group or others (in the file or its password_file),
+ * an unknown section or key, a value out of range. */
 int config_load(const char *path, struct mc_config *out,
 		char *err, size_t errlen);
 

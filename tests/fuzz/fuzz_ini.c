@@ -1,8 +1,9 @@
 /* fuzz_ini.c - libFuzzer target for config.h: the input is written as an
- * mc-f2b.ini (mode 0600, as a file holding a password must be) and loaded
- * through iniparser and every check of config.c.  A refusal is one line
- * that fits the caller's buffer; an accepted file gives a configuration
- * that keeps the rules config.c promises. */
+ * mc-f2b.ini (mode 0600, as a file holding a password must be, in /tmp,
+ * sticky and root's) and loaded through iniparser and every check of
+ * config.c and localfile.c.  A refusal is one line that fits the caller's
+ * buffer; an accepted file gives a configuration that keeps the rules
+ * config.c promises. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

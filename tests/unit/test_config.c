@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "localfile.h"
 
 static char dir[] = "/tmp/mc-f2b-test-config-XXXXXX";
 static char path[PATH_MAX];
@@ -52,16 +55,46 @@ static int setup(void **state)
 	return 0;
 }
 
+static int remove_one(const char *p, const struct stat *st, int flag,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(p) : unlink(p);
+}
+
+/* Everything the tests made, whatever a failed test left behind. */
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "%s/mc-f2b.ini", dir);
-	unlink(cmd);
-	snprintf(cmd, sizeof(cmd), "%s/secret", dir);
-	unlink(cmd);
-	return rmdir(dir);
+	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void require_root(void)
+{
+	if (geteuid() != 0)
+		fail_msg("this test changes owners: run it as root");
+}
+
+/* dir/NAME made (or remade) with exactly MODE; the name in out. */
+static void make_dir(const char *name, mode_t mode, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s/%s", dir, name);
+	mkdir(out, 0700);
+	assert_int_equal(chmod(out, mode), 0);
+}
+
+static void assert_err_has(const char *needle)
+{
+	if (!strstr(err, needle))
+		fail_msg("expected '%s' in: %s", needle, err);
+	assert_null(strchr(err, '\n'));
+}
+
+static void assert_load_refused(const char *p, const char *needle)
+{
+	assert_int_equal(config_load(p, &cfg, err, sizeof(err)), -1);
+	assert_err_has(needle);
 }
 
 static void test_defaults(void **state)
@@ -136,8 +169,7 @@ static void test_password_file(void **state)
 static void test_owner(void **state)
 {
 	(void)state;
-	if (geteuid() != 0)
-		fail_msg("this test changes a file's owner: run it as root");
+	require_root();
 	write_file(path, 0644, "[master]\nuser = mc\n");
 	assert_int_equal(chown(path, 65534, 65534), 0);
 	assert_int_equal(config_load(path, &cfg, err, sizeof(err)), -1);
@@ -182,6 +214,247 @@ static void test_syntax_error_does_not_echo_the_line(void **state)
 	assert_null(strstr(err, "Sup3rSecret"));
 }
 
+/* Whoever may write the file may point [fail2ban] client, run as root, at
+ * a program of theirs: a password elsewhere does not make it safe. */
+static void test_writable_file_refused(void **state)
+{
+	char secret[PATH_MAX], text[PATH_MAX + 64];
+
+	(void)state;
+	snprintf(secret, sizeof(secret), "%s/secret", dir);
+	snprintf(text, sizeof(text), "[master]\npassword_file = %s\n", secret);
+	write_file(secret, 0600, "from-file\n");
+	assert_refused(0664, text, "writable by group or others (chmod go-w it)");
+	assert_refused(0646, text, "writable by group or others");
+	assert_refused(0620, "[master]\npassword = x\n", "writable by group");
+	assert_refused(0602, "[master]\nuser = mc\n", "writable by group");
+	/* Still refused once private to its owner, when it holds a password. */
+	assert_refused(0640, "[master]\npassword = x\n",
+		       "holds a password but is readable by group or others");
+	assert_int_equal(load(0644, text), 0);
+}
+
+static void test_password_file_mode(void **state)
+{
+	char secret[PATH_MAX], text[PATH_MAX + 64];
+
+	(void)state;
+	snprintf(secret, sizeof(secret), "%s/secret", dir);
+	snprintf(text, sizeof(text), "[master]\npassword_file = %s\n", secret);
+	write_file(secret, 0640, "from-file\n");
+	assert_refused(0644, text, "readable by group or others (chmod 600 it)");
+	write_file(secret, 0620, "from-file\n");
+	assert_refused(0644, text, "group or others have access to it");
+	write_file(secret, 0660, "from-file\n");
+	assert_refused(0644, text, "chmod 600");
+}
+
+/* Who may write a directory may rename the file in it away and put their
+ * own in its place, unless the directory is sticky. */
+static void test_directory_others_may_write(void **state)
+{
+	char sub[PATH_MAX], ini[PATH_MAX + 16];
+
+	(void)state;
+	make_dir("open", 0777, sub, sizeof(sub));
+	snprintf(ini, sizeof(ini), "%s/mc-f2b.ini", sub);
+	write_file(ini, 0600, "[master]\nuser = mc\n");
+	assert_load_refused(ini, "without the sticky bit (chmod go-w");
+	assert_err_has(sub);
+	assert_int_equal(chmod(sub, 0770), 0);
+	assert_load_refused(ini, "writable by group");
+	assert_int_equal(chmod(sub, 01777), 0);
+	assert_int_equal(config_load(ini, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(chmod(sub, 0755), 0);
+	assert_int_equal(config_load(ini, &cfg, err, sizeof(err)), 0);
+}
+
+/* A directory higher up the chain counts as much as the file's own. */
+static void test_directory_chain_up_to_root(void **state)
+{
+	char top[PATH_MAX], deep[PATH_MAX + 8], ini[PATH_MAX + 32];
+
+	(void)state;
+	make_dir("top", 0777, top, sizeof(top));
+	snprintf(deep, sizeof(deep), "%s/deep", top);
+	mkdir(deep, 0700);
+	snprintf(ini, sizeof(ini), "%s/mc-f2b.ini", deep);
+	write_file(ini, 0600, "[master]\nuser = mc\n");
+	assert_load_refused(ini, top);
+	assert_int_equal(chmod(top, 0755), 0);
+	assert_int_equal(config_load(ini, &cfg, err, sizeof(err)), 0);
+}
+
+static void test_directory_owned_by_another_user(void **state)
+{
+	char sub[PATH_MAX], ini[PATH_MAX + 16];
+
+	(void)state;
+	require_root();
+	make_dir("theirs", 0755, sub, sizeof(sub));
+	snprintf(ini, sizeof(ini), "%s/mc-f2b.ini", sub);
+	write_file(ini, 0600, "[master]\nuser = mc\n");
+	assert_int_equal(chown(sub, 65534, 65534), 0);
+	assert_load_refused(ini, "is owned by uid 65534, expected root");
+	assert_err_has(sub);
+	assert_int_equal(chown(sub, 0, 0), 0);
+	assert_int_equal(config_load(ini, &cfg, err, sizeof(err)), 0);
+}
+
+static void test_password_file_in_open_directory(void **state)
+{
+	char sub[PATH_MAX], secret[PATH_MAX + 16], text[PATH_MAX + 64];
+
+	(void)state;
+	make_dir("pw", 0700, sub, sizeof(sub));
+	snprintf(secret, sizeof(secret), "%s/secret", sub);
+	snprintf(text, sizeof(text), "[master]\npassword_file = %s\n", secret);
+	write_file(secret, 0600, "from-file\n");
+	assert_int_equal(load(0600, text), 0);
+	assert_int_equal(chmod(sub, 0777), 0);
+	assert_refused(0600, text, "without the sticky bit");
+	assert_string_equal(cfg.master.password, "");
+}
+
+/* No link is followed, however safe its target: a link is one more name
+ * someone may have changed. */
+static void test_symlink_refused(void **state)
+{
+	char link[PATH_MAX], secret[PATH_MAX], real[PATH_MAX], text[PATH_MAX + 64];
+
+	(void)state;
+	write_file(path, 0600, "[master]\nuser = mc\n");
+	snprintf(link, sizeof(link), "%s/link.ini", dir);
+	assert_int_equal(symlink(path, link), 0);
+	assert_load_refused(link, "is a symbolic link");
+	snprintf(real, sizeof(real), "%s/real-secret", dir);
+	snprintf(secret, sizeof(secret), "%s/secret", dir);
+	write_file(real, 0600, "from-file\n");
+	unlink(secret);
+	assert_int_equal(symlink(real, secret), 0);
+	snprintf(text, sizeof(text), "[master]\npassword_file = %s\n", secret);
+	assert_refused(0600, text, "is a symbolic link");
+	unlink(secret);
+}
+
+/* The directory part may itself go through links: what is judged and
+ * opened is the real directory. */
+static void test_relative_and_linked_directories(void **state)
+{
+	char cwd[PATH_MAX], alias[PATH_MAX], through[PATH_MAX + 16];
+
+	(void)state;
+	write_file(path, 0600, "[master]\nuser = mc\n");
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(config_load("mc-f2b.ini", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(chdir(cwd), 0);
+	snprintf(alias, sizeof(alias), "%s/alias", dir);
+	assert_int_equal(symlink(dir, alias), 0);
+	snprintf(through, sizeof(through), "%s/mc-f2b.ini", alias);
+	assert_int_equal(config_load(through, &cfg, err, sizeof(err)), 0);
+	unlink(alias);
+}
+
+/* A FIFO in the file's place is refused at once, never waited on. */
+static void test_fifo_refused(void **state)
+{
+	char fifo[PATH_MAX];
+
+	(void)state;
+	snprintf(fifo, sizeof(fifo), "%s/fifo.ini", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_load_refused(fifo, "not a regular file");
+	unlink(fifo);
+}
+
+/* The descriptor returned is the file judged, with its fstat. */
+static void test_localfile_open(void **state)
+{
+	struct stat st, again;
+	char buf[16];
+	int fd;
+
+	(void)state;
+	write_file(path, 0600, "hello\n");
+	fd = localfile_open(path, true, &st, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &again), 0);
+	assert_int_equal(st.st_ino, again.st_ino);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 6);
+	close(fd);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(localfile_open(path, true, &st, err, sizeof(err)), -1);
+	assert_err_has("readable by group or others");
+	fd = localfile_open(path, false, &st, err, sizeof(err));
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static void make_program(const char *p, mode_t mode)
+{
+	write_file(p, mode, "#!/bin/sh\nexit 0\n");
+}
+
+static int check_program(const char *p)
+{
+	err[0] = '\0';
+	return localfile_check_program(p, err, sizeof(err));
+}
+
+static void test_program(void **state)
+{
+	char prog[PATH_MAX], sub[PATH_MAX], inside[PATH_MAX + 16];
+	char link[PATH_MAX + 16];
+
+	(void)state;
+	snprintf(prog, sizeof(prog), "%s/fail2ban-client", dir);
+	make_program(prog, 0755);
+	assert_int_equal(check_program(prog), 0);
+	make_program(prog, 0775);
+	assert_int_equal(check_program(prog), -1);
+	assert_err_has("writable by group or others (chmod go-w it)");
+	make_program(prog, 0757);
+	assert_int_equal(check_program(prog), -1);
+	make_program(prog, 0644);
+	assert_int_equal(check_program(prog), -1);
+	assert_err_has("not executable by its owner (chmod u+x it)");
+	make_program(prog, 0755);
+
+	make_dir("bin", 0777, sub, sizeof(sub));
+	snprintf(inside, sizeof(inside), "%s/fail2ban-client", sub);
+	make_program(inside, 0755);
+	assert_int_equal(check_program(inside), -1);
+	assert_err_has("without the sticky bit");
+	/* A link to a safe program, in a directory others may write: they
+	 * may point the link elsewhere before it is run. */
+	snprintf(link, sizeof(link), "%s/client-link", sub);
+	assert_int_equal(symlink(prog, link), 0);
+	assert_int_equal(check_program(link), -1);
+	assert_err_has("without the sticky bit");
+	assert_int_equal(chmod(sub, 0755), 0);
+	assert_int_equal(check_program(link), 0);
+	assert_int_equal(check_program(inside), 0);
+
+	snprintf(inside, sizeof(inside), "%s/missing", sub);
+	assert_int_equal(check_program(inside), -1);
+	assert_err_has("No such file");
+}
+
+static void test_program_owned_by_another_user(void **state)
+{
+	char prog[PATH_MAX];
+
+	(void)state;
+	require_root();
+	snprintf(prog, sizeof(prog), "%s/their-program", dir);
+	make_program(prog, 0755);
+	assert_int_equal(chown(prog, 65534, 65534), 0);
+	assert_int_equal(check_program(prog), -1);
+	assert_err_has("owned by uid 65534");
+}
+
 static void test_config_path(void **state)
 {
 	(void)state;
@@ -203,6 +476,18 @@ int main(void)
 		cmocka_unit_test(test_owner),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_syntax_error_does_not_echo_the_line),
+		cmocka_unit_test(test_writable_file_refused),
+		cmocka_unit_test(test_password_file_mode),
+		cmocka_unit_test(test_directory_others_may_write),
+		cmocka_unit_test(test_directory_chain_up_to_root),
+		cmocka_unit_test(test_directory_owned_by_another_user),
+		cmocka_unit_test(test_password_file_in_open_directory),
+		cmocka_unit_test(test_symlink_refused),
+		cmocka_unit_test(test_relative_and_linked_directories),
+		cmocka_unit_test(test_fifo_refused),
+		cmocka_unit_test(test_localfile_open),
+		cmocka_unit_test(test_program),
+		cmocka_unit_test(test_program_owned_by_another_user),
 		cmocka_unit_test(test_config_path),
 	};
 
