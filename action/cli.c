@@ -160,7 +160,10 @@ static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
 	return SPOOL_STOP;
 }
 
-int cli_replay_spool(const struct mc_config *cfg, struct db *db, bool verbose)
+/* The events still waiting after a replay, or -1 when the spool could not
+ * be used at all (refused for its owner, its mode, a link; said in one
+ * line). */
+static long replay(const struct mc_config *cfg, struct db *db, bool verbose)
 {
 	struct replay_ctx ctx = { cfg, db };
 	struct spool_counts c;
@@ -169,7 +172,7 @@ int cli_replay_spool(const struct mc_config *cfg, struct db *db, bool verbose)
 	if (spool_replay(cfg->spool_dir, apply_spooled, &ctx, &c,
 			 err, sizeof(err)) != 0) {
 		log_error("spool: %s", err);
-		return EXIT_RUNTIME;
+		return -1;
 	}
 	if (c.undecodable)
 		log_warning("spool: %u unreadable record(s) moved to %s/rejected",
@@ -177,7 +180,12 @@ int cli_replay_spool(const struct mc_config *cfg, struct db *db, bool verbose)
 	if (verbose)
 		printf("replayed %u, rejected %u, unreadable %u, still waiting %u\n",
 		       c.applied, c.refused, c.undecodable, c.kept);
-	return c.kept ? EXIT_RUNTIME : EXIT_DONE;
+	return c.kept;
+}
+
+int cli_replay_spool(const struct mc_config *cfg, struct db *db, bool verbose)
+{
+	return replay(cfg, db, verbose) == 0 ? EXIT_DONE : EXIT_RUNTIME;
 }
 
 enum db_status cli_open_master(struct mc_config *cfg, struct db **db,
@@ -187,8 +195,11 @@ enum db_status cli_open_master(struct mc_config *cfg, struct db **db,
 	bool waits = false;
 
 	config_wipe_secrets(cfg);
+	/* A spool that cannot be used holds nothing a new event could
+	 * overtake that anyone could replay: the new event goes to the
+	 * master rather than nowhere. */
 	if (s == DB_OK && spool_pending(cfg->spool_dir))
-		waits = cli_replay_spool(cfg, *db, false) != EXIT_DONE;
+		waits = replay(cfg, *db, false) > 0;
 	if (spool_waits)
 		*spool_waits = waits;
 	return s;

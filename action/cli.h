@@ -52,8 +52,10 @@ int cli_load_config(const struct cli *cli, struct mc_config *cfg);
 /* Connect to the master; once connected, apply what the spool kept from
  * earlier runs, in order, before anything new.  When events still wait
  * after that (the master refused one), *spool_waits (if not NULL) is set:
- * a new event must then join them, never overtake them.  On failure *db
- * is NULL and the status says why. */
+ * a new event must then join them, never overtake them.  A spool refused
+ * outright (its owner, its mode, a link in it) is said in one line and
+ * does not hold new events back.  On failure *db is NULL and the status
+ * says why. */
 enum db_status cli_open_master(struct mc_config *cfg, struct db **db,
 			       bool *spool_waits, char *err, size_t errlen);
 

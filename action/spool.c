@@ -5,11 +5,27 @@
  * Every field passed the same validation as the command line before it was
  * written, and passes it again when read back: the file is input too.
  *
- * A replay notes how far it got in <dir>/done ("<inode> <offset>") after
- * every event, so that a replay cut short (killed at fail2ban's action
- * time-out, or stopped by a file-system error) goes on where it stopped
- * instead of applying the same bans, and counting them, again.  The events
- * file itself is rewritten once, at the end. */
+ * So is the directory.  mc-f2b runs as root: a spool that another user may
+ * write would let that user feed it bans, or, through a symbolic link in
+ * place of one of its files, turn root's writes onto any file.  The
+ * directory is judged on its open descriptor every time it is used (owned
+ * by this user, writable by nobody else), and every file in it is reached
+ * from that descriptor, never through a symbolic link.
+ *
+ * A replay marks each event done in the events file itself, once it is
+ * applied (or copied to rejected): the line's first byte, the version, is
+ * overwritten with SPOOL_DONE, on disk before the next event is applied.
+ * A replay cut short (killed at fail2ban's action time-out, or stopped by
+ * the master going away again) is resumed by the next one after the marked
+ * lines, and the file is removed once no line is left unmarked.  Nothing
+ * else ever rewrites it, and no second file says how far a replay got: a
+ * note of that kind names the file by its inode, which the file system
+ * gives to the next events file, whose first events it then skips.
+ * An event applied whose mark was not yet written when the process died is
+ * applied again by the next replay.  Only the last one can be, and applying
+ * it again changes nothing under the rules of a ban: an active row stays
+ * active and is not counted again, an unban of an inactive row changes
+ * nothing. */
 #include "spool.h"
 
 #include "errbuf.h"
@@ -29,6 +45,9 @@
 
 #define SPOOL_VERSION "1"
 #define SPOOL_FIELDS 10
+/* Written over the version of a line once its event is done: no record
+ * starts with it, so a marked line is never read as an event again. */
+#define SPOOL_DONE '#'
 
 
 int spool_encode(const struct ban_event *ev, char *buf, size_t buflen)
@@ -105,102 +124,198 @@ int spool_decode(const char *line, struct ban_event *ev, const char **why)
 	if (!node_name_valid(f[4], why) ||
 	    copy_field(ev->host, sizeof(ev->host), f[4]))
 		return -1;
+	/* bantime and failures are fail2ban's, whatever they grow to (its
+	 * bantime.increment passes 2^31 s): a ban it made is never refused
+	 * for its numbers. */
 	*why = "bad number";
 	if (!parse_int_in(f[5], 0, 1LL << 40, &ev->at) ||
 	    !parse_int_in(f[6], 0, 1LL << 40, &ev->time) ||
-	    !parse_int_in(f[7], -1, INT32_MAX, &ev->bantime) ||
-	    !parse_int_in(f[8], 0, INT32_MAX, &ev->failures) ||
+	    !parse_int_in(f[7], -1, LLONG_MAX, &ev->bantime) ||
+	    !parse_int_in(f[8], 0, LLONG_MAX, &ev->failures) ||
 	    !parse_int_in(f[9], 0, 1, &restored))
 		return -1;
 	ev->restored = restored == 1;
 	return 0;
 }
 
-/* --- files -------------------------------------------------------------- */
+/* --- the directory ------------------------------------------------------ */
 
-struct spool_paths {
-	char lock[PATH_MAX];
-	char events[PATH_MAX];
-	char rejected[PATH_MAX];
-	char tmp[PATH_MAX];
-	char done[PATH_MAX];
+struct spool {
+	const char *dir;   /* its name, for messages */
+	int dirfd;
+	int lock;
 };
 
-static int make_paths(const char *dir, struct spool_paths *p,
-		      char *err, size_t errlen)
+static void say_unopened(const char *dir, int e, char *err, size_t errlen)
 {
-	if (snprintf(p->lock, sizeof(p->lock), "%s/lock", dir) >= PATH_MAX ||
-	    snprintf(p->events, sizeof(p->events), "%s/events", dir) >= PATH_MAX ||
-	    snprintf(p->rejected, sizeof(p->rejected), "%s/rejected", dir) >= PATH_MAX ||
-	    snprintf(p->tmp, sizeof(p->tmp), "%s/events.tmp", dir) >= PATH_MAX ||
-	    snprintf(p->done, sizeof(p->done), "%s/done", dir) >= PATH_MAX) {
-		errbuf_set(err, errlen, "%s: path too long", dir);
-		return -1;
-	}
-	return 0;
+	struct stat st;
+
+	/* O_DIRECTORY | O_NOFOLLOW says ENOTDIR of a link to a directory. */
+	if ((e == ELOOP || e == ENOTDIR) && lstat(dir, &st) == 0 &&
+	    S_ISLNK(st.st_mode))
+		errbuf_set(err, errlen, "spool directory %s is a symbolic link: "
+			   "refused, make it a directory", dir);
+	else
+		errbuf_set(err, errlen, "spool directory %s: %s", dir, strerror(e));
 }
 
-/* Take the spool lock (creating the directory on first use). */
-static int lock_spool(const char *dir, const struct spool_paths *p, int how,
-		      char *err, size_t errlen)
+/* The directory as opened, judged like ssh judges ~/.ssh. */
+static bool dir_trusted(const char *dir, const struct stat *st,
+			char *err, size_t errlen)
 {
+	uid_t me = geteuid();
+
+	if (st->st_uid != me) {
+		errbuf_set(err, errlen, "spool directory %s is owned by uid %lu, "
+			   "not by uid %lu running mc-f2b: chown %lu %s", dir,
+			   (unsigned long)st->st_uid, (unsigned long)me,
+			   (unsigned long)me, dir);
+		return false;
+	}
+	if ((st->st_mode & 022) != 0) {
+		errbuf_set(err, errlen, "spool directory %s is writable by group "
+			   "or others (mode %03o): chmod 700 %s", dir,
+			   (unsigned)(st->st_mode & 0777), dir);
+		return false;
+	}
+	return true;
+}
+
+/* Open the directory (mode 0700 when it has to be made) and judge it. */
+static int open_dir(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
 	int fd;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		errbuf_set(err, errlen, "%s: %s", dir, strerror(errno));
+		errbuf_set(err, errlen, "spool directory %s: %s", dir,
+			   strerror(errno));
 		return -1;
 	}
-	fd = open(p->lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || flock(fd, how) != 0) {
-		errbuf_set(err, errlen, "%s: %s", p->lock, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		say_unopened(dir, errno, err, errlen);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		errbuf_set(err, errlen, "spool directory %s: %s", dir,
+			   strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!dir_trusted(dir, &st, err, errlen)) {
+		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-static void sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+/* Returned by open_in() for a file that is not there (no O_CREAT). */
+#define FILE_MISSING (-2)
 
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
-/* Append whole lines with one writev() and fsync(); a short write is cut
- * off again so that a full disk never leaves half a record for the next one
- * to join.  What is appended always ends its line: the last line of an
- * events file cut short by a crash has no newline, and moved to rejected
- * without one, the next record rejected would be glued to it. */
-static int append_durably(const char *path, const char *buf, size_t len,
-			  char *err, size_t errlen)
+/* Open a file of the spool: never through a symbolic link, and only a
+ * regular file (O_NONBLOCK: a FIFO in its place must not hang the ban
+ * path; it changes nothing for a regular file). */
+static int open_in(const struct spool *s, const char *name, int flags,
+		   struct stat *st, char *err, size_t errlen)
 {
-	struct iovec iov[2] = {
-		{ .iov_base = (void *)buf, .iov_len = len },
-		{ .iov_base = (void *)"\n", .iov_len = 1 },
-	};
-	int parts = len > 0 && buf[len - 1] == '\n' ? 1 : 2;
-	size_t total = len + (parts == 2);
-	struct stat st;
-	ssize_t n;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		      0600);
+	int fd = openat(s->dirfd, name,
+			flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
 
 	if (fd < 0) {
-		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
+		if (errno == ENOENT && !(flags & O_CREAT))
+			return FILE_MISSING;
+		if (errno == ELOOP)
+			errbuf_set(err, errlen, "%s/%s is a symbolic link: "
+				   "refused, remove it", s->dir, name);
+		else
+			errbuf_set(err, errlen, "%s/%s: %s", s->dir, name,
+				   strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) != 0)
-		st.st_size = -1;
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		errbuf_set(err, errlen, "%s/%s is not a regular file: refused, "
+			   "remove it", s->dir, name);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Open the directory and take its lock (shared to read, exclusive to
+ * change anything). */
+static int open_spool(struct spool *s, const char *dir, int how,
+		      char *err, size_t errlen)
+{
+	struct stat st;
+
+	s->dir = dir;
+	s->lock = -1;
+	s->dirfd = open_dir(dir, err, errlen);
+	if (s->dirfd < 0)
+		return -1;
+	s->lock = open_in(s, "lock", O_RDWR | O_CREAT, &st, err, errlen);
+	if (s->lock >= 0 && flock(s->lock, how) == 0)
+		return 0;
+	if (s->lock >= 0) {
+		errbuf_set(err, errlen, "%s/lock: %s", dir, strerror(errno));
+		close(s->lock);
+	}
+	close(s->dirfd);
+	return -1;
+}
+
+static void close_spool(struct spool *s)
+{
+	close(s->lock);
+	close(s->dirfd);
+}
+
+static int sync_dir(const struct spool *s, char *err, size_t errlen)
+{
+	if (fsync(s->dirfd) == 0)
+		return 0;
+	errbuf_set(err, errlen, "%s: %s", s->dir, strerror(errno));
+	return -1;
+}
+
+/* --- appending ---------------------------------------------------------- */
+
+/* Append whole lines with one writev() and fsync().  What is appended
+ * starts a line of its own when the file's last line was cut by a crash
+ * (glued to a cut tail, or to a line marked done, a record would go with
+ * it), and ends its line when it is such a cut tail itself, moved to
+ * rejected.  A short write is cut off again so that a full disk never
+ * leaves half a record for the next one to join. */
+static int append_lines(const struct spool *s, const char *name,
+			const char *buf, size_t len, char *err, size_t errlen)
+{
+	struct iovec iov[3];
+	struct stat st;
+	size_t total = 0;
+	char last = '\n';
+	ssize_t n;
+	int parts = 0;
+	int fd = open_in(s, name, O_RDWR | O_APPEND | O_CREAT, &st, err, errlen);
+
+	if (fd < 0)
+		return -1;
+	if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
+		last = '\0';   /* unreadable: a newline too many costs nothing */
+	if (last != '\n')
+		iov[parts++] = (struct iovec){ (void *)"\n", 1 };
+	iov[parts++] = (struct iovec){ (void *)buf, len };
+	if (len == 0 || buf[len - 1] != '\n')
+		iov[parts++] = (struct iovec){ (void *)"\n", 1 };
+	for (int i = 0; i < parts; i++)
+		total += iov[i].iov_len;
 	n = writev(fd, iov, parts);
 	if (n != (ssize_t)total || fsync(fd) != 0) {
-		errbuf_set(err, errlen, "%s: %s", path,
+		errbuf_set(err, errlen, "%s/%s: %s", s->dir, name,
 		     n < 0 || n == (ssize_t)total ? strerror(errno) : "short write");
-		if (n > 0 && st.st_size >= 0 && ftruncate(fd, st.st_size) != 0)
-			errbuf_set(err, errlen, "%s: short write, not repaired", path);
+		if (n > 0 && ftruncate(fd, st.st_size) != 0)
+			errbuf_set(err, errlen, "%s/%s: short write, not repaired",
+				   s->dir, name);
 		close(fd);
 		return -1;
 	}
@@ -211,22 +326,21 @@ static int append_durably(const char *path, const char *buf, size_t len,
 int spool_append(const char *dir, const struct ban_event *ev,
 		 char *err, size_t errlen)
 {
-	struct spool_paths p;
+	struct spool s;
 	char rec[SPOOL_RECORD_MAX];
 	int len = spool_encode(ev, rec, sizeof(rec));
-	int lock, rc;
+	int rc;
 
 	if (len < 0) {
 		errbuf_set(err, errlen, "event too large for the spool");
 		return -1;
 	}
-	if (make_paths(dir, &p, err, errlen) ||
-	    (lock = lock_spool(dir, &p, LOCK_EX, err, errlen)) < 0)
+	if (open_spool(&s, dir, LOCK_EX, err, errlen) != 0)
 		return -1;
-	rc = append_durably(p.events, rec, (size_t)len, err, errlen);
+	rc = append_lines(&s, "events", rec, (size_t)len, err, errlen);
 	if (rc == 0)
-		sync_dir(dir);
-	close(lock);
+		rc = sync_dir(&s, err, errlen);
+	close_spool(&s);
 	return rc;
 }
 
@@ -235,219 +349,198 @@ bool spool_pending(const char *dir)
 	char path[PATH_MAX];
 	struct stat st;
 
-	if (snprintf(path, sizeof(path), "%s/events", dir) >= PATH_MAX)
+	if (snprintf(path, sizeof(path), "%s/events", dir) >= PATH_MAX ||
+	    fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return false;
-	return stat(path, &st) == 0 && st.st_size > 0;
+	/* Anything but a regular file there is for the replay to refuse
+	 * aloud, not a spool to leave waiting unseen. */
+	return !S_ISREG(st.st_mode) || st.st_size > 0;
+}
+
+/* --- reading ------------------------------------------------------------ */
+
+/* The events file, read line by line, each line's offset known so that it
+ * can be marked done. */
+struct events {
+	FILE *f;
+	char *line;
+	size_t cap;
+	off_t at;     /* where the current line starts */
+	off_t next;   /* where the next one does */
+};
+
+/* Open the events file; 0 with e->f NULL when there is none. */
+static int open_events(const struct spool *s, int flags, struct events *e,
+		       char *err, size_t errlen)
+{
+	struct stat st;
+	int fd = open_in(s, "events", flags, &st, err, errlen);
+
+	memset(e, 0, sizeof(*e));
+	if (fd == FILE_MISSING)
+		return 0;
+	if (fd < 0)
+		return -1;
+	e->f = fdopen(fd, "r");
+	if (!e->f) {
+		errbuf_set(err, errlen, "%s/events: %s", s->dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+static void close_events(struct events *e)
+{
+	if (e->f)
+		fclose(e->f);
+	free(e->line);
+}
+
+/* The next line whose event waits: not marked done, and not empty (an
+ * empty line holds no event).  Returns 1, or 0 at the end, -1 when the file
+ * cannot be read. */
+static int next_waiting(const struct spool *s, struct events *e,
+			char *err, size_t errlen)
+{
+	ssize_t len;
+
+	while ((len = getline(&e->line, &e->cap, e->f)) > 0) {
+		e->at = e->next;
+		e->next += len;
+		if (e->line[0] != SPOOL_DONE && e->line[0] != '\n')
+			return 1;
+	}
+	if (ferror(e->f)) {
+		errbuf_set(err, errlen, "%s/events: %s", s->dir, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /* --- replay ------------------------------------------------------------- */
 
-/* Rewrite the events file with what is left (or remove it when nothing is):
- * write aside, fsync, rename, so a crash leaves the old or the new file. */
-static int keep_lines(const struct spool_paths *p, const char *dir,
-		      const char *kept, size_t len, char *err, size_t errlen)
+/* Mark the current line done, on disk before the next event is applied:
+ * so, even after a crash of the machine, only the event applied last can
+ * be applied again. */
+static int mark_done(const struct spool *s, const struct events *e,
+		     char *err, size_t errlen)
 {
-	if (len == 0) {
-		if (unlink(p->events) != 0 && errno != ENOENT) {
-			errbuf_set(err, errlen, "%s: %s", p->events, strerror(errno));
-			return -1;
-		}
-	} else {
-		unlink(p->tmp);
-		if (append_durably(p->tmp, kept, len, err, errlen))
-			return -1;
-		if (rename(p->tmp, p->events) != 0) {
-			errbuf_set(err, errlen, "%s: %s", p->events, strerror(errno));
-			return -1;
-		}
-	}
-	/* The progress note names the old file's inode: stale either way. */
-	unlink(p->done);
-	sync_dir(dir);
-	return 0;
-}
+	static const char done = SPOOL_DONE;
+	int fd = fileno(e->f);
 
-/* --- progress ----------------------------------------------------------- */
-
-static FILE *open_events(const struct spool_paths *p, off_t *offset);
-
-/* Take the lock and open the events file past what is done.  Returns 0
- * with *events NULL when nothing waits, -1 on an error (said in err). */
-static int open_spool(const char *dir, struct spool_paths *p, int how,
-		      int *lock, FILE **events, off_t *offset,
-		      char *err, size_t errlen)
-{
-	*events = NULL;
-	if (make_paths(dir, p, err, errlen) ||
-	    (*lock = lock_spool(dir, p, how, err, errlen)) < 0)
+	if (pwrite(fd, &done, 1, e->at) != 1 || fdatasync(fd) != 0) {
+		errbuf_set(err, errlen, "%s/events: %s", s->dir, strerror(errno));
 		return -1;
-	*events = open_events(p, offset);
-	if (*events || errno == ENOENT)
-		return 0;
-	errbuf_set(err, errlen, "%s: %s", p->events, strerror(errno));
-	close(*lock);
-	return -1;
-}
-
-/* Open the events file positioned after what an earlier replay of this very
- * file (same inode) did already; *offset is that position. */
-static FILE *open_events(const struct spool_paths *p, off_t *offset)
-{
-	FILE *f = fopen(p->events, "re");
-	FILE *done;
-	struct stat st;
-	unsigned long long ino;
-	long long at;
-
-	*offset = 0;
-	if (!f || fstat(fileno(f), &st) != 0)
-		return f;
-	done = fopen(p->done, "re");
-	if (done) {
-		if (fscanf(done, "%llu %lld", &ino, &at) == 2 &&
-		    ino == (unsigned long long)st.st_ino && at > 0 &&
-		    at <= st.st_size && fseeko(f, (off_t)at, SEEK_SET) == 0)
-			*offset = (off_t)at;
-		fclose(done);
 	}
-	return f;
-}
-
-/* Note the position reached; no fsync: it guards against this process
- * dying, and a crash of the whole machine only replays a little more. */
-static void note_progress(int fd, FILE *events, off_t offset)
-{
-	struct stat st;
-	char buf[64];
-	int n;
-
-	if (fd < 0 || fstat(fileno(events), &st) != 0)
-		return;
-	n = snprintf(buf, sizeof(buf), "%llu %lld\n",
-		     (unsigned long long)st.st_ino, (long long)offset);
-	if (pwrite(fd, buf, (size_t)n, 0) != n || ftruncate(fd, n) != 0)
-		return;   /* the worst case is a replay that goes further back */
-}
-
-struct replay_state {
-	char *kept;       /* lines still waiting, in order */
-	size_t kept_len;
-	size_t kept_cap;
-	bool stopped;
-};
-
-static int keep(struct replay_state *rs, const char *line, size_t len)
-{
-	if (rs->kept_len + len + 1 > rs->kept_cap) {
-		size_t cap = (rs->kept_cap + len + 1) * 2;
-		char *grown = realloc(rs->kept, cap);
-		if (!grown)
-			return -1;
-		rs->kept = grown;
-		rs->kept_cap = cap;
-	}
-	memcpy(rs->kept + rs->kept_len, line, len);
-	rs->kept_len += len;
-	if (len == 0 || line[len - 1] != '\n')
-		rs->kept[rs->kept_len++] = '\n';
 	return 0;
 }
 
-static int replay_line(struct replay_state *rs, const struct spool_paths *p,
-		       const char *line, size_t len, spool_apply_fn fn,
-		       void *ctx, struct spool_counts *c,
-		       char *err, size_t errlen)
+/* Keep the current line in rejected, then mark it done.  A crash between
+ * the two leaves it in rejected twice: kept, never lost. */
+static int set_aside(const struct spool *s, const struct events *e,
+		     char *err, size_t errlen)
+{
+	size_t len = (size_t)(e->next - e->at);
+
+	if (append_lines(s, "rejected", e->line, len, err, errlen) != 0)
+		return -1;
+	return mark_done(s, e, err, errlen);
+}
+
+/* Apply the current line.  SPOOL_STOP leaves it, and every line after
+ * it, waiting (*stopped).  Returns -1 on a file-system error. */
+static int replay_line(const struct spool *s, const struct events *e,
+		       spool_apply_fn fn, void *ctx, struct spool_counts *c,
+		       bool *stopped, char *err, size_t errlen)
 {
 	struct ban_event ev;
 	const char *why;
 
-	if (rs->stopped) {
-		c->kept++;
-		return keep(rs, line, len);
-	}
-	if (spool_decode(line, &ev, &why) != 0) {
+	if (spool_decode(e->line, &ev, &why) != 0) {
 		c->undecodable++;
-		return append_durably(p->rejected, line, len, err, errlen);
+		return set_aside(s, e, err, errlen);
 	}
 	switch (fn(ctx, &ev)) {
 	case SPOOL_APPLIED:
 		c->applied++;
-		return 0;
+		return mark_done(s, e, err, errlen);
 	case SPOOL_REFUSED:
 		c->refused++;
-		return append_durably(p->rejected, line, len, err, errlen);
+		return set_aside(s, e, err, errlen);
 	case SPOOL_STOP:
 		break;
 	}
-	rs->stopped = true;
+	*stopped = true;
 	c->kept++;
-	return keep(rs, line, len);
+	return 0;
+}
+
+/* Every line done: the file goes, and the directory says so on disk. */
+static int remove_events(const struct spool *s, char *err, size_t errlen)
+{
+	if (unlinkat(s->dirfd, "events", 0) != 0) {
+		errbuf_set(err, errlen, "%s/events: %s", s->dir, strerror(errno));
+		return -1;
+	}
+	return sync_dir(s, err, errlen);
 }
 
 int spool_replay(const char *dir, spool_apply_fn fn, void *ctx,
 		 struct spool_counts *counts, char *err, size_t errlen)
 {
-	struct spool_paths p;
-	struct replay_state rs = { 0 };
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	off_t offset;
-	FILE *f;
-	int lock, done, rc = 0;
+	struct spool s;
+	struct events e;
+	bool stopped = false;
+	int rc, more;
 
 	memset(counts, 0, sizeof(*counts));
-	if (open_spool(dir, &p, LOCK_EX, &lock, &f, &offset, err, errlen) != 0)
+	if (open_spool(&s, dir, LOCK_EX, err, errlen) != 0)
 		return -1;
-	if (!f) {
-		close(lock);
-		return 0;
+	/* Not O_APPEND: on Linux, pwrite() to such a descriptor ignores its
+	 * offset and writes at the end, where no mark belongs. */
+	rc = open_events(&s, O_RDWR, &e, err, errlen);
+	while (rc == 0 && e.f &&
+	       (more = next_waiting(&s, &e, err, errlen)) != 0) {
+		if (more < 0)
+			rc = -1;
+		else if (stopped)
+			counts->kept++;
+		else
+			rc = replay_line(&s, &e, fn, ctx, counts, &stopped,
+					 err, errlen);
 	}
-	done = open(p.done, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
-		rc = replay_line(&rs, &p, line, (size_t)len, fn, ctx, counts,
-				 err, errlen);
-		if (rc == 0 && !rs.stopped) {
-			offset += len;
-			note_progress(done, f, offset);
-		}
-	}
-	if (done >= 0)
-		close(done);
-	fclose(f);
-	free(line);
-	if (rc == 0)
-		rc = keep_lines(&p, dir, rs.kept, rs.kept_len, err, errlen);
-	free(rs.kept);
-	close(lock);
+	if (rc == 0 && e.f && !stopped)
+		rc = remove_events(&s, err, errlen);
+	close_events(&e);
+	close_spool(&s);
 	return rc;
 }
 
 int spool_list(const char *dir, spool_list_fn fn, void *ctx,
 	       char *err, size_t errlen)
 {
-	struct spool_paths p;
-	char *line = NULL;
-	size_t cap = 0;
-	off_t offset;
-	FILE *f;
-	int lock;
+	struct spool s;
+	struct events e;
+	int rc, more;
 
-	if (open_spool(dir, &p, LOCK_SH, &lock, &f, &offset, err, errlen) != 0)
+	if (open_spool(&s, dir, LOCK_SH, err, errlen) != 0)
 		return -1;
-	if (!f) {
-		close(lock);
-		return 0;
-	}
-	while (getline(&line, &cap, f) > 0) {
+	rc = open_events(&s, O_RDONLY, &e, err, errlen);
+	while (rc == 0 && e.f &&
+	       (more = next_waiting(&s, &e, err, errlen)) != 0) {
 		struct ban_event ev;
 		const char *why;
 
-		line[strcspn(line, "\n")] = '\0';
-		fn(ctx, spool_decode(line, &ev, &why) == 0 ? &ev : NULL, line);
+		if (more < 0) {
+			rc = -1;
+			break;
+		}
+		e.line[strcspn(e.line, "\n")] = '\0';
+		fn(ctx, spool_decode(e.line, &ev, &why) == 0 ? &ev : NULL,
+		   e.line);
 	}
-	fclose(f);
-	free(line);
-	close(lock);
-	return 0;
+	close_events(&e);
+	close_spool(&s);
+	return rc;
 }

@@ -7,19 +7,28 @@
  *
  * A whole events file: the input is the spool, replayed with verdicts the
  * input chooses (an event's failures modulo 3: applied, refused, stop).
- * Every line is accounted for once (applied, rejected or kept), the
- * rejected file gets one line per rejected record, and what is kept is
- * what spool_list() shows afterwards. */
+ * What the replay does is foretold line by line first: a line that is
+ * marked done or empty is passed over; every other one is applied, or
+ * copied to rejected (ending its line there), or kept from the first stop
+ * on.  The replay must do exactly that: the events file is the input with
+ * the first byte of each line it finished marked done, or gone when it
+ * finished them all; rejected holds the lines it copied, in order; listing
+ * shows what was kept.  Then an event appended to what is left is listed
+ * after it, whole, however the input's last line ended. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "spool.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define DONE '#'
 
 static char dir[64];
 
@@ -52,8 +61,7 @@ static void fuzz_record(const char *line)
 
 static void clear_dir(void)
 {
-	static const char *const names[] = { "events", "events.tmp", "rejected",
-					     "done", "lock" };
+	static const char *const names[] = { "events", "rejected", "lock" };
 	char p[128];
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -98,37 +106,120 @@ static int write_file(const char *name, const uint8_t *data, size_t size)
 	return fclose(f) == 0 && n == size ? 0 : -1;
 }
 
-/* Lines in a file, as getline() cuts them; -1 when it cannot be read. */
-static long count_lines(const char *name, long *newlines)
+/* A whole file of the spool, in a malloc()ed buffer; NULL when there is
+ * no such file. */
+static uint8_t *read_file(const char *name, size_t *size)
 {
 	char p[128];
+	struct stat st;
+	uint8_t *buf;
 	FILE *f;
-	long lines = 0;
-	int c, last = '\n';
 
-	*newlines = 0;
 	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	*size = 0;
 	f = fopen(p, "r");
 	if (!f)
-		return 0;
-	while ((c = getc(f)) != EOF) {
-		if (c == '\n')
-			(*newlines)++;
-		if (last == '\n')
-			lines++;
-		last = c;
-	}
+		return NULL;
+	check(fstat(fileno(f), &st) == 0);
+	buf = malloc((size_t)st.st_size + 1);
+	check(buf != NULL);
+	*size = fread(buf, 1, (size_t)st.st_size, f);
+	check(*size == (size_t)st.st_size);
 	fclose(f);
-	return lines;
+	return buf;
+}
+
+static enum spool_verdict verdict_of(const struct ban_event *ev)
+{
+	switch (ev->failures % 3) {
+	case 0:  return SPOOL_APPLIED;
+	case 1:  return SPOOL_REFUSED;
+	default: return SPOOL_STOP;
+	}
 }
 
 static enum spool_verdict verdict(void *ctx, const struct ban_event *ev)
 {
 	(void)ctx;
-	switch (ev->failures % 3) {
-	case 0:  return SPOOL_APPLIED;
-	case 1:  return SPOOL_REFUSED;
-	default: return SPOOL_STOP;
+	return verdict_of(ev);
+}
+
+/* What a replay of data must do. */
+struct foretold {
+	struct spool_counts counts;
+	uint8_t *events;     /* the events file after it (data, marked) */
+	uint8_t *rejected;   /* rejected after it */
+	size_t rejected_len;
+};
+
+/* A line of the input, newline included, decoded as the replay reads it:
+ * as a C string, up to a NUL byte if it holds one. */
+static bool line_decodes(const uint8_t *line, size_t len, struct ban_event *ev)
+{
+	char *text = malloc(len + 1);
+	const char *why;
+	bool ok;
+
+	check(text != NULL);
+	memcpy(text, line, len);
+	text[len] = '\0';
+	ok = spool_decode(text, ev, &why) == 0;
+	free(text);
+	return ok;
+}
+
+static void foretell(const uint8_t *data, size_t size, struct foretold *f)
+{
+	bool stopped = false;
+	size_t at = 0;
+
+	memset(f, 0, sizeof(*f));
+	f->events = malloc(size + 1);
+	f->rejected = malloc(2 * size + 1);
+	check(f->events != NULL && f->rejected != NULL);
+	memcpy(f->events, data, size);
+	while (at < size) {
+		const uint8_t *nl = memchr(data + at, '\n', size - at);
+		size_t len = nl ? (size_t)(nl - (data + at)) + 1 : size - at;
+		struct ban_event ev;
+		bool reject = false;
+
+		if (data[at] == DONE || data[at] == '\n') {
+			at += len;
+			continue;
+		}
+		if (stopped) {
+			f->counts.kept++;
+			at += len;
+			continue;
+		}
+		if (!line_decodes(data + at, len, &ev)) {
+			f->counts.undecodable++;
+			reject = true;
+		} else {
+			switch (verdict_of(&ev)) {
+			case SPOOL_APPLIED:
+				f->counts.applied++;
+				break;
+			case SPOOL_REFUSED:
+				f->counts.refused++;
+				reject = true;
+				break;
+			case SPOOL_STOP:
+				f->counts.kept++;
+				stopped = true;
+				break;
+			}
+		}
+		if (reject) {
+			memcpy(f->rejected + f->rejected_len, data + at, len);
+			f->rejected_len += len;
+			if (data[at + len - 1] != '\n')
+				f->rejected[f->rejected_len++] = '\n';
+		}
+		if (!stopped)
+			f->events[at] = DONE;
+		at += len;
 	}
 }
 
@@ -139,17 +230,58 @@ static void count_listed(void *ctx, const struct ban_event *ev,
 
 	(*(unsigned *)ctx)++;
 	check(strchr(line, '\n') == NULL);
+	check(line[0] != DONE);
 	if (ev) {
 		int len = spool_encode(ev, rec, sizeof(rec));
 		check(len > 0 && strncmp(rec, line, (size_t)len - 1) == 0);
 	}
 }
 
+struct last_listed {
+	unsigned n;
+	struct ban_event ev;
+	bool decoded;
+};
+
+static void keep_last(void *ctx, const struct ban_event *ev, const char *line)
+{
+	struct last_listed *l = ctx;
+
+	(void)line;
+	l->n++;
+	l->decoded = ev != NULL;
+	if (ev)
+		l->ev = *ev;
+}
+
+/* An event appended after what the replay left is listed last, whole. */
+static void check_append(unsigned kept)
+{
+	struct ban_event ev;
+	struct last_listed last = { 0 };
+	char err[512];
+
+	memset(&ev, 0, sizeof(ev));   /* compared whole, padding included */
+	ev.kind = EVENT_UNBAN;
+	ev.at = 1790000000;
+	ev.bantime = 2831155200LL;
+	ev.failures = 7;
+	strcpy(ev.jail, "mc-exim");
+	strcpy(ev.ip, "192.0.2.200");
+	strcpy(ev.host, "node-a");
+	check(spool_append(dir, &ev, err, sizeof(err)) == 0);
+	check(spool_list(dir, keep_last, &last, err, sizeof(err)) == 0);
+	check(last.n == kept + 1);
+	check(last.decoded && memcmp(&last.ev, &ev, sizeof(ev)) == 0);
+}
+
 static void fuzz_spool(const uint8_t *data, size_t size)
 {
+	struct foretold want;
 	struct spool_counts c;
 	char err[512];
-	long lines, newlines, rejected, rejected_newlines, kept, kept_newlines;
+	uint8_t *events, *rejected;
+	size_t events_len, rejected_len;
 	unsigned listed = 0;
 
 	if (make_dir() != 0)
@@ -157,20 +289,29 @@ static void fuzz_spool(const uint8_t *data, size_t size)
 	clear_dir();
 	if (write_file("events", data, size) != 0)
 		return;
-	lines = count_lines("events", &newlines);
-	if (spool_replay(dir, verdict, NULL, &c, err, sizeof(err)) != 0) {
-		check(err[0] != '\0');
-		return;
-	}
-	check((long)(c.applied + c.refused + c.undecodable + c.kept) == lines);
-	rejected = count_lines("rejected", &rejected_newlines);
-	check(rejected == (long)(c.refused + c.undecodable));
-	check(rejected_newlines == rejected);
-	kept = count_lines("events", &kept_newlines);
-	check(kept == (long)c.kept && kept_newlines == kept);
+	foretell(data, size, &want);
+	check(spool_replay(dir, verdict, NULL, &c, err, sizeof(err)) == 0);
+	check(memcmp(&c, &want.counts, sizeof(c)) == 0);
+
+	events = read_file("events", &events_len);
+	if (c.kept == 0)
+		check(events == NULL);
+	else
+		check(events_len == size &&
+		      memcmp(events, want.events, size) == 0);
+	rejected = read_file("rejected", &rejected_len);
+	check(rejected_len == want.rejected_len &&
+	      (rejected_len == 0 ||
+	       memcmp(rejected, want.rejected, rejected_len) == 0));
+	free(events);
+	free(rejected);
+	free(want.events);
+	free(want.rejected);
+
 	check(spool_pending(dir) == (c.kept > 0));
 	check(spool_list(dir, count_listed, &listed, err, sizeof(err)) == 0);
 	check(listed == c.kept);
+	check_append(c.kept);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
