@@ -2,6 +2,7 @@
 #include "admin.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -163,6 +164,8 @@ int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 	}
 	rc = sub->run(&ad);
 	db_close(ad.db);
+	if (ad.defined_read)
+		f2bconf_free(&ad.defined);
 	return rc;
 }
 
@@ -198,44 +201,94 @@ int admin_jail(struct admin *ad, struct jail_row *row, bool check)
 	if (!found)
 		return usage_error(ad->verb, "unknown jail '%s' (no row in "
 				   "fail2ban_jail)", ad->a.jail);
+	/* A row that would write what fail2ban must never read is refused
+	 * like bad input: exit 2, nothing written. */
 	if (bad_column || (check && !jail_row_check(row, ad->cfg.f2b_config_dir,
-						    &column, &why))) {
-		log_error("%s %s: jail %s (id %lld): %s: %s", ad->verb, ad->sub,
-			  ad->a.jail, row->id, bad_column ? bad_column : column,
-			  why);
-		return EXIT_RUNTIME;
-	}
+						    &column, &why)))
+		return usage_error(ad->verb, "%s: jail %s (id %lld): %s: %s",
+				   ad->sub, ad->a.jail, row->id,
+				   bad_column ? bad_column : column, why);
 	return EXIT_DONE;
 }
 
-/* A disabled jail's files, its -bl jail's included. */
-static int remove_files(const struct f2b_link *link, const char *name,
-			char *err, size_t errlen)
+int admin_scope(struct admin *ad, const char *name, struct jail_facts *facts,
+		struct jail_scope *scope)
 {
-	char bl[JAIL_NAME_MAX + 4];
+	char err[512];
 
-	bl_jail_name(name, bl);
-	return jailfile_remove(link->config_dir, name, err, errlen) ||
-	       jailfile_remove(link->config_dir, bl, err, errlen) ? -1 : 0;
+	if (!ad->defined_read) {
+		/* Ownership is judged where fail2ban reads its files, also
+		 * when jail dump writes elsewhere (--dir). */
+		if (f2bconf_read(ad->cfg.f2b_config_dir, &ad->defined, err,
+				 sizeof(err)) != 0) {
+			log_error("%s %s: fail2ban's configuration: %s", ad->verb,
+				  ad->sub, err);
+			return EXIT_RUNTIME;
+		}
+		ad->defined_read = true;
+	}
+	jailctl_facts(&ad->link, &ad->defined, name, facts);
+	*scope = jail_scope_decide(name, facts);
+	return EXIT_DONE;
 }
 
-int admin_apply_jail(struct admin *ad, const struct jail_row *row, bool load)
+int admin_require(struct admin *ad, const char *name, enum jail_need need,
+		  struct jail_scope *scope)
 {
-	struct jail_whitelist wl;
-	char err[512];
-	bool running = load && admin_fail2ban(ad);
+	struct jail_facts facts;
+	char why[PATH_MAX + 256];
 	int rc;
 
-	if (!row->enabled)
-		rc = running ? jailctl_withdraw(&ad->link, row->name, err,
-						sizeof(err))
-			     : remove_files(&ad->link, row->name, err,
-					    sizeof(err));
+	if ((rc = admin_scope(ad, name, &facts, scope)))
+		return rc;
+	if (jail_scope_allows(scope, need))
+		return EXIT_DONE;
+	jail_scope_explain(name, &facts, need, why, sizeof(why));
+	return usage_error(ad->verb, "%s: nothing changed", why);
+}
+
+/* The -bl jail alone, of a jail that runs mc-f2b's action in a file not
+ * mc-f2b's: there while max_count is above 0. */
+static int apply_bl_only(struct admin *ad, const struct jail_row *row,
+			 bool running, char *err, size_t errlen)
+{
+	struct jail_bl bl;
+	int rc;
+
+	if (row->max_count <= 0)
+		return jailctl_withdraw_bl(&ad->link, row->name, running, err,
+					   errlen);
+	if (jails_bl(ad->db, row, &bl) != DB_OK) {
+		snprintf(err, errlen, "jail %s: reading the whitelist: %s",
+			 row->name, db_error(ad->db));
+		return -1;
+	}
+	rc = jailctl_publish_bl(&ad->link, &bl, running, err, errlen);
+	jail_bl_free(&bl);
+	return rc;
+}
+
+int admin_apply_jail(struct admin *ad, const struct jail_row *row,
+		     const struct jail_scope *scope, bool load)
+{
+	struct jail_whitelist wl = { 0 };
+	char err[512];
+	bool running = load && admin_fail2ban(ad);
+	int rc = 0;
+
+	if (!scope->owned && scope->bl)
+		rc = apply_bl_only(ad, row, running, err, sizeof(err));
+	else if (!scope->owned)
+		return EXIT_DONE;   /* nothing here is mc-f2b's */
+	else if (!row->enabled)
+		rc = jailctl_withdraw(&ad->link, row->name, scope, running, err,
+				      sizeof(err));
 	else if (jails_whitelist(ad->db, row->name, &wl) != DB_OK)
 		return admin_db_error(ad, "reading the whitelist");
 	else
-		rc = jailctl_publish(&ad->link, row, &wl, running, err,
+		rc = jailctl_publish(&ad->link, row, &wl, scope, running, err,
 				     sizeof(err));
+	jail_whitelist_free(&wl);
 	if (rc != 0) {
 		log_error("%s %s: %s", ad->verb, ad->sub, err);
 		return EXIT_RUNTIME;
@@ -257,6 +310,16 @@ static void admin_list_entry(void *ctx, const struct ip_entry *e)
 	listing_row(ctx, f, sizeof(f) / sizeof(f[0]));
 }
 
+int admin_listing_end(struct admin *ad, struct listing *l, const char *empty)
+{
+	listing_end(l, empty);
+	if (!listing_failed(l))
+		return EXIT_DONE;
+	log_error("%s %s: the listing is incomplete (out of memory)", ad->verb,
+		  ad->sub);
+	return EXIT_RUNTIME;
+}
+
 int admin_list_rows(struct admin *ad, enum list_kind kind, const char *empty)
 {
 	char jail[JAIL_NAME_MAX + 1];
@@ -266,9 +329,10 @@ int admin_list_rows(struct admin *ad, enum list_kind kind, const char *empty)
 	if (ad->a.jail && (rc = cli_take_jail(ad->verb, ad->a.jail, jail)))
 		return rc;
 	listing_begin(&l, stdout, ad->a.json);
-	if (lists_read(ad->db, kind, ad->a.jail, admin_list_entry, &l) != DB_OK)
+	if (lists_read(ad->db, kind, ad->a.jail, admin_list_entry, &l) != DB_OK) {
+		listing_end(&l, empty);
 		return admin_db_error(ad, "reading fail2ban_ips");
-	listing_end(&l, empty);
-	return EXIT_DONE;
+	}
+	return admin_listing_end(ad, &l, empty);
 }
 

@@ -40,6 +40,8 @@ struct admin {
 	struct db *db;               /* the master */
 	struct f2b_link link;        /* the local fail2ban */
 	int fail2ban;                /* -1 not asked yet, 0 not running, 1 up */
+	struct f2b_defined defined;  /* what fail2ban's own files define */
+	bool defined_read;           /* ... read (once, when first needed) */
 };
 
 struct sub_verb {
@@ -62,14 +64,36 @@ bool admin_fail2ban(struct admin *ad);
 int admin_db_error(struct admin *ad, const char *what);
 
 /* The jail named by -j, which must exist (else one line, EXIT_BAD_INPUT);
- * with check, its row must also pass jail_row_check (else EXIT_RUNTIME:
- * the database holds a row that cannot be written into a jail file). */
+ * with check, its row must also pass jail_row_check (else EXIT_BAD_INPUT
+ * too: the database holds a row that cannot be written into a jail file,
+ * and nothing is written from it). */
 int admin_jail(struct admin *ad, struct jail_row *row, bool check);
 
-/* Bring the running fail2ban and the jail files in line with a jail's
- * row: publish an enabled jail, withdraw a disabled one. */
-int admin_apply_jail(struct admin *ad, const struct jail_row *row, bool load);
+/* What this node lets mc-f2b do to a jail (jail.h), and the facts it was
+ * decided on.  EXIT_RUNTIME when fail2ban's configuration cannot be read
+ * (said in one line). */
+int admin_scope(struct admin *ad, const char *name, struct jail_facts *facts,
+		struct jail_scope *scope);
 
+/* The same, for a verb that needs `need` of the jail: a jail that does not
+ * allow it is refused in one line, EXIT_BAD_INPUT, before anything is
+ * written. */
+int admin_require(struct admin *ad, const char *name, enum jail_need need,
+		  struct jail_scope *scope);
+
+/* Bring the running fail2ban and the jail files in line with a jail's
+ * row, within its scope: publish an enabled jail of mc-f2b's, withdraw a
+ * disabled one; of a jail that is not mc-f2b's but runs its action, only
+ * the -bl jail follows max_count; of any other, nothing. */
+int admin_apply_jail(struct admin *ad, const struct jail_row *row,
+		     const struct jail_scope *scope, bool load);
+
+
+struct listing;
+
+/* End a listing; when a row could not be kept, say so in one line and
+ * return EXIT_RUNTIME (a listing silently shorter than the table is a lie). */
+int admin_listing_end(struct admin *ad, struct listing *l, const char *empty);
 
 /* List rows of fail2ban_ips of one kind, of the -j jail or all, as a table
  * or JSON; "empty" is what a person sees when there is none. */

@@ -69,10 +69,9 @@ struct ban_facts {
 	struct ip_row row;
 	struct addr ip;
 	bool whitelisted;      /* by an entry of the jail's whitelist */
-	struct bl_jail *bl;    /* the jail's port and whitelist, kept */
+	bool out_of_memory;
+	struct jail_bl *bl;    /* the jail's port and whitelist, kept */
 };
-
-
 
 /* One result row per whitelist entry of the jail (or one row if none); the
  * jail and (jail, ip) columns repeat on each. */
@@ -86,7 +85,7 @@ static int on_facts_row(void *ctx, const char *const *cols, size_t ncols)
 	f->jail_found = true;
 	f->max_count = cols[0] ? strtoll(cols[0], NULL, 10) : 0;
 	if (cols[7] && strlen(cols[7]) < sizeof(f->bl->port))
-		strcpy(f->bl->port, cols[7]);
+		memcpy(f->bl->port, cols[7], strlen(cols[7]) + 1);
 	if (cols[1]) {
 		f->row.exists = true;
 		f->row.id = strtoll(cols[1], NULL, 10);
@@ -98,11 +97,13 @@ static int on_facts_row(void *ctx, const char *const *cols, size_t ncols)
 	/* A whitelist entry that is not a valid address or network was not
 	 * written by mc-f2b: it cannot match, so it is skipped. */
 	if (cols[6] && addr_net_parse(cols[6], &net, &why) == 0) {
-		/* Kept for the -bl jail's ignoreip; past JAIL_WHITELIST_MAX
-		 * entries the jail file of "jail dump" carries the rest. */
-		jail_whitelist_add(&f->bl->whitelist, &net);
 		if (addr_net_contains(&net, &f->ip))
 			f->whitelisted = true;
+		/* Kept, every entry, for the -bl jail's ignoreip. */
+		if (jail_whitelist_add(&f->bl->whitelist, &net) != 0) {
+			f->out_of_memory = true;
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -110,7 +111,7 @@ static int on_facts_row(void *ctx, const char *const *cols, size_t ncols)
 /* The jail's max_count, the (jail, ip) row and the jail's whitelist (read
  * through the index on (jail, whitelisted)), in one round trip. */
 static enum db_status read_facts(struct db *db, const struct ban_event *ev,
-				 struct ban_facts *f, struct bl_jail *bl)
+				 struct ban_facts *f, struct jail_bl *bl)
 {
 	static const char sql[] =
 		"SELECT j.max_count, r.id, r.count, r.active, r.blacklisted, "
@@ -121,17 +122,19 @@ static enum db_status read_facts(struct db *db, const struct ban_event *ev,
 	const char *why;
 	struct db_arg args[] = { DB_TEXT(ev->ip), DB_TEXT(ev->jail) };
 
+	enum db_status s;
+
 	memset(f, 0, sizeof(*f));
-	/* The whitelist array is large and rarely needed: its count says
-	 * what is valid, the rest is left untouched (no page is faulted in
-	 * for it on the ban path). */
-	strcpy(bl->jail, ev->jail);
-	bl->port[0] = '\0';
-	bl->whitelist.count = 0;
+	/* A second attempt (after a conflict) reads everything again. */
+	jail_bl_free(bl);
+	if (jail_bl_init(bl, ev->jail, "", NULL) != 0)
+		return DB_FAILED;   /* events are validated before this */
 	f->bl = bl;
 	if (addr_parse(ev->ip, &f->ip, &why) != 0)
-		return DB_FAILED;   /* events are validated before this */
-	return db_query(db, sql, args, 2, on_facts_row, f);
+		return DB_FAILED;
+	s = db_query(db, sql, args, 2, on_facts_row, f);
+	/* A whitelist read only in part could count a whitelisted address. */
+	return s == DB_OK && f->out_of_memory ? DB_FAILED : s;
 }
 
 static enum db_status write_row(struct db *db, const struct ban_event *ev,
@@ -204,8 +207,6 @@ static enum bans_status bans_record(struct db *db,
 	enum db_status s = DB_CONFLICT;
 	bool unknown_jail = false;
 
-	res->plan = (struct ban_plan){ 0 };
-	res->max_count = 0;
 	for (int i = 0; i < CONFLICT_RETRIES && s == DB_CONFLICT; i++)
 		s = record_once(db, ev, res, &unknown_jail);
 	if (unknown_jail) {
@@ -270,9 +271,13 @@ enum bans_status bans_apply(struct db *db, const struct ban_event *ev,
 {
 	bool changed;
 
+	memset(res, 0, sizeof(*res));
 	if (ev->kind == EVENT_BAN)
 		return bans_record(db, ev, res, err, errlen);
-	res->plan = (struct ban_plan){ 0 };
-	res->max_count = 0;
 	return bans_lift(db, ev, &changed, err, errlen);
+}
+
+void bans_result_free(struct ban_result *res)
+{
+	jail_bl_free(&res->bl);
 }

@@ -8,7 +8,7 @@
 
 #include "db.h"
 #include "event.h"
-#include "jailfile.h"
+#include "jail.h"
 
 /* What the table holds for one (jail, ip) before the event. */
 struct ip_row {
@@ -52,12 +52,15 @@ enum bans_status {
 struct ban_result {
 	struct ban_plan plan;
 	long long max_count;
-	struct bl_jail bl;     /* what <jail>-bl needs, when plan.blacklist_now */
+	struct jail_bl bl;     /* what <jail>-bl needs, when plan.blacklist_now */
 };
 
 /* Apply a ban (decided again on conflicts) or an unban (the row becomes
- * inactive, the count is kept). */
+ * inactive, the count is kept).  Free res with bans_result_free(), whatever
+ * the status. */
 enum bans_status bans_apply(struct db *db, const struct ban_event *ev,
 			    struct ban_result *res, char *err, size_t errlen);
+
+void bans_result_free(struct ban_result *res);
 
 #endif

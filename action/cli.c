@@ -1,6 +1,7 @@
 /* cli.c - the steps every verb takes the same way. */
 #include "cli.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "detach.h"
 #include "escalate.h"
 #include "f2b.h"
+#include "jailctl.h"
 #include "log.h"
 #include "spool.h"
 
@@ -44,7 +46,10 @@ int cli_take_jail(const char *verb, const char *text,
 	if (!jail_name_valid(text, &why))
 		return usage_error(verb, "invalid jail name '%s': %s",
 				   shown(text), why);
-	strcpy(out, text);
+	snprintf(out, JAIL_NAME_MAX + 1, "%s", text);
+	if (strcmp(out, text) != 0)
+		return usage_error(verb, "invalid jail name '%s': too long",
+				   shown(text));
 	return EXIT_DONE;
 }
 
@@ -77,10 +82,39 @@ int cli_load_config(const struct cli *cli, struct mc_config *cfg)
 /* --- the local fail2ban, told from a detached process ------------------ */
 
 struct follow_up {
-	const struct mc_config *cfg;
 	const struct ban_event *ev;
 	const struct ban_result *res;
+	struct f2b_link link;
 };
+
+/* May the detached process do this to the jail?  The ban came from
+ * fail2ban, but the jail's name came through the command line or the
+ * spool: the same rule as everywhere (jail.h) decides, and a refusal is
+ * logged, never acted on. */
+static bool in_scope(const struct follow_up *f, enum jail_need need)
+{
+	struct f2b_defined defined;
+	struct jail_facts facts;
+	struct jail_scope scope;
+	char why[PATH_MAX + 256];
+	bool ok;
+
+	if (f2bconf_read(f->link.config_dir, &defined, why, sizeof(why)) != 0) {
+		log_warning("%s in %s: left to sync: fail2ban's configuration: "
+			    "%s", f->ev->ip, f->ev->jail, why);
+		return false;
+	}
+	jailctl_facts(&f->link, &defined, f->ev->jail, &facts);
+	scope = jail_scope_decide(f->ev->jail, &facts);
+	ok = jail_scope_allows(&scope, need);
+	if (!ok) {
+		jail_scope_explain(f->ev->jail, &facts, need, why, sizeof(why));
+		log_warning("%s: the local fail2ban is left alone: %s",
+			    f->ev->ip, why);
+	}
+	f2bconf_free(&defined);
+	return ok;
+}
 
 static void lift_whitelisted(void *ctx)
 {
@@ -88,7 +122,9 @@ static void lift_whitelisted(void *ctx)
 	const char *argv[] = { "set", f->ev->jail, "unbanip", f->ev->ip };
 	char err[256];
 
-	if (f2b_command(f->cfg->f2b_socket, argv, 4, F2B_DETACHED_TIMEOUT_MS,
+	if (!in_scope(f, JAIL_NEED_ACT))
+		return;
+	if (f2b_command(f->link.socket, argv, 4, f->link.timeout_ms,
 			err, sizeof(err)) != F2B_OK)
 		log_warning("unban of whitelisted %s in %s: %s", f->ev->ip,
 			    f->ev->jail, err);
@@ -97,15 +133,11 @@ static void lift_whitelisted(void *ctx)
 static void move_to_blacklist(void *ctx)
 {
 	const struct follow_up *f = ctx;
-	const struct f2b_link link = {
-		.socket = f->cfg->f2b_socket,
-		.config_dir = f->cfg->f2b_config_dir,
-		.client = f->cfg->f2b_client,
-		.timeout_ms = F2B_DETACHED_TIMEOUT_MS,
-	};
 	char err[512];
 
-	if (escalate_to_bl(&link, &f->res->bl, f->ev->ip, err, sizeof(err)))
+	if (!in_scope(f, JAIL_NEED_BL))
+		return;
+	if (escalate_to_bl(&f->link, &f->res->bl, f->ev->ip, err, sizeof(err)))
 		log_warning("blacklisting %s in %s-bl: %s", f->ev->ip,
 			    f->ev->jail, err);
 	else
@@ -116,7 +148,12 @@ static void move_to_blacklist(void *ctx)
 void cli_tell_fail2ban(const struct mc_config *cfg, const struct ban_event *ev,
 		       const struct ban_result *res)
 {
-	struct follow_up f = { cfg, ev, res };
+	struct follow_up f = {
+		ev, res,
+		{ .socket = cfg->f2b_socket, .config_dir = cfg->f2b_config_dir,
+		  .client = cfg->f2b_client,
+		  .timeout_ms = F2B_DETACHED_TIMEOUT_MS },
+	};
 	void (*work)(void *) = NULL;
 
 	if (ev->kind != EVENT_BAN)
@@ -143,11 +180,16 @@ static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
 	struct ban_result res;
 	char err[512];
 
-	switch (bans_apply(rc->db, ev, &res, err, sizeof(err))) {
-	case BANS_OK:
+	enum bans_status s = bans_apply(rc->db, ev, &res, err, sizeof(err));
+
+	if (s == BANS_OK) {
 		log_decision("replayed %s of %s in %s (spooled at %lld)",
 			     event_kind_name(ev->kind), ev->ip, ev->jail, ev->at);
 		cli_tell_fail2ban(rc->cfg, ev, &res);
+	}
+	bans_result_free(&res);
+	switch (s) {
+	case BANS_OK:
 		return SPOOL_APPLIED;
 	case BANS_UNKNOWN_JAIL:
 		log_warning("spool: %s; event moved to rejected", err);

@@ -5,6 +5,7 @@
  * out of reach the event goes to the spool and the verb still succeeds:
  * a failing action would only make fail2ban run it again. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "bans.h"
 #include "cli.h"
 #include "f2b.h"
+#include "jailctl.h"
 #include "log.h"
 #include "spool.h"
 
@@ -103,6 +105,28 @@ static int take_number(const char *verb, const char *opt, const char *text,
 	return EXIT_DONE;
 }
 
+/* A count fail2ban made (<bantime>, <failures>): Python's integers have no
+ * bound, and bantime.increment multiplies a ban time up to its maxtime,
+ * so a ban fail2ban made is never refused for the size of its numbers:
+ * beyond the 64 bits of a long long they are kept as LLONG_MAX (a negative
+ * one as LLONG_MIN, "for ever" to bantime). */
+static int take_count(const char *verb, const char *opt, const char *text,
+		      bool negative_ok, long long *out)
+{
+	static const char digits[] = "0123456789";
+	const char *p;
+
+	if (!text)
+		return EXIT_DONE;
+	p = text + (text[0] == '-' && negative_ok);
+	if (p[0] == '\0' || strnlen(p, 65) > 64 || strspn(p, digits) != strlen(p) ||
+	    (p[0] == '0' && (p[1] != '\0' || p != text)))
+		return usage_error(verb, "%s: expected a whole number", opt);
+	if (!parse_int_in(text, LLONG_MIN, LLONG_MAX, out))
+		*out = p == text ? LLONG_MAX : LLONG_MIN;
+	return EXIT_DONE;
+}
+
 static int build_event(const char *verb, const struct action_args *a,
 		       struct ban_event *ev)
 {
@@ -117,10 +141,10 @@ static int build_event(const char *verb, const struct action_args *a,
 	if (a->time && !parse_epoch(a->time, &ev->time))
 		return usage_error(verb, "--time: expected an epoch in seconds");
 	/* fail2ban takes any negative bantime as "for ever": keep it as -1. */
-	if ((rc = take_number(verb, "--bantime", a->bantime, INT32_MIN,
-			      INT32_MAX, &ev->bantime)) ||
-	    (rc = take_number(verb, "--failures", a->failures, 0, INT32_MAX,
-			      &ev->failures)) ||
+	if ((rc = take_count(verb, "--bantime", a->bantime, true,
+			     &ev->bantime)) ||
+	    (rc = take_count(verb, "--failures", a->failures, false,
+			     &ev->failures)) ||
 	    (rc = take_number(verb, "--restored", a->restored, 0, 1,
 			      &restored)))
 		return rc;
@@ -196,13 +220,16 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
 	}
 	bs = bans_apply(db, ev, &res, err, sizeof(err));
 	db_close(db);
-	switch (bs) {
-	case BANS_OK:
+	if (bs == BANS_OK) {
 		if (ev->kind == EVENT_BAN)
 			log_ban(ev, &res);
 		else
 			log_decision("unban %s in %s", ev->ip, ev->jail);
 		cli_tell_fail2ban(cfg, ev, &res);
+	}
+	bans_result_free(&res);
+	switch (bs) {
+	case BANS_OK:
 		return EXIT_DONE;
 	case BANS_UNKNOWN_JAIL:
 		log_error("%s: %s", event_kind_name(ev->kind), err);
@@ -214,6 +241,35 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
 	snprintf(why, sizeof(why), "%s (%s)", bs == BANS_UNREACHABLE ?
 		 "master lost" : "master refused it", err);
 	return spool_event(cfg, ev, why);
+}
+
+/* unban --f2b-call lifts a ban in the local fail2ban: only in a jail this
+ * node lets mc-f2b act on (jail.h), and that is known before anything is
+ * written. */
+static int check_f2b_call(const struct mc_config *cfg, const char *jail)
+{
+	const struct f2b_link link = {
+		.socket = cfg->f2b_socket, .config_dir = cfg->f2b_config_dir,
+		.client = cfg->f2b_client, .timeout_ms = F2B_PROMPT_TIMEOUT_MS,
+	};
+	struct f2b_defined defined;
+	struct jail_facts facts;
+	struct jail_scope scope;
+	char why[PATH_MAX + 256];
+	int rc = EXIT_DONE;
+
+	if (f2bconf_read(cfg->f2b_config_dir, &defined, why, sizeof(why)) != 0) {
+		log_error("unban: fail2ban's configuration: %s", why);
+		return EXIT_RUNTIME;
+	}
+	jailctl_facts(&link, &defined, jail, &facts);
+	scope = jail_scope_decide(jail, &facts);
+	if (!jail_scope_allows(&scope, JAIL_NEED_ACT)) {
+		jail_scope_explain(jail, &facts, JAIL_NEED_ACT, why, sizeof(why));
+		rc = usage_error("unban", "--f2b-call: %s", why);
+	}
+	f2bconf_free(&defined);
+	return rc;
 }
 
 /* unban --f2b-call: a person at a prompt, not an action: the call waits
@@ -254,7 +310,11 @@ static int run_event_verb(const char *verb, const char *usage, int argc,
 	    (rc = build_event(verb, &a, &ev)) ||
 	    (rc = cli_load_config(cli, &cfg)))
 		return rc;
-	strcpy(ev.host, cfg.node);
+	if (a.f2b_call && (rc = check_f2b_call(&cfg, ev.jail))) {
+		config_wipe_secrets(&cfg);
+		return rc;
+	}
+	snprintf(ev.host, sizeof(ev.host), "%s", cfg.node);
 	ev.at = (long long)time(NULL);
 	rc = apply_event(&cfg, &ev);
 	if (rc == EXIT_DONE && a.f2b_call)

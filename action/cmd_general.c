@@ -1,5 +1,6 @@
 /* cmd_general.c - mc-f2b general enable|disable|enable-bl|disable-bl:
  * every jail at once. */
+#include <limits.h>
 #include <stdio.h>
 
 #include "admin.h"
@@ -7,17 +8,22 @@
 
 struct each_ctx {
 	struct admin *ad;
-	int done, skipped;
+	int done, skipped, left_alone;
 	bool failed;
 };
 
-/* Bring one jail's files and running state in line with its row; a row that
- * cannot be written is said (which row, which column) and skipped. */
+/* Bring one jail's files and running state in line with its row, within
+ * what this node lets mc-f2b do to it; a row that cannot be written is
+ * said (which row, which column) and skipped, a jail that is not mc-f2b's
+ * here is said and left alone. */
 static void apply_one(void *ctx, const struct jail_row *row,
 		      const char *bad_column, const char *why)
 {
 	struct each_ctx *e = ctx;
 	const char *column = bad_column;
+	struct jail_facts facts;
+	struct jail_scope scope;
+	char reason[PATH_MAX + 256];
 
 	if (row->enabled && !bad_column &&
 	    !jail_row_check(row, e->ad->cfg.f2b_config_dir, &column, &why))
@@ -28,7 +34,18 @@ static void apply_one(void *ctx, const struct jail_row *row,
 		e->skipped++;
 		return;
 	}
-	if (admin_apply_jail(e->ad, row, true) != EXIT_DONE)
+	if (admin_scope(e->ad, row->name, &facts, &scope) != EXIT_DONE) {
+		e->failed = true;
+		return;
+	}
+	if (!scope.owned && !scope.bl) {
+		jail_scope_explain(row->name, &facts, JAIL_NEED_ACT, reason,
+				   sizeof(reason));
+		log_warning("%s: left alone", reason);
+		e->left_alone++;
+		return;
+	}
+	if (admin_apply_jail(e->ad, row, &scope, true) != EXIT_DONE)
 		e->failed = true;
 	else
 		e->done++;
@@ -40,8 +57,9 @@ static int apply_all(struct admin *ad, const char *what)
 
 	if (jails_read(ad->db, NULL, apply_one, &e) != DB_OK)
 		return admin_db_error(ad, "reading the jails");
-	printf("%s: %d jail(s)%s\n", what, e.done,
-	       e.skipped ? ", some skipped (see above)" : "");
+	printf("%s: %d jail(s)%s%s\n", what, e.done,
+	       e.skipped ? ", some skipped (see above)" : "",
+	       e.left_alone ? ", some left alone: not mc-f2b's here" : "");
 	return e.failed || e.skipped ? EXIT_RUNTIME : EXIT_DONE;
 }
 

@@ -1,5 +1,6 @@
 /* cmd_jail.c - mc-f2b jail enable|disable|reload|change|create|list|show|
  * dump: fail2ban_jail, the jail files made from it, and the running jails. */
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,14 +13,16 @@
 static int set_enabled(struct admin *ad, bool on)
 {
 	struct jail_row row;
+	struct jail_scope scope;
 	int rc;
 
-	if ((rc = admin_jail(ad, &row, on)))
+	if ((rc = admin_jail(ad, &row, on)) ||
+	    (rc = admin_require(ad, row.name, JAIL_NEED_OWNED, &scope)))
 		return rc;
 	if (jails_set_enabled(ad->db, row.name, on) != DB_OK)
 		return admin_db_error(ad, "updating the jail");
 	row.enabled = on;
-	if ((rc = admin_apply_jail(ad, &row, true)))
+	if ((rc = admin_apply_jail(ad, &row, &scope, true)))
 		return rc;
 	printf("jail %s %s\n", row.name, on ? "enabled" : "disabled");
 	return EXIT_DONE;
@@ -38,14 +41,16 @@ static int jail_disable(struct admin *ad)
 static int jail_reload(struct admin *ad)
 {
 	struct jail_row row;
+	struct jail_scope scope;
 	int rc;
 
-	if ((rc = admin_jail(ad, &row, true)))
+	if ((rc = admin_jail(ad, &row, true)) ||
+	    (rc = admin_require(ad, row.name, JAIL_NEED_OWNED, &scope)))
 		return rc;
 	if (!row.enabled)
 		return usage_error(ad->verb, "jail %s is disabled (mc-f2b jail "
 				   "enable -j %s)", row.name, row.name);
-	if ((rc = admin_apply_jail(ad, &row, true)))
+	if ((rc = admin_apply_jail(ad, &row, &scope, true)))
 		return rc;
 	printf("jail %s reloaded\n", row.name);
 	return EXIT_DONE;
@@ -79,21 +84,24 @@ static bool is_one_of(const char *option, const char *const *names)
  * changed max_count loads or stops the -bl jail; a changed port, filter,
  * action or log path needs the jail loaded again. */
 static int change_running(struct admin *ad, const struct jail_row *row,
-			  const char *option, const char *value)
+			  const struct jail_scope *scope, const char *option,
+			  const char *value)
 {
 	const char *argv[] = { "set", row->name, option, value };
 	char err[512];
-	char bl[JAIL_NAME_MAX + 4];
+	char bl[JAIL_BL_NAME_MAX + 1];
 	int rc;
 
 	if (!row->enabled || !admin_fail2ban(ad))
 		return EXIT_DONE;
-	bl_jail_name(row->name, bl);
+	jail_bl_name(row->name, bl);
 	if (is_one_of(option, text_options))
 		rc = jailctl_load(&ad->link, row->name, err, sizeof(err));
 	else if (strcmp(option, "max_count") != 0)
 		rc = f2b_command(ad->link.socket, argv, 4, ad->link.timeout_ms,
 				 err, sizeof(err)) == F2B_OK ? 0 : -1;
+	else if (!scope->bl)
+		rc = 0;   /* another file's -bl jail: not ours to load */
 	else if (row->max_count > 0)
 		rc = jailctl_load(&ad->link, bl, err, sizeof(err));
 	else
@@ -139,7 +147,9 @@ static int check_change(struct admin *ad, struct jail_row *row,
 static int jail_change(struct admin *ad)
 {
 	struct jail_row row;
+	struct jail_scope scope;
 	long long value = 0;
+	bool max_count;
 	enum db_status s;
 	int rc;
 
@@ -151,20 +161,28 @@ static int jail_change(struct admin *ad)
 		return usage_error(ad->verb, "unknown option '%s' (findtime, "
 				   "bantime, maxretry, max_count, port, filter, "
 				   "banaction or logpath)", ad->a.option);
+	/* fail2ban's settings of a jail are its owner's; max_count is
+	 * mc-f2b's own, and reaches only the -bl jail. */
+	max_count = strcmp(ad->a.option, "max_count") == 0;
 	if ((rc = admin_jail(ad, &row, false)) ||
-	    (rc = check_change(ad, &row, &value)))
+	    (rc = check_change(ad, &row, &value)) ||
+	    (rc = admin_require(ad, row.name, max_count ? JAIL_NEED_BL :
+				JAIL_NEED_OWNED, &scope)))
 		return rc;
 	s = is_one_of(ad->a.option, number_options) ?
 		jails_set_number(ad->db, row.name, ad->a.option, value) :
 		jails_set_text(ad->db, row.name, ad->a.option, ad->a.value);
 	if (s != DB_OK)
 		return admin_db_error(ad, "updating the jail");
-	if ((rc = admin_jail(ad, &row, row.enabled)))
+	if ((rc = admin_jail(ad, &row, row.enabled && scope.owned)))
 		return rc;
-	/* Files first, without a reload: the running jail is told below. */
-	if (row.enabled && (rc = admin_apply_jail(ad, &row, false)))
-		return rc;
-	if ((rc = change_running(ad, &row, ad->a.option, ad->a.value)))
+	if (!scope.owned)
+		rc = admin_apply_jail(ad, &row, &scope, true);
+	/* Files first, without a reload: the running jail is told after. */
+	else if (!row.enabled ||
+		 !(rc = admin_apply_jail(ad, &row, &scope, false)))
+		rc = change_running(ad, &row, &scope, ad->a.option, ad->a.value);
+	if (rc)
 		return rc;
 	printf("jail %s: %s = %s\n", row.name, ad->a.option, ad->a.value);
 	return EXIT_DONE;
@@ -179,7 +197,7 @@ static int take_text_option(struct admin *ad, const char *option,
 		return usage_error(ad->verb, "create needs --%s", option);
 	if (strlen(value) >= dstlen)
 		return usage_error(ad->verb, "--%s: too long", option);
-	strcpy(dst, value);
+	memcpy(dst, value, strlen(value) + 1);
 	return EXIT_DONE;
 }
 
@@ -235,6 +253,7 @@ static int read_create_options(struct admin *ad, struct jail_row *row)
 static int jail_create(struct admin *ad)
 {
 	struct jail_row row;
+	struct jail_scope scope;
 	const char *column, *why;
 	enum db_status s;
 	int rc;
@@ -243,12 +262,16 @@ static int jail_create(struct admin *ad)
 		return rc;
 	if (!jail_row_check(&row, ad->cfg.f2b_config_dir, &column, &why))
 		return usage_error(ad->verb, "%s: %s", column, why);
+	/* A name that fail2ban's own files define is their jail, not a new
+	 * one of mc-f2b's. */
+	if ((rc = admin_require(ad, row.name, JAIL_NEED_OWNED, &scope)))
+		return rc;
 	s = jails_create(ad->db, &row);
 	if (s == DB_CONFLICT)
 		return usage_error(ad->verb, "jail %s exists already", row.name);
 	if (s != DB_OK)
 		return admin_db_error(ad, "creating the jail");
-	if (row.enabled && (rc = admin_apply_jail(ad, &row, true)))
+	if (row.enabled && (rc = admin_apply_jail(ad, &row, &scope, true)))
 		return rc;
 	printf("jail %s created%s\n", row.name, row.enabled ? " and enabled"
 							 : " (disabled)");
@@ -259,13 +282,18 @@ static int jail_create(struct admin *ad)
 
 struct list_ctx {
 	struct listing *l;
+	const struct f2b_defined *defined;
 	int bad;
 };
 
+/* A row, and whether it is mc-f2b's here: a jail another file of fail2ban's
+ * configuration defines (MailCleaner's own tool wrote jail.d/<jail>.local
+ * files) is shown with that file, which mc-f2b leaves alone. */
 static void list_jail(void *ctx, const struct jail_row *r,
 		      const char *bad_column, const char *why)
 {
 	struct list_ctx *lc = ctx;
+	const char *elsewhere = f2bconf_defined_in(lc->defined, r->name);
 	const struct field f[] = {
 		TEXT("name", r->name), FLAG("enabled", r->enabled),
 		NUMBER("maxretry", r->maxretry),
@@ -273,6 +301,8 @@ static void list_jail(void *ctx, const struct jail_row *r,
 		NUMBER("bantime", r->bantime), TEXT("port", r->port),
 		TEXT("filter", r->filter), TEXT("banaction", r->banaction),
 		TEXT("logpath", r->logpath), NUMBER("max_count", r->max_count),
+		FLAG("owned", !elsewhere),
+		TEXT("defined_in", elsewhere ? elsewhere : ""),
 	};
 
 	if (bad_column) {
@@ -281,41 +311,63 @@ static void list_jail(void *ctx, const struct jail_row *r,
 		lc->bad++;
 		return;
 	}
-	listing_row(lc->l, f, sizeof(f) / sizeof(f[0]));
+	if (listing_row(lc->l, f, sizeof(f) / sizeof(f[0])) != 0)
+		lc->bad++;
+}
+
+/* What fail2ban's own files define, for the "owned" column. */
+static int read_defined(struct admin *ad, struct f2b_defined *defined)
+{
+	char err[512];
+
+	if (f2bconf_read(ad->link.config_dir, defined, err, sizeof(err)) == 0)
+		return EXIT_DONE;
+	log_error("%s %s: fail2ban's configuration: %s", ad->verb, ad->sub, err);
+	return EXIT_RUNTIME;
 }
 
 static int jail_list(struct admin *ad)
 {
 	struct listing l;
-	struct list_ctx lc = { &l, 0 };
+	struct f2b_defined defined;
+	struct list_ctx lc = { &l, &defined, 0 };
+	enum db_status s;
+	int rc;
 
+	if ((rc = read_defined(ad, &defined)))
+		return rc;
 	listing_begin(&l, stdout, ad->a.json);
-	if (jails_read(ad->db, NULL, list_jail, &lc) != DB_OK)
+	s = jails_read(ad->db, NULL, list_jail, &lc);
+	f2bconf_free(&defined);
+	if (s != DB_OK) {
+		listing_end(&l, "");
 		return admin_db_error(ad, "reading the jails");
-	listing_end(&l, "no jails");
-	return lc.bad ? EXIT_RUNTIME : EXIT_DONE;
+	}
+	return admin_listing_end(ad, &l, "no jails") || lc.bad ? EXIT_RUNTIME
+							       : EXIT_DONE;
 }
 
 static int jail_show(struct admin *ad)
 {
 	struct jail_row row;
 	struct listing l;
-	struct list_ctx lc = { &l, 0 };
+	struct f2b_defined defined;
+	struct list_ctx lc = { &l, &defined, 0 };
 	int rc;
 
-	if ((rc = admin_jail(ad, &row, false)))
+	if ((rc = admin_jail(ad, &row, false)) || (rc = read_defined(ad, &defined)))
 		return rc;
 	listing_begin(&l, stdout, ad->a.json);
 	list_jail(&lc, &row, NULL, NULL);
-	listing_end(&l, "");
-	return EXIT_DONE;
+	f2bconf_free(&defined);
+	return admin_listing_end(ad, &l, "") || lc.bad ? EXIT_RUNTIME : EXIT_DONE;
 }
 
 /* --- dump --------------------------------------------------------------- */
 
 struct dump_ctx {
 	struct admin *ad;
-	int written, skipped, removed, failed;
+	int written, skipped, removed, failed, left_alone;
 };
 
 static void dump_jail(void *ctx, const struct jail_row *row,
@@ -324,6 +376,9 @@ static void dump_jail(void *ctx, const struct jail_row *row,
 	struct dump_ctx *d = ctx;
 	struct admin *ad = d->ad;
 	const char *column = bad_column;
+	struct jail_facts facts;
+	struct jail_scope scope;
+	char reason[PATH_MAX + 256];
 
 	/* A broken row never becomes a file that stops fail2ban starting:
 	 * say which row and which column, and go on with the others. */
@@ -340,12 +395,22 @@ static void dump_jail(void *ctx, const struct jail_row *row,
 	}
 	if (bad_column)
 		return;   /* disabled and unreadable: nothing to write */
-	if (admin_apply_jail(ad, row, false) != EXIT_DONE)
+	if (admin_scope(ad, row->name, &facts, &scope) != EXIT_DONE) {
 		d->failed++;
-	else if (row->enabled)
+		return;
+	}
+	if (!scope.owned) {
+		jail_scope_explain(row->name, &facts, JAIL_NEED_OWNED, reason,
+				   sizeof(reason));
+		log_warning("%s: left alone", reason);
+		d->left_alone++;
+	} else if (admin_apply_jail(ad, row, &scope, false) != EXIT_DONE) {
+		d->failed++;
+	} else if (row->enabled) {
 		d->written++;
-	else
+	} else {
 		d->removed++;
+	}
 }
 
 static int jail_dump(struct admin *ad)
@@ -366,8 +431,8 @@ static int jail_dump(struct admin *ad)
 	if (jails_read(ad->db, NULL, dump_jail, &d) != DB_OK)
 		return admin_db_error(ad, "reading the jails");
 	printf("%d jail(s) written to %s/jail.d, %d disabled, %d skipped, "
-	       "%d failed\n", d.written, ad->link.config_dir, d.removed,
-	       d.skipped, d.failed);
+	       "%d failed, %d not mc-f2b's\n", d.written, ad->link.config_dir,
+	       d.removed, d.skipped, d.failed, d.left_alone);
 	return d.failed || d.skipped ? EXIT_RUNTIME : EXIT_DONE;
 }
 

@@ -32,14 +32,19 @@ static int tell(struct admin *ad, const char *a0, const char *a1,
 static int set_max_count(struct admin *ad, long long n)
 {
 	struct jail_row row;
+	struct jail_scope scope;
 	int rc;
 
-	if ((rc = admin_jail(ad, &row, false)))
+	if ((rc = admin_jail(ad, &row, false)) ||
+	    (rc = admin_require(ad, row.name, JAIL_NEED_BL, &scope)))
 		return rc;
 	if (jails_set_max_count(ad->db, row.name, n) != DB_OK)
 		return admin_db_error(ad, "updating the jail");
 	row.max_count = n;
-	if (row.enabled && (rc = admin_apply_jail(ad, &row, true)))
+	/* A jail of another file runs whenever that file says: its -bl
+	 * follows max_count whatever the row's enabled says. */
+	if ((row.enabled || !scope.owned) &&
+	    (rc = admin_apply_jail(ad, &row, &scope, true)))
 		return rc;
 	printf("blacklist of %s %s\n", row.name, n > 0 ? "enabled" : "disabled");
 	return EXIT_DONE;
@@ -64,33 +69,48 @@ static int blacklist_disable(struct admin *ad)
 static int whitelisted(struct admin *ad, const char *jail, const char *ip,
 		       bool *yes)
 {
-	struct jail_whitelist wl;
+	struct jail_whitelist wl = { 0 };
 	struct addr a;
 	const char *why;
 
-	*yes = false;
 	if (jails_whitelist(ad->db, jail, &wl) != DB_OK)
 		return admin_db_error(ad, "reading the whitelist");
-	addr_parse(ip, &a, &why);
-	for (size_t i = 0; i < wl.count; i++) {
-		struct addr_net net;
-		if (addr_net_parse(wl.entries[i], &net, &why) == 0 &&
-		    addr_net_contains(&net, &a))
-			*yes = true;
-	}
+	*yes = addr_parse(ip, &a, &why) == 0 && jail_whitelist_covers(&wl, &a);
+	jail_whitelist_free(&wl);
 	return EXIT_DONE;
+}
+
+/* The address in <jail>-bl of the running fail2ban, loading that jail
+ * from its file first when need be. */
+static int escalate_now(struct admin *ad, const struct jail_row *row,
+			const char *ip)
+{
+	struct jail_bl bl;
+	char err[512];
+	int rc = EXIT_DONE;
+
+	if (jails_bl(ad->db, row, &bl) != DB_OK)
+		return admin_db_error(ad, "reading the whitelist");
+	if (escalate_to_bl(&ad->link, &bl, ip, err, sizeof(err)) != 0) {
+		log_error("blacklist add: recorded, but the running fail2ban "
+			  "did not follow: %s", err);
+		rc = EXIT_RUNTIME;
+	}
+	jail_bl_free(&bl);
+	return rc;
 }
 
 static int blacklist_add(struct admin *ad)
 {
 	struct jail_row row;
-	struct bl_jail bl;
-	char ip[ADDR_TEXT_MAX], err[512];
-	bool white;
+	struct jail_scope scope;
+	char ip[ADDR_TEXT_MAX];
+	bool white = false;
 	int rc;
 
 	if ((rc = cli_take_ip(ad->verb, ad->a.ip, ip)) ||
 	    (rc = admin_jail(ad, &row, false)) ||
+	    (rc = admin_require(ad, row.name, JAIL_NEED_BL, &scope)) ||
 	    (rc = whitelisted(ad, row.name, ip, &white)))
 		return rc;
 	if (row.max_count <= 0)
@@ -102,18 +122,9 @@ static int blacklist_add(struct admin *ad)
 				   "off the whitelist first", ip, row.name);
 	if (lists_blacklist_add(ad->db, row.name, ip, ad->cfg.node) != DB_OK)
 		return admin_db_error(ad, "updating fail2ban_ips");
-	if (row.enabled && admin_fail2ban(ad)) {
-		memset(&bl, 0, sizeof(bl));
-		strcpy(bl.jail, row.name);
-		strcpy(bl.port, row.port);
-		if (jails_whitelist(ad->db, row.name, &bl.whitelist) != DB_OK)
-			return admin_db_error(ad, "reading the whitelist");
-		if (escalate_to_bl(&ad->link, &bl, ip, err, sizeof(err)) != 0) {
-			log_error("blacklist add: recorded, but the running "
-				  "fail2ban did not follow: %s", err);
-			return EXIT_RUNTIME;
-		}
-	}
+	if ((row.enabled || !scope.owned) && admin_fail2ban(ad) &&
+	    (rc = escalate_now(ad, &row, ip)))
+		return rc;
 	printf("%s blacklisted in %s\n", ip, row.name);
 	return EXIT_DONE;
 }
@@ -121,19 +132,21 @@ static int blacklist_add(struct admin *ad)
 static int blacklist_remove(struct admin *ad)
 {
 	struct jail_row row;
-	char ip[ADDR_TEXT_MAX], bl[JAIL_NAME_MAX + 4];
+	struct jail_scope scope;
+	char ip[ADDR_TEXT_MAX], bl[JAIL_BL_NAME_MAX + 1];
 	bool found;
 	int rc;
 
 	if ((rc = cli_take_ip(ad->verb, ad->a.ip, ip)) ||
-	    (rc = admin_jail(ad, &row, false)))
+	    (rc = admin_jail(ad, &row, false)) ||
+	    (rc = admin_require(ad, row.name, JAIL_NEED_BL, &scope)))
 		return rc;
 	if (lists_blacklist_remove(ad->db, row.name, ip, &found) != DB_OK)
 		return admin_db_error(ad, "updating fail2ban_ips");
 	if (!found)
 		return usage_error(ad->verb, "%s is not blacklisted in %s", ip,
 				   row.name);
-	bl_jail_name(row.name, bl);
+	jail_bl_name(row.name, bl);
 	if (tell(ad, "set", bl, "unbanip", ip) != 0)
 		return EXIT_RUNTIME;
 	printf("%s no longer blacklisted in %s (its count starts again)\n", ip,
@@ -182,7 +195,7 @@ static int take_entry(struct admin *ad, char out[ADDR_NET_TEXT_MAX],
 struct lift_ctx {
 	struct admin *ad;
 	const char *jail;
-	char bl[JAIL_NAME_MAX + 4];
+	char bl[JAIL_BL_NAME_MAX + 1];   /* "" when -bl is not in scope */
 	bool failed;
 };
 
@@ -192,39 +205,66 @@ static void lift_one(void *ctx, const char *ip)
 	struct lift_ctx *lc = ctx;
 
 	if (tell(lc->ad, "set", lc->jail, "unbanip", ip) != 0 ||
-	    tell(lc->ad, "set", lc->bl, "unbanip", ip) != 0)
+	    (lc->bl[0] && tell(lc->ad, "set", lc->bl, "unbanip", ip) != 0))
 		lc->failed = true;
 	else
 		printf("%s unbanned in %s\n", ip, lc->jail);
 }
 
+/* The running jail's ignore list, and its -bl jail's when in scope. */
+static int tell_ignore(struct admin *ad, const char *verb,
+		       const struct jail_row *row, const char *bl,
+		       const char *entry)
+{
+	return tell(ad, "set", row->name, verb, entry) ||
+	       (bl[0] && tell(ad, "set", bl, verb, entry)) ? -1 : 0;
+}
+
 /* The files carry the whitelist as ignoreip: rewrite them (the running
  * jails were told at run time; no reload). */
-static int rewrite_files(struct admin *ad, const struct jail_row *row)
+static int rewrite_files(struct admin *ad, const struct jail_row *row,
+			 const struct jail_scope *scope)
 {
-	return row->enabled ? admin_apply_jail(ad, row, false) : EXIT_DONE;
+	if (scope->owned ? !row->enabled : row->max_count <= 0)
+		return EXIT_DONE;
+	return admin_apply_jail(ad, row, scope, false);
+}
+
+/* The jail named by -j, its row, and whether bans may be touched in it
+ * (and in its -bl jail: then bl is its name, else ""). */
+static int whitelist_jail(struct admin *ad, struct jail_row *row,
+			  struct jail_scope *scope, char bl[JAIL_BL_NAME_MAX + 1])
+{
+	int rc;
+
+	if ((rc = admin_jail(ad, row, false)) ||
+	    (rc = admin_require(ad, row->name, JAIL_NEED_ACT, scope)))
+		return rc;
+	bl[0] = '\0';
+	if (scope->bl)
+		jail_bl_name(row->name, bl);
+	return EXIT_DONE;
 }
 
 static int whitelist_add(struct admin *ad)
 {
 	struct jail_row row;
+	struct jail_scope scope;
 	struct addr_net net;
 	char entry[ADDR_NET_TEXT_MAX];
 	struct lift_ctx lc = { .ad = ad };
 	int rc;
 
 	if ((rc = take_entry(ad, entry, &net)) ||
-	    (rc = admin_jail(ad, &row, false)))
+	    (rc = whitelist_jail(ad, &row, &scope, lc.bl)))
 		return rc;
 	lc.jail = row.name;
-	bl_jail_name(row.name, lc.bl);
 	if (lists_whitelist_add(ad->db, row.name, entry, ad->cfg.node) != DB_OK ||
 	    lists_lift_inside(ad->db, row.name, &net, lift_one, &lc) != DB_OK)
 		return admin_db_error(ad, "updating fail2ban_ips");
-	if (lc.failed || tell(ad, "set", row.name, "addignoreip", entry) ||
-	    tell(ad, "set", lc.bl, "addignoreip", entry))
+	if (lc.failed || tell_ignore(ad, "addignoreip", &row, lc.bl, entry))
 		return EXIT_RUNTIME;
-	if ((rc = rewrite_files(ad, &row)))
+	if ((rc = rewrite_files(ad, &row, &scope)))
 		return rc;
 	printf("%s whitelisted in %s\n", entry, row.name);
 	return EXIT_DONE;
@@ -233,24 +273,23 @@ static int whitelist_add(struct admin *ad)
 static int whitelist_remove(struct admin *ad)
 {
 	struct jail_row row;
+	struct jail_scope scope;
 	struct addr_net net;
-	char entry[ADDR_NET_TEXT_MAX], bl[JAIL_NAME_MAX + 4];
+	char entry[ADDR_NET_TEXT_MAX], bl[JAIL_BL_NAME_MAX + 1];
 	bool found;
 	int rc;
 
 	if ((rc = take_entry(ad, entry, &net)) ||
-	    (rc = admin_jail(ad, &row, false)))
+	    (rc = whitelist_jail(ad, &row, &scope, bl)))
 		return rc;
 	if (lists_whitelist_remove(ad->db, row.name, entry, &found) != DB_OK)
 		return admin_db_error(ad, "updating fail2ban_ips");
 	if (!found)
 		return usage_error(ad->verb, "%s is not on the whitelist of %s",
 				   entry, row.name);
-	bl_jail_name(row.name, bl);
-	if (tell(ad, "set", row.name, "delignoreip", entry) ||
-	    tell(ad, "set", bl, "delignoreip", entry))
+	if (tell_ignore(ad, "delignoreip", &row, bl, entry))
 		return EXIT_RUNTIME;
-	if ((rc = rewrite_files(ad, &row)))
+	if ((rc = rewrite_files(ad, &row, &scope)))
 		return rc;
 	printf("%s taken off the whitelist of %s\n", entry, row.name);
 	return EXIT_DONE;

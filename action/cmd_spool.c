@@ -44,10 +44,15 @@ static int list(const struct mc_config *cfg, bool json)
 
 	listing_begin(&l, stdout, json);
 	if (spool_list(cfg->spool_dir, list_event, &lc, err, sizeof(err))) {
+		listing_end(&l, "");
 		log_error("spool: %s", err);
 		return EXIT_RUNTIME;
 	}
 	listing_end(&l, "spool is empty");
+	if (listing_failed(&l)) {
+		log_error("spool list: the listing is incomplete (out of memory)");
+		return EXIT_RUNTIME;
+	}
 	if (lc.unreadable)
 		log_warning("spool: %u unreadable record(s) wait too (a replay "
 			    "moves them to %s/rejected)", lc.unreadable,

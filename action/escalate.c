@@ -1,14 +1,14 @@
 /* escalate.c - the permanent jail, in the running fail2ban. */
 #include "escalate.h"
 
-int escalate_to_bl(const struct f2b_link *link, const struct bl_jail *bl,
+int escalate_to_bl(const struct f2b_link *link, const struct jail_bl *bl,
 		   const char *ip, char *err, size_t errlen)
 {
-	char name[JAIL_NAME_MAX + 4];
+	char name[JAIL_BL_NAME_MAX + 1];
 	const char *ban[] = { "set", name, "banip", ip };
 	enum f2b_status s;
 
-	bl_jail_name(bl->jail, name);
+	jail_bl_name(bl->jail, name);
 	s = jailctl_loaded(link, name, err, errlen);
 	/* Two first escalations of one jail may load it at once: when this
 	 * one's load fails, the other's may have succeeded. */

@@ -11,7 +11,7 @@
  * call and nothing else; when it is not, its jail file is written and
  * loaded first (jailctl_publish_bl).  Blocks until fail2ban answers: from
  * inside an action, run it detached. */
-int escalate_to_bl(const struct f2b_link *link, const struct bl_jail *bl,
+int escalate_to_bl(const struct f2b_link *link, const struct jail_bl *bl,
 		   const char *ip, char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static bool is_name_char(char c)
 {
@@ -42,9 +43,44 @@ static bool name_valid(const char *name, size_t max, const char **why)
 	return reason == NULL;
 }
 
+/* Does name end in "-bl"? */
+static bool has_bl_suffix(const char *name, size_t len)
+{
+	size_t suffix = sizeof(JAIL_BL_SUFFIX) - 1;
+
+	return len > suffix &&
+	       strcmp(name + len - suffix, JAIL_BL_SUFFIX) == 0;
+}
+
+/* fail2ban's configuration reader gives these section names a meaning of
+ * their own ([DEFAULT] is inherited by every jail, [INCLUDES] pulls in
+ * files, [Definition] and [Init] belong to actions and filters, KNOWN to
+ * its known/ overrides). */
+static bool is_section_word(const char *name)
+{
+	static const char *const words[] = {
+		"DEFAULT", "INCLUDES", "Definition", "Init", "KNOWN",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp(name, words[i]) == 0)
+			return true;
+	return false;
+}
+
 bool jail_name_valid(const char *name, const char **why)
 {
-	return name_valid(name, JAIL_NAME_MAX, why);
+	size_t len = name ? strnlen(name, JAIL_BL_NAME_MAX + 1) : 0;
+	size_t max = has_bl_suffix(name, len) ? JAIL_BL_NAME_MAX : JAIL_NAME_MAX;
+
+	if (!name_valid(name, max, why))
+		return false;
+	if (is_section_word(name)) {
+		if (why)
+			*why = "a word of fail2ban's configuration, not a name";
+		return false;
+	}
+	return true;
 }
 
 bool node_name_valid(const char *name, const char **why)

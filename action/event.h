@@ -14,6 +14,9 @@
 /* Jail names: [A-Za-z0-9][A-Za-z0-9._-]*, at most 64 characters, so that
  * "<jail>-bl" always fits fail2ban_ips.jail and nftables set names. */
 #define JAIL_NAME_MAX 64
+/* "<jail>-bl", the permanent jail of a jail. */
+#define JAIL_BL_SUFFIX "-bl"
+#define JAIL_BL_NAME_MAX (JAIL_NAME_MAX + sizeof(JAIL_BL_SUFFIX) - 1)
 /* fail2ban_ips.host is varchar(150). */
 #define NODE_NAME_MAX 150
 
@@ -33,6 +36,14 @@ struct ban_event {
 
 /* Field rules.  Each returns true when the text is acceptable; on refusal
  * *why (if not NULL) names what is wrong. */
+
+/* The one rule of what a jail name is, applied wherever one comes from (the
+ * command line, every row of fail2ban_jail and fail2ban_ips, the spool)
+ * before it is sent to fail2ban, put into a path or a file: the characters
+ * above, at most JAIL_NAME_MAX of them (JAIL_BL_NAME_MAX for the name of a
+ * permanent jail, "<jail>-bl"), and never one of fail2ban's own section
+ * words (DEFAULT, INCLUDES, Definition, Init, KNOWN, in any case), which a
+ * jail file would turn into settings of every jail or of an action. */
 bool jail_name_valid(const char *name, const char **why);
 bool node_name_valid(const char *name, const char **why);
 

@@ -10,9 +10,13 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "jailfile.h"
+#include "localfile.h"
 
 extern char **environ;
 
@@ -31,6 +35,54 @@ enum f2b_status jailctl_loaded(const struct f2b_link *link, const char *name,
 	const char *argv[] = { "get", name, "bantime" };
 
 	return f2b_command(link->socket, argv, 3, link->timeout_ms, err, errlen);
+}
+
+/* The names of the running jail's actions: fail2ban names an action after
+ * its file (mc-custom[...] is "mc-custom") unless actname says otherwise. */
+static enum jail_runs running_actions(const struct f2b_link *link,
+				      const char *name)
+{
+	const char *argv[] = { "get", name, "actions" };
+	struct pickle_doc *doc;
+	const struct pickle_value *list;
+	enum jail_runs runs = JAIL_RUNS_UNKNOWN;
+	char err[256];
+	enum f2b_status s = f2b_call(link->socket, argv, 3, link->timeout_ms,
+				     &doc, &list, err, sizeof(err));
+
+	if (s == F2B_UNKNOWN_JAIL)
+		return JAIL_RUNS_OTHERS;   /* not loaded: no action of ours */
+	if (s != F2B_OK)
+		return JAIL_RUNS_UNKNOWN;
+	if (list->type == PICKLE_LIST || list->type == PICKLE_TUPLE) {
+		runs = JAIL_RUNS_OTHERS;
+		for (size_t i = 0; i < list->count; i++) {
+			const struct pickle_value *v = list->items[i];
+
+			if (v->type == PICKLE_STR &&
+			    (strcmp(v->text, "mc-custom") == 0 ||
+			     strcmp(v->text, "mc-record") == 0))
+				runs = JAIL_RUNS_OURS;
+		}
+	}
+	pickle_doc_free(doc);
+	return runs;
+}
+
+void jailctl_facts(const struct f2b_link *link,
+		   const struct f2b_defined *defined, const char *name,
+		   struct jail_facts *facts)
+{
+	char bl[JAIL_BL_NAME_MAX + 1];
+
+	jail_bl_name(name, bl);
+	facts->defined_in = f2bconf_defined_in(defined, name);
+	facts->bl_defined_in = f2bconf_defined_in(defined, bl);
+	facts->runs = JAIL_RUNS_UNKNOWN;
+	/* Only a jail defined elsewhere needs its author's consent; the
+	 * question is never sent with a name that is not a jail name. */
+	if (facts->defined_in && jail_name_valid(name, NULL))
+		facts->runs = running_actions(link, name);
 }
 
 /* The last line fail2ban-client wrote on stderr: its reason, when it
@@ -56,28 +108,48 @@ static void last_line(int fd, char *out, size_t outlen)
 	out[keep] = '\0';
 }
 
+/* Start fail2ban-client with its standard streams set up and every other
+ * descriptor closed: the database connection, a lock or a socket of ours
+ * has no business in a program that outlives nothing of ours. */
+static int spawn_client(const struct f2b_link *link, const char *const *argv,
+			int err_fd, pid_t *pid)
+{
+	posix_spawn_file_actions_t fa;
+	int rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
+	posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
+	rc = posix_spawn(pid, link->client, &fa, NULL, (char *const *)argv,
+			 environ);
+	posix_spawn_file_actions_destroy(&fa);
+	return rc;
+}
+
 int jailctl_load(const struct f2b_link *link, const char *name,
 		 char *err, size_t errlen)
 {
 	const char *argv[] = { link->client, "-c", link->config_dir, "-s",
 			       link->socket, "reload", "--if-exists", name,
 			       NULL };
-	posix_spawn_file_actions_t fa;
 	char reason[512];
 	int pipefd[2], status, rc;
 	pid_t pid;
 
+	if (!jail_name_valid(name, NULL)) {
+		snprintf(err, errlen, "refusing to load a jail of that name");
+		return -1;
+	}
+	/* mc-f2b runs it as root: it must be as trustworthy as mc-f2b. */
+	if (localfile_check_program(link->client, err, errlen) != 0)
+		return -1;
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
-	rc = posix_spawn(&pid, link->client, &fa, NULL, (char *const *)argv,
-			 environ);
-	posix_spawn_file_actions_destroy(&fa);
+	rc = spawn_client(link, argv, pipefd[1], &pid);
 	close(pipefd[1]);
 	if (rc != 0) {
 		close(pipefd[0]);
@@ -104,82 +176,104 @@ int jailctl_stop(const struct f2b_link *link, const char *name,
 		 char *err, size_t errlen)
 {
 	const char *argv[] = { "stop", name };
-	enum f2b_status s = f2b_command(link->socket, argv, 2, link->timeout_ms,
-					err, errlen);
+	enum f2b_status s;
 
+	/* "stop --all" is a word of fail2ban's, not a jail. */
+	if (!jail_name_valid(name, NULL)) {
+		snprintf(err, errlen, "refusing to stop a jail of that name");
+		return -1;
+	}
+	s = f2b_command(link->socket, argv, 2, link->timeout_ms, err, errlen);
 	/* A jail that is not loaded is as stopped as it gets. */
 	return s == F2B_OK || s == F2B_UNKNOWN_JAIL || s == F2B_NO_SERVER ? 0 : -1;
 }
 
-int jailctl_publish_bl(const struct f2b_link *link, const struct bl_jail *bl,
+int jailctl_publish_bl(const struct f2b_link *link, const struct jail_bl *bl,
 		       bool load, char *err, size_t errlen)
 {
-	static char text[JAIL_WHITELIST_MAX * ADDR_NET_TEXT_MAX + 1024];
-	char name[JAIL_NAME_MAX + 4];
+	char name[JAIL_BL_NAME_MAX + 1];
 	const char *why;
+	char *text = jailfile_render_bl(bl, &why);
+	int rc;
 
-	bl_jail_name(bl->jail, name);
-	if (jailfile_render_bl(bl, text, sizeof(text), &why) < 0) {
+	jail_bl_name(bl->jail, name);
+	if (!text) {
 		snprintf(err, errlen, "jail %s: %s", name, why);
 		return -1;
 	}
-	if (jailfile_write(link->config_dir, name, text, err, errlen) != 0)
+	rc = jailfile_write(link->config_dir, name, text, err, errlen);
+	free(text);
+	if (rc != 0)
 		return -1;
 	return load ? jailctl_load(link, name, err, errlen) : 0;
 }
 
-static int remove_bl_file(const struct f2b_link *link, const char *jail,
-			  char *err, size_t errlen)
+int jailctl_withdraw_bl(const struct f2b_link *link, const char *jail,
+			bool stop, char *err, size_t errlen)
 {
-	char name[JAIL_NAME_MAX + 4];
+	char name[JAIL_BL_NAME_MAX + 1];
 
-	bl_jail_name(jail, name);
-	return jailfile_remove(link->config_dir, name, err, errlen);
+	jail_bl_name(jail, name);
+	if (jailfile_remove(link->config_dir, name, err, errlen) != 0)
+		return -1;
+	return stop ? jailctl_stop(link, name, err, errlen) : 0;
 }
 
-/* Remove the -bl jail's file and stop that jail. */
-static int jailctl_withdraw_bl(const struct f2b_link *link, const char *jail,
-			       char *err, size_t errlen)
+/* The -bl jail of a published jail: there while its max_count is above 0. */
+static int publish_bl_of(const struct f2b_link *link,
+			 const struct jail_row *row,
+			 const struct jail_whitelist *wl, bool load,
+			 char *err, size_t errlen)
 {
-	char name[JAIL_NAME_MAX + 4];
+	struct jail_bl bl;
+	int rc;
 
-	if (remove_bl_file(link, jail, err, errlen) != 0)
+	if (row->max_count <= 0)
+		return jailctl_withdraw_bl(link, row->name, load, err, errlen);
+	if (jail_bl_init(&bl, row->name, row->port, wl) != 0) {
+		snprintf(err, errlen, "jail %s: too long, or out of memory",
+			 row->name);
 		return -1;
-	bl_jail_name(jail, name);
-	return jailctl_stop(link, name, err, errlen);
+	}
+	rc = jailctl_publish_bl(link, &bl, load, err, errlen);
+	jail_bl_free(&bl);
+	return rc;
 }
 
 int jailctl_publish(const struct f2b_link *link, const struct jail_row *row,
-		    const struct jail_whitelist *wl, bool load,
+		    const struct jail_whitelist *wl,
+		    const struct jail_scope *scope, bool load,
 		    char *err, size_t errlen)
 {
-	static char text[JAIL_WHITELIST_MAX * ADDR_NET_TEXT_MAX + 2048];
-	struct bl_jail bl;
 	const char *why;
+	char *text;
+	int rc;
 
-	if (jailfile_render_jail(row, wl, text, sizeof(text), &why) < 0) {
+	if (!scope->owned) {
+		snprintf(err, errlen, "jail %s is not mc-f2b's", row->name);
+		return -1;
+	}
+	if (!(text = jailfile_render_jail(row, wl, &why))) {
 		snprintf(err, errlen, "jail %s: %s", row->name, why);
 		return -1;
 	}
-	if (jailfile_write(link->config_dir, row->name, text, err, errlen) != 0)
+	rc = jailfile_write(link->config_dir, row->name, text, err, errlen);
+	free(text);
+	if (rc != 0 || (load && jailctl_load(link, row->name, err, errlen) != 0))
 		return -1;
-	if (load && jailctl_load(link, row->name, err, errlen) != 0)
-		return -1;
-	if (row->max_count <= 0)
-		return load ? jailctl_withdraw_bl(link, row->name, err, errlen)
-			    : remove_bl_file(link, row->name, err, errlen);
-	memset(&bl, 0, sizeof(bl));
-	strcpy(bl.jail, row->name);
-	strcpy(bl.port, row->port);
-	bl.whitelist = *wl;
-	return jailctl_publish_bl(link, &bl, load, err, errlen);
+	return scope->bl ? publish_bl_of(link, row, wl, load, err, errlen) : 0;
 }
 
 int jailctl_withdraw(const struct f2b_link *link, const char *name,
+		     const struct jail_scope *scope, bool stop,
 		     char *err, size_t errlen)
 {
-	if (jailfile_remove(link->config_dir, name, err, errlen) != 0 ||
-	    jailctl_stop(link, name, err, errlen) != 0)
+	if (!scope->owned) {
+		snprintf(err, errlen, "jail %s is not mc-f2b's", name);
 		return -1;
-	return jailctl_withdraw_bl(link, name, err, errlen);
+	}
+	if (jailfile_remove(link->config_dir, name, err, errlen) != 0 ||
+	    (stop && jailctl_stop(link, name, err, errlen) != 0))
+		return -1;
+	return scope->bl ? jailctl_withdraw_bl(link, name, stop, err, errlen) : 0;
 }

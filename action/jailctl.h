@@ -1,6 +1,10 @@
 /* jailctl.h - a jail's files in fail2ban's configuration, and the jail in
  * the running fail2ban: publish (write and load), withdraw (remove and
- * stop), and the native calls that act on a loaded jail. */
+ * stop), what this node's configuration lets mc-f2b do to a jail, and the
+ * native calls that act on a loaded jail.
+ *
+ * These are the mechanisms; whether a verb may use them on a jail is
+ * decided first, by jailctl_facts() and jail_scope_decide(). */
 #ifndef MC_F2B_JAILCTL_H
 #define MC_F2B_JAILCTL_H
 
@@ -8,7 +12,8 @@
 #include <stddef.h>
 
 #include "f2b.h"
-#include "jailfile.h"
+#include "f2bconf.h"
+#include "jail.h"
 
 struct f2b_link {
 	const char *socket;       /* fail2ban's socket */
@@ -25,9 +30,19 @@ bool jailctl_running(const struct f2b_link *link);
 enum f2b_status jailctl_loaded(const struct f2b_link *link, const char *name,
 			       char *err, size_t errlen);
 
+/* The facts of jail.h for one jail: which other file of fail2ban's
+ * configuration defines it and its -bl (from defined, read once by the
+ * caller), and, only for a jail defined elsewhere, whether the running
+ * jail carries mc-custom or mc-record ("get <jail> actions"). */
+void jailctl_facts(const struct f2b_link *link,
+		   const struct f2b_defined *defined, const char *name,
+		   struct jail_facts *facts);
+
 /* Load (or reload) a jail from its files with fail2ban's own reader:
  * "fail2ban-client -c DIR -s SOCKET reload --if-exists NAME", run without
- * a shell; plain "reload NAME" refuses a jail that is not running yet. */
+ * a shell, with nothing but the standard streams open, once the program
+ * passed localfile_check_program(); plain "reload NAME" refuses a jail
+ * that is not running yet. */
 int jailctl_load(const struct f2b_link *link, const char *name,
 		 char *err, size_t errlen);
 
@@ -35,19 +50,28 @@ int jailctl_load(const struct f2b_link *link, const char *name,
 int jailctl_stop(const struct f2b_link *link, const char *name,
 		 char *err, size_t errlen);
 
-/* Write the jail's file and, when its max_count is above 0, its -bl
+/* Write the jail's file and, when the jail's max_count is above 0, its -bl
  * jail's; remove the -bl file otherwise.  With load, bring the running
- * fail2ban in line (load both, or stop the -bl jail). */
+ * fail2ban in line (load both, or stop the -bl jail).  Only what the scope
+ * allows is touched: nothing at all of a jail mc-f2b does not own, nothing
+ * of a -bl jail another file defines. */
 int jailctl_publish(const struct f2b_link *link, const struct jail_row *row,
-		    const struct jail_whitelist *wl, bool load,
+		    const struct jail_whitelist *wl,
+		    const struct jail_scope *scope, bool load,
 		    char *err, size_t errlen);
 
-/* Remove the jail's files (and its -bl jail's) and stop both. */
+/* Remove the jail's files (and its -bl jail's) and, with stop, stop both;
+ * within the scope, as above. */
 int jailctl_withdraw(const struct f2b_link *link, const char *name,
+		     const struct jail_scope *scope, bool stop,
 		     char *err, size_t errlen);
 
 /* Write the -bl jail's file and, with load, load it. */
-int jailctl_publish_bl(const struct f2b_link *link, const struct bl_jail *bl,
+int jailctl_publish_bl(const struct f2b_link *link, const struct jail_bl *bl,
 		       bool load, char *err, size_t errlen);
+
+/* Remove the -bl jail's file and, with stop, stop that jail. */
+int jailctl_withdraw_bl(const struct f2b_link *link, const char *jail,
+			bool stop, char *err, size_t errlen);
 
 #endif

@@ -19,6 +19,7 @@ struct read_row {
 struct read_ctx {
 	struct read_row *rows;
 	size_t count, cap;
+	bool failed;          /* out of memory: not every row was read */
 };
 
 /* Copy a text cell, or say that it does not fit. */
@@ -28,7 +29,7 @@ static bool take_text(char *dst, size_t dstlen, const char *src)
 		dst[0] = '\0';
 		return false;
 	}
-	strcpy(dst, src);
+	memcpy(dst, src, strlen(src) + 1);
 	return true;
 }
 
@@ -52,6 +53,11 @@ static const char *fill_row(struct jail_row *row, const char *const *cols,
 	row->enabled = cols[1] && atoi(cols[1]) != 0;
 	if (!take_text(row->name, sizeof(row->name), cols[2]))
 		return "name";
+	/* Enabled or not, a row is only ever acted on by its name: one that
+	 * is no jail name ("DEFAULT", "--all", "x-bl") is a broken row. */
+	if (!jail_row_name_valid(row->name, why))
+		return "name";
+	*why = "too long";
 	if (!take_text(row->port, sizeof(row->port), cols[6]))
 		return "port";
 	if (!take_text(row->filter, sizeof(row->filter), cols[7]))
@@ -81,9 +87,13 @@ static int on_jail(void *ctx, const char *const *cols, size_t ncols)
 	(void)ncols;
 	if (rc->count == rc->cap) {
 		size_t cap = rc->cap ? rc->cap * 2 : 16;
-		void *grown = realloc(rc->rows, cap * sizeof(*rc->rows));
-		if (!grown)
+		struct read_row *grown = cap < rc->cap ? NULL :
+			reallocarray(rc->rows, cap, sizeof(*grown));
+
+		if (!grown) {
+			rc->failed = true;
 			return 1;
+		}
 		rc->rows = grown;
 		rc->cap = cap;
 	}
@@ -104,6 +114,8 @@ enum db_status jails_read(struct db *db, const char *name, jail_fn fn,
 	enum db_status s = name ? db_query(db, one_sql, args, 1, on_jail, &rc)
 				: db_query(db, all_sql, NULL, 0, on_jail, &rc);
 
+	if (s == DB_OK && rc.failed)
+		s = DB_FAILED;
 	for (size_t i = 0; s == DB_OK && i < rc.count; i++)
 		fn(ctx, &rc.rows[i].row, rc.rows[i].bad_column, rc.rows[i].why);
 	free(rc.rows);
@@ -138,17 +150,25 @@ enum db_status jails_get(struct db *db, const char *name,
 	return jails_read(db, name, on_one, &g);
 }
 
+struct whitelist_ctx {
+	struct jail_whitelist *wl;
+	bool failed;
+};
+
 static int on_whitelist(void *ctx, const char *const *cols, size_t ncols)
 {
-	struct jail_whitelist *wl = ctx;
+	struct whitelist_ctx *w = ctx;
 	struct addr_net net;
 	const char *why;
 
 	(void)ncols;
 	/* Rows not written by mc-f2b may hold anything: skip what is not an
 	 * address or a network. */
-	if (cols[0] && addr_net_parse(cols[0], &net, &why) == 0)
-		jail_whitelist_add(wl, &net);
+	if (cols[0] && addr_net_parse(cols[0], &net, &why) == 0 &&
+	    jail_whitelist_add(w->wl, &net) != 0) {
+		w->failed = true;
+		return 1;
+	}
 	return 0;
 }
 
@@ -159,9 +179,29 @@ enum db_status jails_whitelist(struct db *db, const char *jail,
 		"SELECT ip FROM fail2ban_ips WHERE jail = ? AND whitelisted = 1 "
 		"ORDER BY ip";
 	struct db_arg args[] = { DB_TEXT(jail) };
+	struct whitelist_ctx w = { wl, false };
+	enum db_status s;
 
-	wl->count = 0;
-	return db_query(db, sql, args, 1, on_whitelist, wl);
+	s = db_query(db, sql, args, 1, on_whitelist, &w);
+	/* A whitelist cut short would let bans through it: all or nothing. */
+	if (s == DB_OK && w.failed)
+		s = DB_FAILED;
+	if (s != DB_OK)
+		jail_whitelist_free(wl);
+	return s;
+}
+
+enum db_status jails_bl(struct db *db, const struct jail_row *row,
+			struct jail_bl *bl)
+{
+	enum db_status s;
+
+	if (jail_bl_init(bl, row->name, row->port, NULL) != 0)
+		return DB_FAILED;
+	s = jails_whitelist(db, row->name, &bl->whitelist);
+	if (s != DB_OK)
+		jail_bl_free(bl);
+	return s;
 }
 
 enum db_status jails_set_enabled(struct db *db, const char *name, bool on)

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 
 #include "db.h"
-#include "jailfile.h"
+#include "jail.h"
 
 /* Called per row.  A row whose values do not even fit a jail_row (a name
  * longer than jail names may be, a number that is not one) comes with
@@ -23,9 +23,17 @@ enum db_status jails_get(struct db *db, const char *name,
 			 struct jail_row *row, bool *found,
 			 const char **bad_column, const char **why);
 
-/* The jail's whitelist rows, canonical, for ignoreip. */
+/* The jail's whitelist rows, canonical, for ignoreip, added to wl (which
+ * starts empty, { 0 }): every one or, on any failure, none (wl is freed).
+ * Free it with jail_whitelist_free(). */
 enum db_status jails_whitelist(struct db *db, const char *jail,
 			       struct jail_whitelist *wl);
+
+/* The -bl of a jail row, with the jail's whitelist as the table has it;
+ * free it with jail_bl_free().  DB_FAILED when the row's name or ports do
+ * not fit, or memory runs out. */
+enum db_status jails_bl(struct db *db, const struct jail_row *row,
+			struct jail_bl *bl);
 
 /* enabled for one jail (name) or all (NULL). */
 enum db_status jails_set_enabled(struct db *db, const char *name, bool on);

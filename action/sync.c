@@ -16,52 +16,6 @@
 /* Addresses per banip/unbanip call. */
 #define SYNC_BATCH 256
 
-/* --- string sets -------------------------------------------------------- */
-
-int strset_add(struct strset *s, const char *item)
-{
-	char *copy;
-
-	if (s->count == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-		char **grown = realloc(s->items, cap * sizeof(*grown));
-		if (!grown)
-			return -1;
-		s->items = grown;
-		s->cap = cap;
-	}
-	copy = strdup(item);
-	if (!copy)
-		return -1;
-	s->items[s->count++] = copy;
-	s->sorted = false;
-	return 0;
-}
-
-static int by_text(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-bool strset_has(struct strset *s, const char *item)
-{
-	if (!s->sorted) {
-		if (s->count)
-			qsort(s->items, s->count, sizeof(*s->items), by_text);
-		s->sorted = true;
-	}
-	return s->count &&
-	       bsearch(&item, s->items, s->count, sizeof(*s->items), by_text);
-}
-
-void strset_free(struct strset *s)
-{
-	for (size_t i = 0; i < s->count; i++)
-		free(s->items[i]);
-	free(s->items);
-	memset(s, 0, sizeof(*s));
-}
-
 void sync_actions_free(struct sync_actions *a)
 {
 	strset_free(&a->ban);
@@ -81,23 +35,18 @@ void f2b_view_free(struct f2b_view *v)
 
 /* --- the decision ------------------------------------------------------- */
 
-static bool covered_by_whitelist(const struct sync_jail *jail,
-				 const struct addr *a)
+/* Add item to set unless the set it is compared with already holds it. */
+static int want_in(struct strset *out, struct strset *have, const char *item,
+		   bool want)
 {
-	for (size_t i = 0; i < jail->whitelist.count; i++) {
-		struct addr_net net;
-		const char *why;
-
-		if (addr_net_parse(jail->whitelist.entries[i], &net, &why) == 0 &&
-		    addr_net_contains(&net, a))
-			return true;
-	}
-	return false;
+	if (want == strset_has(have, item))
+		return 0;
+	return strset_add(out, item);
 }
 
 /* One row: its whitelist entry, then its bans. */
-static void decide_row(const struct sync_jail *jail, const struct sync_row *r,
-		       struct f2b_view *view, struct sync_actions *out)
+static int decide_row(const struct sync_jail *jail, const struct sync_row *r,
+		      struct f2b_view *view, struct sync_actions *out)
 {
 	struct addr a;
 	struct addr_net net;
@@ -106,35 +55,36 @@ static void decide_row(const struct sync_jail *jail, const struct sync_row *r,
 	bool covered, want;
 
 	if (addr_net_parse(r->ip, &net, &why) != 0)
-		return;   /* not written by mc-f2b: nothing to apply */
+		return 0;   /* not written by mc-f2b: nothing to apply */
 	addr_net_format(&net, canon);
-	if (r->whitelisted && !strset_has(&view->ignoreip, canon))
-		strset_add(&out->add_ignore, canon);
-	if (!r->whitelisted && strset_has(&view->ignoreip, canon))
-		strset_add(&out->del_ignore, canon);
+	if ((r->whitelisted ? want_in(&out->add_ignore, &view->ignoreip, canon, true)
+			    : want_in(&out->del_ignore, &view->ignoreip, canon, false)))
+		return -1;
 	if (addr_parse(r->ip, &a, &why) != 0)
-		return;   /* a network: only ever a whitelist entry */
-	covered = r->whitelisted || covered_by_whitelist(jail, &a);
+		return 0;   /* a network: only ever a whitelist entry */
+	covered = r->whitelisted || jail_whitelist_covers(&jail->whitelist, &a);
 	want = r->active && !covered;
-	if (want && !strset_has(&view->banned, canon))
-		strset_add(&out->ban, canon);
-	if (!want && strset_has(&view->banned, canon))
-		strset_add(&out->unban, canon);
+	if (want_in(want ? &out->ban : &out->unban, &view->banned, canon, want))
+		return -1;
+	/* A -bl jail out of scope is another file's: left as it is. */
+	if (!jail->scope.bl)
+		return 0;
 	want = r->blacklisted && !covered && jail->max_count > 0;
-	if (want && !strset_has(&view->bl_banned, canon))
-		strset_add(&out->bl_ban, canon);
-	if (!want && strset_has(&view->bl_banned, canon))
-		strset_add(&out->bl_unban, canon);
+	return want_in(want ? &out->bl_ban : &out->bl_unban, &view->bl_banned,
+		       canon, want);
 }
 
-void sync_decide(const struct sync_jail *jail, const struct sync_row *rows,
-		 size_t nrows, struct f2b_view *view,
-		 struct sync_actions *out)
+int sync_decide(const struct sync_jail *jail, const struct sync_row *rows,
+		size_t nrows, struct f2b_view *view, struct sync_actions *out)
 {
 	memset(out, 0, sizeof(*out));
+	if (!jail->scope.act)
+		return 0;
 	for (size_t i = 0; i < nrows; i++)
-		if (strcmp(rows[i].jail, jail->name) == 0)
-			decide_row(jail, &rows[i], view, out);
+		if (strcmp(rows[i].jail, jail->name) == 0 &&
+		    decide_row(jail, &rows[i], view, out) != 0)
+			return -1;
+	return 0;
 }
 
 /* --- reading the database ----------------------------------------------- */
@@ -153,11 +103,14 @@ static void on_jail(void *ctx, const struct jail_row *row,
 	struct sync_jail *j;
 
 	(void)why;
+	/* A row whose name is not a jail name never reaches fail2ban. */
 	if (!row->enabled || bad_column)
 		return;
 	if (jc->count == jc->cap) {
 		size_t cap = jc->cap ? jc->cap * 2 : 8;
-		void *grown = realloc(jc->jails, cap * sizeof(*jc->jails));
+		struct sync_jail *grown = cap < jc->cap ? NULL :
+			reallocarray(jc->jails, cap, sizeof(*grown));
+
 		if (!grown) {
 			jc->failed = true;
 			return;
@@ -166,11 +119,19 @@ static void on_jail(void *ctx, const struct jail_row *row,
 		jc->cap = cap;
 	}
 	j = &jc->jails[jc->count++];
-	strcpy(j->name, row->name);
-	strcpy(j->port, row->port);
+	memset(j, 0, sizeof(*j));
+	snprintf(j->name, sizeof(j->name), "%s", row->name);
+	snprintf(j->port, sizeof(j->port), "%s", row->port);
 	j->max_count = row->max_count;
 	if (jails_whitelist(jc->db, row->name, &j->whitelist) != DB_OK)
 		jc->failed = true;
+}
+
+static void free_jails(struct jails_ctx *jc)
+{
+	for (size_t i = 0; i < jc->count; i++)
+		jail_whitelist_free(&jc->jails[i].whitelist);
+	free(jc->jails);
 }
 
 struct rows_ctx {
@@ -179,11 +140,28 @@ struct rows_ctx {
 	struct strset *recent;     /* skipped: handled by the last round */
 	struct strset next;        /* this round's keys */
 	char newest[32];
+	bool failed;               /* out of memory: the round is not done */
 };
 
 static void row_key(const struct sync_row *r, char *key, size_t len)
 {
 	snprintf(key, len, "%s\t%s\t%s", r->jail, r->ip, r->updated_at);
+}
+
+static int keep_row(struct rows_ctx *rc, const struct sync_row *r)
+{
+	if (rc->count == rc->cap) {
+		size_t cap = rc->cap ? rc->cap * 2 : 256;
+		struct sync_row *grown = cap < rc->cap ? NULL :
+			reallocarray(rc->rows, cap, sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		rc->rows = grown;
+		rc->cap = cap;
+	}
+	rc->rows[rc->count++] = *r;
+	return 0;
 }
 
 static int on_row(void *ctx, const char *const *cols, size_t ncols)
@@ -197,27 +175,20 @@ static int on_row(void *ctx, const char *const *cols, size_t ncols)
 	    strlen(cols[0]) >= sizeof(r.jail) || strlen(cols[1]) >= sizeof(r.ip) ||
 	    strlen(cols[5]) >= sizeof(r.updated_at))
 		return 0;
-	strcpy(r.jail, cols[0]);
-	strcpy(r.ip, cols[1]);
+	snprintf(r.jail, sizeof(r.jail), "%s", cols[0]);
+	snprintf(r.ip, sizeof(r.ip), "%s", cols[1]);
 	r.active = cols[2] && atoi(cols[2]);
 	r.blacklisted = cols[3] && atoi(cols[3]);
 	r.whitelisted = cols[4] && atoi(cols[4]);
-	strcpy(r.updated_at, cols[5]);
+	snprintf(r.updated_at, sizeof(r.updated_at), "%s", cols[5]);
 	if (strcmp(r.updated_at, rc->newest) > 0)
-		strcpy(rc->newest, r.updated_at);
+		snprintf(rc->newest, sizeof(rc->newest), "%s", r.updated_at);
 	row_key(&r, key, sizeof(key));
-	strset_add(&rc->next, key);
-	if (strset_has(rc->recent, key))
-		return 0;
-	if (rc->count == rc->cap) {
-		size_t cap = rc->cap ? rc->cap * 2 : 256;
-		void *grown = realloc(rc->rows, cap * sizeof(*rc->rows));
-		if (!grown)
-			return 1;
-		rc->rows = grown;
-		rc->cap = cap;
+	if (strset_add(&rc->next, key) != 0 ||
+	    (!strset_has(rc->recent, key) && keep_row(rc, &r) != 0)) {
+		rc->failed = true;
+		return 1;
 	}
-	rc->rows[rc->count++] = r;
 	return 0;
 }
 
@@ -235,7 +206,7 @@ static enum db_status read_rows(struct db *db, const char *since,
 		"TIMESTAMPADD(SECOND, ?, ?)";
 	struct db_arg args[] = { DB_INT(-SYNC_OVERLAP_SECONDS), DB_TEXT(since) };
 
-	strcpy(rc->newest, since);
+	snprintf(rc->newest, sizeof(rc->newest), "%s", since);
 	return since[0] ? db_query(db, since_sql, args, 2, on_row, rc)
 			: db_query(db, all_sql, NULL, 0, on_row, rc);
 }
@@ -257,7 +228,7 @@ static enum f2b_status fetch_list(const struct f2b_link *link, const char *jail,
 	if (s != F2B_OK)
 		return s;
 	if (list->type == PICKLE_LIST || list->type == PICKLE_TUPLE)
-		for (size_t i = 0; i < list->count; i++) {
+		for (size_t i = 0; s == F2B_OK && i < list->count; i++) {
 			const struct pickle_value *v = list->items[i];
 			struct addr_net net;
 			char canon[ADDR_NET_TEXT_MAX];
@@ -267,26 +238,30 @@ static enum f2b_status fetch_list(const struct f2b_link *link, const char *jail,
 			    addr_net_parse(v->text, &net, &why) != 0)
 				continue;
 			addr_net_format(&net, canon);
-			strset_add(out, canon);
+			if (strset_add(out, canon) != 0)
+				s = F2B_FAILED;
 		}
 	pickle_doc_free(doc);
-	return F2B_OK;
+	return s;
 }
 
-static int fetch_view(const struct f2b_link *link, const char *jail,
+/* What fail2ban holds for the jail and, when in scope, its -bl jail. */
+static int fetch_view(const struct f2b_link *link, const struct sync_jail *jail,
 		      struct f2b_view *v)
 {
-	char bl[JAIL_NAME_MAX + 4];
+	char bl[JAIL_BL_NAME_MAX + 1];
 	enum f2b_status s;
 
 	memset(v, 0, sizeof(*v));
-	bl_jail_name(jail, bl);
-	s = fetch_list(link, jail, "banned", &v->banned);
+	jail_bl_name(jail->name, bl);
+	s = fetch_list(link, jail->name, "banned", &v->banned);
 	if (s != F2B_OK)
 		return s == F2B_UNKNOWN_JAIL ? 0 : -1;
 	v->loaded = true;
-	if (fetch_list(link, jail, "ignoreip", &v->ignoreip) != F2B_OK)
+	if (fetch_list(link, jail->name, "ignoreip", &v->ignoreip) != F2B_OK)
 		return -1;
+	if (!jail->scope.bl)
+		return 0;
 	s = fetch_list(link, bl, "banned", &v->bl_banned);
 	if (s != F2B_OK && s != F2B_UNKNOWN_JAIL)
 		return -1;
@@ -337,14 +312,30 @@ static unsigned apply_one(const struct f2b_link *link, const char *jail,
 	return 0;
 }
 
+/* Load the -bl jail from a file of its own, as the first escalation does. */
+static int load_bl(const struct f2b_link *link, const struct sync_jail *jail,
+		   char *err, size_t errlen)
+{
+	struct jail_bl b;
+	int rc;
+
+	if (jail_bl_init(&b, jail->name, jail->port, &jail->whitelist) != 0) {
+		snprintf(err, errlen, "too long, or out of memory");
+		return -1;
+	}
+	rc = jailctl_publish_bl(link, &b, true, err, errlen);
+	jail_bl_free(&b);
+	return rc;
+}
+
 static void apply_actions(const struct f2b_link *link,
 			  const struct sync_jail *jail,
 			  const struct f2b_view *view,
 			  struct sync_actions *a, struct sync_counts *c)
 {
-	char bl[JAIL_NAME_MAX + 4], err[512];
+	char bl[JAIL_BL_NAME_MAX + 1], err[512];
 
-	bl_jail_name(jail->name, bl);
+	jail_bl_name(jail->name, bl);
 	/* addignoreip and delignoreip take one entry per call. */
 	for (size_t i = 0; i < a->add_ignore.count; i++)
 		c->ignored += apply_one(link, jail->name, "addignoreip",
@@ -354,17 +345,11 @@ static void apply_actions(const struct f2b_link *link,
 					  a->del_ignore.items[i], c);
 	c->unbanned += apply_batches(link, jail->name, "unbanip", &a->unban, c);
 	c->banned += apply_batches(link, jail->name, "banip", &a->ban, c);
-	if (a->bl_ban.count && !view->bl_loaded) {
-		struct bl_jail b;
-
-		strcpy(b.jail, jail->name);
-		strcpy(b.port, jail->port);
-		b.whitelist = jail->whitelist;
-		if (jailctl_publish_bl(link, &b, true, err, sizeof(err)) != 0) {
-			c->errors++;
-			log_warning("sync: %s: %s", bl, err);
-			return;
-		}
+	if (a->bl_ban.count && !view->bl_loaded &&
+	    load_bl(link, jail, err, sizeof(err)) != 0) {
+		c->errors++;
+		log_warning("sync: %s: %s", bl, err);
+		return;
 	}
 	c->bl_unbanned += apply_batches(link, bl, "unbanip", &a->bl_unban, c);
 	c->bl_banned += apply_batches(link, bl, "banip", &a->bl_ban, c);
@@ -372,28 +357,88 @@ static void apply_actions(const struct f2b_link *link,
 
 /* --- a round ------------------------------------------------------------ */
 
-static void sync_jail_rows(const struct f2b_link *link,
-			   const struct sync_jail *jail,
-			   const struct rows_ctx *rc, struct sync_counts *c)
+/* Jails left alone this round, said in one line at its end. */
+struct left_alone {
+	char names[512];
+	unsigned count;
+};
+
+static void leave_alone(struct left_alone *la, const char *name)
 {
+	size_t used = strlen(la->names);
+
+	la->count++;
+	snprintf(la->names + used, sizeof(la->names) - used, "%s%s",
+		 used ? ", " : "", name);
+}
+
+static bool has_rows_of(const struct rows_ctx *rc, const char *jail)
+{
+	for (size_t i = 0; i < rc->count; i++)
+		if (strcmp(rc->rows[i].jail, jail) == 0)
+			return true;
+	return false;
+}
+
+static void sync_jail_rows(const struct f2b_link *link, struct sync_jail *jail,
+			   const struct f2b_defined *defined,
+			   const struct rows_ctx *rc, struct sync_counts *c,
+			   struct left_alone *la)
+{
+	struct jail_facts facts;
 	struct f2b_view view;
 	struct sync_actions actions;
-	bool any = false;
 
-	for (size_t i = 0; i < rc->count && !any; i++)
-		any = strcmp(rc->rows[i].jail, jail->name) == 0;
 	/* No row of this jail changed: fail2ban is not even asked. */
-	if (!any)
+	if (!has_rows_of(rc, jail->name))
 		return;
-	if (fetch_view(link, jail->name, &view) != 0) {
+	jailctl_facts(link, defined, jail->name, &facts);
+	jail->scope = jail_scope_decide(jail->name, &facts);
+	if (!jail->scope.act || (!jail->scope.bl && facts.bl_defined_in)) {
+		char bl[JAIL_BL_NAME_MAX + 1];
+
+		jail_bl_name(jail->name, bl);
+		leave_alone(la, jail->scope.act ? bl : jail->name);
+		if (!jail->scope.act)
+			return;
+	}
+	if (fetch_view(link, jail, &view) != 0) {
 		c->errors++;
 		log_warning("sync: cannot read jail %s from fail2ban", jail->name);
 	} else if (view.loaded) {
-		sync_decide(jail, rc->rows, rc->count, &view, &actions);
-		apply_actions(link, jail, &view, &actions, c);
+		if (sync_decide(jail, rc->rows, rc->count, &view, &actions) != 0) {
+			c->errors++;
+			log_warning("sync: jail %s: out of memory", jail->name);
+		} else {
+			apply_actions(link, jail, &view, &actions, c);
+		}
 		sync_actions_free(&actions);
 	}
 	f2b_view_free(&view);
+}
+
+/* Apply the rows read to every enabled jail this node lets sync touch. */
+static void apply_rows(const struct f2b_link *link, struct jails_ctx *jc,
+		       const struct rows_ctx *rc, struct sync_counts *c)
+{
+	struct f2b_defined defined;
+	struct left_alone la = { "", 0 };
+	char err[512];
+
+	/* What the configuration defines cannot be read: nothing can be
+	 * shown to be mc-f2b's, so nothing is done. */
+	if (f2bconf_read(link->config_dir, &defined, err, sizeof(err)) != 0) {
+		c->errors++;
+		log_warning("sync: fail2ban's configuration: %s", err);
+		return;
+	}
+	for (size_t i = 0; i < jc->count; i++)
+		sync_jail_rows(link, &jc->jails[i], &defined, rc, c, &la);
+	f2bconf_free(&defined);
+	c->skipped = la.count;
+	if (la.count)
+		log_warning("sync: %u jail(s) named in the database left alone, "
+			    "not mc-f2b's on this node: %s", la.count, la.names);
 }
 
 enum db_status sync_round(struct db *replica, const struct f2b_link *link,
@@ -406,23 +451,25 @@ enum db_status sync_round(struct db *replica, const struct f2b_link *link,
 
 	memset(counts, 0, sizeof(*counts));
 	s = read_rows(replica, since, &rc);
+	if (s == DB_OK && rc.failed)
+		counts->errors++;
 	if (s == DB_OK && rc.count)
 		s = jails_read(replica, NULL, on_jail, &jc);
 	if (s == DB_OK && jc.failed)
 		s = DB_FAILED;
-	for (size_t i = 0; s == DB_OK && i < jc.count; i++)
-		sync_jail_rows(link, &jc.jails[i], &rc, counts);
+	if (s == DB_OK && jc.count)
+		apply_rows(link, &jc, &rc, counts);
 	counts->rows = (unsigned)rc.count;
 	/* A round that could not apply everything is read again next time
 	 * (what it did apply is then found in place, and left alone). */
 	if (s == DB_OK && counts->errors == 0) {
-		strcpy(since, rc.newest);
+		snprintf(since, 32, "%s", rc.newest);
 		strset_free(recent);
 		*recent = rc.next;
 	} else {
 		strset_free(&rc.next);
 	}
 	free(rc.rows);
-	free(jc.jails);
+	free_jails(&jc);
 	return s;
 }

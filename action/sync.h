@@ -14,24 +14,16 @@
 
 #include "db.h"
 #include "jailctl.h"
+#include "strset.h"
 
-/* A set of strings (sorted once, then searched). */
-struct strset {
-	char **items;
-	size_t count, cap;
-	bool sorted;
-};
-
-int strset_add(struct strset *s, const char *item);
-bool strset_has(struct strset *s, const char *item);
-void strset_free(struct strset *s);
-
-/* An enabled jail, as the database has it. */
+/* An enabled jail, as the database has it, and what this node lets sync
+ * do to it (jail.h). */
 struct sync_jail {
 	char name[JAIL_NAME_MAX + 1];
 	long long max_count;
 	char port[JAIL_PORT_MAX + 1];
 	struct jail_whitelist whitelist;
+	struct jail_scope scope;
 };
 
 /* A row of fail2ban_ips that the round looks at. */
@@ -53,10 +45,12 @@ struct sync_actions {
 	struct strset ban, unban, bl_ban, bl_unban, add_ignore, del_ignore;
 };
 
-/* The pure part: decide for the rows of one jail.  Unit-tested. */
-void sync_decide(const struct sync_jail *jail, const struct sync_row *rows,
-		 size_t nrows, struct f2b_view *view,
-		 struct sync_actions *out);
+/* The pure part: decide for the rows of one jail, within its scope (no
+ * action at all without scope.act, none in <jail>-bl without scope.bl).
+ * Unit-tested.  Returns 0, or -1 when memory ran out (out is then
+ * incomplete: the round must not count as done). */
+int sync_decide(const struct sync_jail *jail, const struct sync_row *rows,
+		size_t nrows, struct f2b_view *view, struct sync_actions *out);
 
 void sync_actions_free(struct sync_actions *a);
 void f2b_view_free(struct f2b_view *v);
@@ -65,6 +59,8 @@ void f2b_view_free(struct f2b_view *v);
 struct sync_counts {
 	unsigned rows, banned, unbanned, bl_banned, bl_unbanned, ignored,
 		 unignored, errors;
+	unsigned skipped;     /* enabled jails this node does not let sync
+				 touch (said in one line per round) */
 };
 
 /* One round: rows changed since *since (all rows when since is empty),
@@ -73,7 +69,9 @@ struct sync_counts {
  * read again next round).  recent carries the rows of the overlap window
  * between rounds, so that a row is not handled twice.  Returns DB_OK, or
  * the database's status; fail2ban errors are counted, said once each, and
- * the round goes on. */
+ * the round goes on.  Jails that rows name but this node's configuration
+ * does not let mc-f2b act on (jail.h, scope) are left alone, and named in
+ * one log line per round. */
 enum db_status sync_round(struct db *replica, const struct f2b_link *link,
 			  char since[32], struct strset *recent,
 			  struct sync_counts *counts);

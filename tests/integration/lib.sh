@@ -90,6 +90,33 @@ reset_db() {
 		add_jail mc-exim 3 && add_jail mc-test 1 && add_jail mc-nobl 0
 }
 
+# --- a node's database account (mc-f2b(8), "The database account") --------
+
+NODE_GRANTS="GRANT SELECT, INSERT, UPDATE ON mc_config.fail2ban_ips TO 'mcnode'@'localhost';
+	GRANT SELECT, INSERT, UPDATE ON mc_config.fail2ban_jail TO 'mcnode'@'localhost';
+	GRANT SELECT ON mc_config.fail2ban_conf TO 'mcnode'@'localhost';"
+
+# The node account, and node.ini using it; dropped when the test ends (a
+# table's grants outlive the table, and reset_db drops tables).  Used by
+# t-privileges.sh and t-trust.sh.
+node_account() {
+	on_exit "sql \"DROP USER IF EXISTS 'mcnode'@'localhost'\""
+	sql "DROP USER IF EXISTS 'mcnode'@'localhost';
+		CREATE USER 'mcnode'@'localhost' IDENTIFIED BY 'node-password';
+		$NODE_GRANTS" || fail "node account"
+	(umask 077 && printf 'node-password\n' >"$WORK/node.password")
+	sed -e "s|^user = .*|user = mcnode|" \
+		-e "s|^password_file = .*|password_file = $WORK/node.password|" \
+		"$WORK/mc.ini" >"$WORK/node.ini"
+	chmod 600 "$WORK/node.ini"
+}
+
+node() { # ARGS... (exit status in $rc, stderr in $err, stdout in $out)
+	out=$("$MC_F2B" -c "$WORK/node.ini" "$@" 2>"$WORK/stderr")
+	rc=$?
+	err=$(<"$WORK/stderr")
+}
+
 PASSED=0
 FAILED=0
 

@@ -47,6 +47,14 @@ declare -A HOSTILE=(
 	[fraction]=1.5
 	[plus]=+5
 	[section]=$'/tmp/x\n[sshd]'
+	# What a writer of database rows tried, now tried here too.
+	[section_word]=DEFAULT
+	[section_word_lc]=includes
+	[dash_all]=--all
+	[bl_name]=mc-exim-bl
+	[devzero]=/dev/zero
+	[bantime_increment]=2831155200
+	[int64_over]=9223372036854775808
 )
 
 # Every argument of every verb, one slot per line: an id, then the command
@@ -73,15 +81,15 @@ HOSTILE_SLOTS=(
 	"jail-reload-j|jail|reload|-j|@"
 	"jail-show-j|jail|show|-j|@"
 	"jail-change-j|jail|change|-j|@|--option|bantime|-v|600"
-	"jail-change-option|jail|change|-j|mc-exim|--option|@|-v|600"
-	"jail-change-findtime|jail|change|-j|mc-exim|--option|findtime|-v|@"
-	"jail-change-bantime|jail|change|-j|mc-exim|--option|bantime|-v|@"
-	"jail-change-maxretry|jail|change|-j|mc-exim|--option|maxretry|-v|@"
-	"jail-change-max_count|jail|change|-j|mc-exim|--option|max_count|-v|@"
-	"jail-change-port|jail|change|-j|mc-exim|--option|port|-v|@"
-	"jail-change-filter|jail|change|-j|mc-exim|--option|filter|-v|@"
-	"jail-change-banaction|jail|change|-j|mc-exim|--option|banaction|-v|@"
-	"jail-change-logpath|jail|change|-j|mc-exim|--option|logpath|-v|@"
+	"jail-change-option|jail|change|-j|mc-own|--option|@|-v|600"
+	"jail-change-findtime|jail|change|-j|mc-own|--option|findtime|-v|@"
+	"jail-change-bantime|jail|change|-j|mc-own|--option|bantime|-v|@"
+	"jail-change-maxretry|jail|change|-j|mc-own|--option|maxretry|-v|@"
+	"jail-change-max_count|jail|change|-j|mc-own|--option|max_count|-v|@"
+	"jail-change-port|jail|change|-j|mc-own|--option|port|-v|@"
+	"jail-change-filter|jail|change|-j|mc-own|--option|filter|-v|@"
+	"jail-change-banaction|jail|change|-j|mc-own|--option|banaction|-v|@"
+	"jail-change-logpath|jail|change|-j|mc-own|--option|logpath|-v|@"
 	"jail-create-name|jail|create|--name|@|--filter|test|--logpath|%LOG%"
 	"jail-create-filter|jail|create|--name|%NEW%|--filter|@|--logpath|%LOG%"
 	"jail-create-logpath|jail|create|--name|%NEW%|--filter|test|--logpath|@"
@@ -141,17 +149,37 @@ declare -A HOSTILE_ACCEPTED=(
 	[jail-create-port/empty]=0
 	[jail-change-port/word]=0
 	[jail-create-port/word]=0
+	[jail-change-port/section_word]=0
+	[jail-create-port/section_word]=0
+	[jail-change-port/section_word_lc]=0
+	[jail-create-port/section_word_lc]=0
+	[jail-change-port/bl_name]=0
+	[jail-create-port/bl_name]=0
+	# Numbers fail2ban makes: bantime.increment grows a ban time past
+	# 32 bits, and beyond 64 a count is kept as the largest there is.
+	[ban-bantime/bantime_increment]=0
+	[ban-failures/bantime_increment]=0
+	[ban-bantime/int64_over]=0
+	[ban-failures/int64_over]=0
+	[ban-bantime/huge]=0
+	[ban-failures/huge]=0
+	[ban-bantime/int32_under]=0
+	# An epoch in 2059.
+	[ban-time/bantime_increment]=0
 )
 # Values that are well-formed jail names: a new jail may take them, the
 # verbs that only check a name (flush, start, stop never read the database)
 # accept them, and a listing filtered by them is empty.  Everywhere else
 # they name a jail that does not exist: exit 2.
-for name in lead0_ip octet_999 fraction hex_ip hex octal exponent huge word short_ip; do
+for name in lead0_ip octet_999 fraction hex_ip hex octal exponent huge word \
+	short_ip bantime_increment int64_over bl_name; do
 	for slot in jail-create-name flush-j start-j stop-j status-j \
 		blacklist-list-j whitelist-list-j; do
 		HOSTILE_ACCEPTED[$slot/$name]=0
 	done
 done
+# The name of a permanent jail is a jail name, but never a new row's.
+unset 'HOSTILE_ACCEPTED[jail-create-name/bl_name]'
 
 # Everything a refusal must leave alone: the three tables, the jail files,
 # the spool.
@@ -197,11 +225,14 @@ refusal_ok() {
 	! printf '%s' "$err" | grep -qF $'\xe2\x80\xae'
 }
 
-# mc-exim as fail2ban would load it: every column valid, so that the
-# hostile value is the only thing wrong in each case.
+# mc-exim as fail2ban would load it, and mc-own, a jail of mc-f2b's own
+# (jail.conf defines mc-exim: its settings are not mc-f2b's to change):
+# every column valid, so that the hostile value is the only thing wrong in
+# each case.
 hostile_fixture() {
 	sql "UPDATE fail2ban_jail SET filter = 'test', logpath = '$F2B/test.log',
-		port = '25', bantime = 600, max_count = 3 WHERE name = 'mc-exim'"
+		port = '25', bantime = 600, max_count = 3
+		WHERE name IN ('mc-exim', 'mc-own')"
 }
 
 hostile_case() { # SLOT NAME -> sets args
@@ -222,6 +253,9 @@ test_hostile_matrix() {
 	local slot id name before after n=0 bad=() accepted=() f2b_before args
 	local new_jail=0
 	f2b_up
+	mc jail create --name mc-own --filter test --logpath "$F2B/test.log" \
+		--port 25 --enabled 1
+	assert_eq "$rc" 0 "jail create mc-own ($err)"
 	hostile_fixture
 	f2b_before=$(f2b_state)
 	for slot in "${HOSTILE_SLOTS[@]}"; do

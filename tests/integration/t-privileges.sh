@@ -4,30 +4,6 @@
 # that may do more, or less, than a node needs.
 # suite: e2e
 
-NODE_GRANTS="GRANT SELECT, INSERT, UPDATE ON mc_config.fail2ban_ips TO 'mcnode'@'localhost';
-	GRANT SELECT, INSERT, UPDATE ON mc_config.fail2ban_jail TO 'mcnode'@'localhost';
-	GRANT SELECT ON mc_config.fail2ban_conf TO 'mcnode'@'localhost';"
-
-# The node account, and node.ini using it; dropped when the test ends (a
-# table's grants outlive the table, and reset_db drops tables).
-node_account() {
-	on_exit "sql \"DROP USER IF EXISTS 'mcnode'@'localhost'\""
-	sql "DROP USER IF EXISTS 'mcnode'@'localhost';
-		CREATE USER 'mcnode'@'localhost' IDENTIFIED BY 'node-password';
-		$NODE_GRANTS" || fail "node account"
-	(umask 077 && printf 'node-password\n' >"$WORK/node.password")
-	sed -e "s|^user = .*|user = mcnode|" \
-		-e "s|^password_file = .*|password_file = $WORK/node.password|" \
-		"$WORK/mc.ini" >"$WORK/node.ini"
-	chmod 600 "$WORK/node.ini"
-}
-
-node() { # ARGS... (exit status in $rc, stderr in $err, stdout in $out)
-	out=$("$MC_F2B" -c "$WORK/node.ini" "$@" 2>"$WORK/stderr")
-	rc=$?
-	err=$(<"$WORK/stderr")
-}
-
 test_privileges_node_account_runs_every_node_verb() {
 	node_account
 	f2b_up

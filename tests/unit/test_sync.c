@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "sync.h"
@@ -29,7 +30,17 @@ static struct sync_jail jail(long long max_count)
 	strcpy(j.name, "mc-exim");
 	strcpy(j.port, "25");
 	j.max_count = max_count;
+	j.scope = (struct jail_scope){ .owned = true, .act = true, .bl = true };
 	return j;
+}
+
+static void whitelist(struct sync_jail *j, const char *entry)
+{
+	struct addr_net net;
+	const char *why;
+
+	assert_int_equal(addr_net_parse(entry, &net, &why), 0);
+	assert_int_equal(jail_whitelist_add(&j->whitelist, &net), 0);
 }
 
 static void assert_set(struct strset *s, const char *const *want, size_t n)
@@ -97,8 +108,7 @@ static void test_whitelist_entries_and_what_they_cover(void **state)
 	};
 
 	(void)state;
-	strcpy(j.whitelist.entries[0], "198.51.100.0/24");
-	j.whitelist.count = 1;
+	whitelist(&j, "198.51.100.0/24");
 	strset_add(&v.ignoreip, "203.0.113.0/24");
 	strset_add(&v.ignoreip, "127.0.0.1/8");      /* no row: left alone */
 	strset_add(&v.banned, "198.51.100.7");
@@ -109,6 +119,64 @@ static void test_whitelist_entries_and_what_they_cover(void **state)
 	assert_set(&a.unban, (const char *[]){ "198.51.100.7" }, 1);
 	assert_set(&a.bl_unban, (const char *[]){ "198.51.100.7" }, 1);
 	assert_int_equal(a.ban.count + a.bl_ban.count, 0);
+	sync_actions_free(&a);
+	f2b_view_free(&v);
+	jail_whitelist_free(&j.whitelist);
+}
+
+/* Whitelists of any length: the entry that covers an address may come
+ * after the 256 a fixed array once held. */
+static void test_a_long_whitelist_covers_to_its_end(void **state)
+{
+	struct sync_jail j = jail(3);
+	struct f2b_view v = { .loaded = true };
+	struct sync_actions a;
+	const struct sync_row rows[] = {
+		row("203.0.113.9", true, false, false),
+	};
+	char entry[32];
+
+	(void)state;
+	for (unsigned i = 0; i < 1000; i++) {
+		snprintf(entry, sizeof(entry), "10.%u.%u.0/24", i / 256, i % 256);
+		whitelist(&j, entry);
+	}
+	whitelist(&j, "203.0.113.0/24");
+	assert_int_equal(sync_decide(&j, rows, 1, &v, &a), 0);
+	assert_int_equal(a.ban.count, 0);
+	sync_actions_free(&a);
+	f2b_view_free(&v);
+	jail_whitelist_free(&j.whitelist);
+}
+
+/* A jail this node does not let mc-f2b act on gets nothing, whatever its
+ * rows say; a -bl jail out of scope is neither banned in nor lifted. */
+static void test_scope_limits_the_actions(void **state)
+{
+	struct sync_jail j = jail(3);
+	struct f2b_view v = { .loaded = true, .bl_loaded = true };
+	struct sync_actions a;
+	const struct sync_row rows[] = {
+		row("192.0.2.1", true, false, false),
+		row("192.0.2.4", false, true, false),
+		row("192.0.2.5", false, false, false),
+		row("0.0.0.0/1", false, false, true),
+	};
+
+	(void)state;
+	strset_add(&v.banned, "192.0.2.5");
+	strset_add(&v.bl_banned, "192.0.2.5");
+	j.scope = (struct jail_scope){ 0 };
+	assert_int_equal(sync_decide(&j, rows, 4, &v, &a), 0);
+	assert_int_equal(a.ban.count + a.unban.count + a.bl_ban.count +
+			 a.bl_unban.count + a.add_ignore.count +
+			 a.del_ignore.count, 0);
+	sync_actions_free(&a);
+	j.scope = (struct jail_scope){ .owned = false, .act = true, .bl = false };
+	assert_int_equal(sync_decide(&j, rows, 4, &v, &a), 0);
+	assert_set(&a.ban, (const char *[]){ "192.0.2.1" }, 1);
+	assert_set(&a.unban, (const char *[]){ "192.0.2.5" }, 1);
+	assert_int_equal(a.bl_ban.count + a.bl_unban.count, 0);
 	sync_actions_free(&a);
 	f2b_view_free(&v);
 }
@@ -141,6 +209,8 @@ int main(void)
 		cmocka_unit_test(test_bans_follow_the_rows),
 		cmocka_unit_test(test_whitelist_entries_and_what_they_cover),
 		cmocka_unit_test(test_other_jails_and_disabled_blacklists),
+		cmocka_unit_test(test_a_long_whitelist_covers_to_its_end),
+		cmocka_unit_test(test_scope_limits_the_actions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
