@@ -36,14 +36,16 @@ static void keep_line(void *ctx, const char *line)
 	if (g->failed)
 		return;
 	if (g->n == g->cap) {
-		grown = realloc(g->lines, (g->cap ? g->cap * 2 : 8) *
-				sizeof(*grown));
+		size_t cap = g->cap ? g->cap * 2 : 8;
+
+		grown = cap < g->cap ? NULL :
+			reallocarray(g->lines, cap, sizeof(*grown));
 		if (!grown) {
 			g->failed = true;
 			return;
 		}
 		g->lines = grown;
-		g->cap = g->cap ? g->cap * 2 : 8;
+		g->cap = cap;
 	}
 	if (!(g->lines[g->n] = strdup(line)))
 		g->failed = true;

@@ -121,6 +121,7 @@ struct inside_ctx {
 	const struct addr_net *net;
 	char (*ips)[ADDR_TEXT_MAX];
 	size_t count, cap;
+	bool failed;          /* out of memory: not every ban was read */
 };
 
 static int on_active(void *ctx, const char *const *cols, size_t ncols)
@@ -135,9 +136,13 @@ static int on_active(void *ctx, const char *const *cols, size_t ncols)
 		return 0;
 	if (in->count == in->cap) {
 		size_t cap = in->cap ? in->cap * 2 : 16;
-		void *grown = realloc(in->ips, cap * sizeof(*in->ips));
-		if (!grown)
+		char (*grown)[ADDR_TEXT_MAX] = cap < in->cap ? NULL :
+			reallocarray(in->ips, cap, sizeof(*in->ips));
+
+		if (!grown) {
+			in->failed = true;
 			return 1;
+		}
 		in->ips = grown;
 		in->cap = cap;
 	}
@@ -159,6 +164,10 @@ enum db_status lists_lift_inside(struct db *db, const char *jail,
 	struct inside_ctx in = { .net = net };
 	struct db_arg args[] = { DB_TEXT(jail) };
 	enum db_status s = db_query(db, select_sql, args, 1, on_active, &in);
+
+	/* A ban left out would stay banned inside the new whitelist. */
+	if (s == DB_OK && in.failed)
+		s = DB_FAILED;
 
 	for (size_t i = 0; s == DB_OK && i < in.count; i++) {
 		struct db_arg lift[] = { DB_TEXT(jail), DB_TEXT(in.ips[i]) };

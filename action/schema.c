@@ -188,6 +188,7 @@ struct fixes {
 	struct fix *items;
 	size_t n, cap;
 	long long unparsable;
+	bool failed;          /* out of memory: not every address was read */
 };
 
 /* The one text form of an address or network, or -1 when it is neither. */
@@ -222,14 +223,18 @@ static int on_address(void *ctx, const char *const *cols, size_t ncols)
 		return 0;
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 64;
-		struct fix *grown = realloc(f->items, cap * sizeof(*grown));
-		if (!grown)
+		struct fix *grown = cap < f->cap ? NULL :
+			reallocarray(f->items, cap, sizeof(*grown));
+
+		if (!grown) {
+			f->failed = true;
 			return 1;
+		}
 		f->items = grown;
 		f->cap = cap;
 	}
 	f->items[f->n].id = strtoll(cols[0], NULL, 10);
-	strcpy(f->items[f->n].ip, canon);
+	memcpy(f->items[f->n].ip, canon, sizeof(canon));
 	f->n++;
 	return 0;
 }
@@ -261,6 +266,10 @@ static enum db_status canonicalise(struct db *db, schema_report_fn fn,
 	struct fixes f = { 0 };
 	enum db_status s = db_query(db, select_sql, NULL, 0, on_address, &f);
 	char line[160];
+
+	/* An upgrade that read only part of the table must not say it is done. */
+	if (s == DB_OK && f.failed)
+		s = DB_FAILED;
 
 	for (size_t i = 0; s == DB_OK && i < f.n; i++) {
 		struct db_arg args[] = { DB_TEXT(f.items[i].ip),
