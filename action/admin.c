@@ -247,6 +247,18 @@ int admin_require(struct admin *ad, const char *name, enum jail_need need,
 	return usage_error(ad->verb, "%s: nothing changed", why);
 }
 
+int admin_check_files(struct admin *ad, const struct jail_row *row,
+		      const struct jail_scope *scope)
+{
+	const char *column, *why;
+
+	if (!scope->owned || !row->enabled ||
+	    jail_row_check(row, ad->cfg.f2b_config_dir, &column, &why))
+		return EXIT_DONE;
+	return usage_error(ad->verb, "%s: jail %s (id %lld): %s: %s", ad->sub,
+			   row->name, row->id, column, why);
+}
+
 /* The -bl jail alone, of a jail that runs mc-f2b's action in a file not
  * mc-f2b's: there while max_count is above 0. */
 static int apply_bl_only(struct admin *ad, const struct jail_row *row,
@@ -330,7 +342,7 @@ int admin_list_rows(struct admin *ad, enum list_kind kind, const char *empty)
 		return rc;
 	listing_begin(&l, stdout, ad->a.json);
 	if (lists_read(ad->db, kind, ad->a.jail, admin_list_entry, &l) != DB_OK) {
-		listing_end(&l, empty);
+		listing_abandon(&l);
 		return admin_db_error(ad, "reading fail2ban_ips");
 	}
 	return admin_listing_end(ad, &l, empty);

@@ -81,6 +81,13 @@ int admin_scope(struct admin *ad, const char *name, struct jail_facts *facts,
 int admin_require(struct admin *ad, const char *name, enum jail_need need,
 		  struct jail_scope *scope);
 
+/* A verb about to rewrite the files of an enabled jail of mc-f2b's checks
+ * its whole row here first, on this node (jail_row_check with the
+ * configuration directory): a row broken since it was last written is
+ * refused, EXIT_BAD_INPUT, before anything is written. */
+int admin_check_files(struct admin *ad, const struct jail_row *row,
+		      const struct jail_scope *scope);
+
 /* Bring the running fail2ban and the jail files in line with a jail's
  * row, within its scope: publish an enabled jail of mc-f2b's, withdraw a
  * disabled one; of a jail that is not mc-f2b's but runs its action, only

@@ -39,8 +39,8 @@ static void apply_one(void *ctx, const struct jail_row *row,
 		return;
 	}
 	if (!scope.owned && !scope.bl) {
-		jail_scope_explain(row->name, &facts, JAIL_NEED_ACT, reason,
-				   sizeof(reason));
+		jail_scope_explain(row->name, &facts, scope.act ? JAIL_NEED_BL :
+				   JAIL_NEED_ACT, reason, sizeof(reason));
 		log_warning("%s: left alone", reason);
 		e->left_alone++;
 		return;

@@ -148,6 +148,7 @@ static int jail_change(struct admin *ad)
 {
 	struct jail_row row;
 	struct jail_scope scope;
+	const char *column, *why;
 	long long value = 0;
 	bool max_count;
 	enum db_status s;
@@ -174,8 +175,18 @@ static int jail_change(struct admin *ad)
 		jails_set_text(ad->db, row.name, ad->a.option, ad->a.value);
 	if (s != DB_OK)
 		return admin_db_error(ad, "updating the jail");
-	if ((rc = admin_jail(ad, &row, row.enabled && scope.owned)))
+	if ((rc = admin_jail(ad, &row, false)))
 		return rc;
+	/* The new value passed its own check and is recorded (a row broken in
+	 * several columns is mended one at a time); its file waits until the
+	 * whole row passes. */
+	if (scope.owned && row.enabled &&
+	    !jail_row_check(&row, ad->cfg.f2b_config_dir, &column, &why)) {
+		log_error("%s %s: %s recorded, but jail %s (id %lld) is still "
+			  "broken: %s: %s; its file is left as it was", ad->verb,
+			  ad->sub, ad->a.option, row.name, row.id, column, why);
+		return EXIT_RUNTIME;
+	}
 	if (!scope.owned)
 		rc = admin_apply_jail(ad, &row, &scope, true);
 	/* Files first, without a reload: the running jail is told after. */
@@ -340,7 +351,7 @@ static int jail_list(struct admin *ad)
 	s = jails_read(ad->db, NULL, list_jail, &lc);
 	f2bconf_free(&defined);
 	if (s != DB_OK) {
-		listing_end(&l, "");
+		listing_abandon(&l);
 		return admin_db_error(ad, "reading the jails");
 	}
 	return admin_listing_end(ad, &l, "no jails") || lc.bad ? EXIT_RUNTIME
@@ -399,14 +410,16 @@ static void dump_jail(void *ctx, const struct jail_row *row,
 		d->failed++;
 		return;
 	}
-	if (!scope.owned) {
-		jail_scope_explain(row->name, &facts, JAIL_NEED_OWNED, reason,
-				   sizeof(reason));
+	/* Of a jail another file defines but that runs mc-custom, only the
+	 * -bl file is mc-f2b's. */
+	if (!scope.owned && !scope.bl) {
+		jail_scope_explain(row->name, &facts, scope.act ? JAIL_NEED_BL :
+				   JAIL_NEED_ACT, reason, sizeof(reason));
 		log_warning("%s: left alone", reason);
 		d->left_alone++;
 	} else if (admin_apply_jail(ad, row, &scope, false) != EXIT_DONE) {
 		d->failed++;
-	} else if (row->enabled) {
+	} else if (row->enabled || !scope.owned) {
 		d->written++;
 	} else {
 		d->removed++;

@@ -36,7 +36,8 @@ static int set_max_count(struct admin *ad, long long n)
 	int rc;
 
 	if ((rc = admin_jail(ad, &row, false)) ||
-	    (rc = admin_require(ad, row.name, JAIL_NEED_BL, &scope)))
+	    (rc = admin_require(ad, row.name, JAIL_NEED_BL, &scope)) ||
+	    (rc = admin_check_files(ad, &row, &scope)))
 		return rc;
 	if (jails_set_max_count(ad->db, row.name, n) != DB_OK)
 		return admin_db_error(ad, "updating the jail");
@@ -238,7 +239,8 @@ static int whitelist_jail(struct admin *ad, struct jail_row *row,
 	int rc;
 
 	if ((rc = admin_jail(ad, row, false)) ||
-	    (rc = admin_require(ad, row->name, JAIL_NEED_ACT, scope)))
+	    (rc = admin_require(ad, row->name, JAIL_NEED_ACT, scope)) ||
+	    (rc = admin_check_files(ad, row, scope)))
 		return rc;
 	bl[0] = '\0';
 	if (scope->bl)

@@ -44,7 +44,7 @@ static int list(const struct mc_config *cfg, bool json)
 
 	listing_begin(&l, stdout, json);
 	if (spool_list(cfg->spool_dir, list_event, &lc, err, sizeof(err))) {
-		listing_end(&l, "");
+		listing_abandon(&l);
 		log_error("spool: %s", err);
 		return EXIT_RUNTIME;
 	}

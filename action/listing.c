@@ -399,6 +399,13 @@ void listing_end(struct listing *l, const char *empty)
 	forget_texts(l);
 }
 
+void listing_abandon(struct listing *l)
+{
+	if (l->json)
+		fputs(l->rows ? "\n]\n" : "]\n", l->out);
+	forget_texts(l);
+}
+
 bool listing_failed(const struct listing *l)
 {
 	return l->failed;

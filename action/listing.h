@@ -16,8 +16,8 @@
  *     (stray continuation, overlong form, surrogate, above U+10FFFF,
  *     sequence cut short)
  *   C1 controls U+0080..U+009F, and the bidirectional and invisible
- *   format controls U+061C, U+200B..U+200F, U+202A..U+202E,
- *   U+2060..U+2069, U+FEFF                       as \uNNNN
+ *   format controls U+00AD, U+061C, U+200B..U+200F, U+2028..U+2029,
+ *   U+202A..U+202E, U+2060..U+2069, U+FEFF       as \uNNNN
  * with lowercase hex digits.  Headers are escaped alike, and a column is
  * as wide as its longest escaped text in code points.
  *
@@ -71,6 +71,11 @@ int listing_row(struct listing *l, const struct field *fields, size_t n);
  * person sees when there was no row, unless a row was lost: then table
  * mode prints nothing rather than claim there was none. */
 void listing_end(struct listing *l, const char *empty);
+
+/* The listing cannot be finished (its source failed, said elsewhere): free
+ * what table mode kept without printing it; JSON's array is closed, so
+ * that what was printed stays JSON. */
+void listing_abandon(struct listing *l);
 
 /* Whether a row was refused or lost since listing_begin(), still true after
  * listing_end(): the listing printed is then incomplete, and the command

@@ -89,11 +89,27 @@ int sync_decide(const struct sync_jail *jail, const struct sync_row *rows,
 
 /* --- reading the database ----------------------------------------------- */
 
+/* Jails left alone this round, said in one line at its end. */
+struct left_alone {
+	char names[512];
+	unsigned count;
+};
+
+static void leave_alone(struct left_alone *la, const char *name)
+{
+	size_t used = strlen(la->names);
+
+	la->count++;
+	snprintf(la->names + used, sizeof(la->names) - used, "%s%s",
+		 used ? ", " : "", name);
+}
+
 struct jails_ctx {
 	struct db *db;
 	struct sync_jail *jails;
 	size_t count, cap;
 	bool failed;
+	struct left_alone la;      /* enabled rows that are no jail at all */
 };
 
 static void on_jail(void *ctx, const struct jail_row *row,
@@ -103,7 +119,16 @@ static void on_jail(void *ctx, const struct jail_row *row,
 	struct sync_jail *j;
 
 	(void)why;
-	/* A row whose name is not a jail name never reaches fail2ban. */
+	/* A row whose name is not a jail name never reaches fail2ban; an
+	 * enabled one is named in the round's line, by its id when its name
+	 * is what is wrong. */
+	if (row->enabled && bad_column) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "row id %lld (%s)", row->id,
+			 bad_column);
+		leave_alone(&jc->la, what);
+	}
 	if (!row->enabled || bad_column)
 		return;
 	if (jc->count == jc->cap) {
@@ -357,21 +382,6 @@ static void apply_actions(const struct f2b_link *link,
 
 /* --- a round ------------------------------------------------------------ */
 
-/* Jails left alone this round, said in one line at its end. */
-struct left_alone {
-	char names[512];
-	unsigned count;
-};
-
-static void leave_alone(struct left_alone *la, const char *name)
-{
-	size_t used = strlen(la->names);
-
-	la->count++;
-	snprintf(la->names + used, sizeof(la->names) - used, "%s%s",
-		 used ? ", " : "", name);
-}
-
 static bool has_rows_of(const struct rows_ctx *rc, const char *jail)
 {
 	for (size_t i = 0; i < rc->count; i++)
@@ -422,7 +432,7 @@ static void apply_rows(const struct f2b_link *link, struct jails_ctx *jc,
 		       const struct rows_ctx *rc, struct sync_counts *c)
 {
 	struct f2b_defined defined;
-	struct left_alone la = { "", 0 };
+	struct left_alone *la = &jc->la;
 	char err[512];
 
 	/* What the configuration defines cannot be read: nothing can be
@@ -433,12 +443,19 @@ static void apply_rows(const struct f2b_link *link, struct jails_ctx *jc,
 		return;
 	}
 	for (size_t i = 0; i < jc->count; i++)
-		sync_jail_rows(link, &jc->jails[i], &defined, rc, c, &la);
+		sync_jail_rows(link, &jc->jails[i], &defined, rc, c, la);
 	f2bconf_free(&defined);
-	c->skipped = la.count;
-	if (la.count)
+}
+
+/* The one line a round says about what it left alone. */
+static void say_left_alone(const struct left_alone *la,
+			   struct sync_counts *c)
+{
+	c->skipped = la->count;
+	if (la->count)
 		log_warning("sync: %u jail(s) named in the database left alone, "
-			    "not mc-f2b's on this node: %s", la.count, la.names);
+			    "not mc-f2b's on this node or no jail at all: %s",
+			    la->count, la->names);
 }
 
 enum db_status sync_round(struct db *replica, const struct f2b_link *link,
@@ -459,6 +476,8 @@ enum db_status sync_round(struct db *replica, const struct f2b_link *link,
 		s = DB_FAILED;
 	if (s == DB_OK && jc.count)
 		apply_rows(link, &jc, &rc, counts);
+	if (s == DB_OK)
+		say_left_alone(&jc.la, counts);
 	counts->rows = (unsigned)rc.count;
 	/* A round that could not apply everything is read again next time
 	 * (what it did apply is then found in place, and left alone). */

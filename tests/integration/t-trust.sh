@@ -142,7 +142,8 @@ test_trust_a_row_writer_cannot_touch_jails_mc_f2b_does_not_own() {
 		"jail create --name postfix --filter test --logpath $F2B/admin.log --enabled 1" \
 		"jail create --name admin-ssh-bl --filter test --logpath $F2B/admin.log" \
 		"jail enable -j DEFAULT" "jail disable -j --all" \
-		"jail enable -j zero" \
+		"jail enable -j zero" "jail reload -j zero" \
+		"whitelist add -j zero -i 192.0.2.99" "blacklist enable -j zero" \
 		"whitelist add -j admin-ssh -i 0.0.0.0/1" \
 		"whitelist remove -j admin-ssh -i 0.0.0.0/1" \
 		"blacklist add -j admin-ssh -i 203.0.113.30" \
