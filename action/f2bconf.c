@@ -1,29 +1,48 @@
-/* f2bconf.c - section names in fail2ban's jail files.
+/* f2bconf.c - section names in fail2ban's jail files, read as fail2ban
+ * reads them.
  *
- * fail2ban reads them with Python's configparser: a section starts at a
- * line that, stripped, begins with '[' and the name runs to the line's
- * last ']'; comments start with '#' or ';'.  Whatever could be a section
- * is taken for one: a name wrongly taken for defined only makes mc-f2b
- * leave a jail alone, the safe side. */
+ * fail2ban parses its files with Python's configparser (UTF-8, universal
+ * newlines, inline comments after ';'), and a name this reader missed
+ * would be a jail of the administrator's taken for mc-f2b's.  So the rules
+ * below are configparser's, as fail2ban 1.0 sets it up:
+ *   - a line ends at "\n", "\r\n" or "\r";
+ *   - ';' starts a comment at the start of a line or after white space,
+ *     and a line whose stripped text starts with '#' or ';' is a comment;
+ *   - white space is Python's (str.isspace: "\x1c" and U+00A0 included);
+ *   - a line indented deeper than the option above it continues that
+ *     option's value (blank and comment lines in between do not end it);
+ *   - otherwise a line "[...]" starts a section named up to its last ']',
+ *     and "name = value" or "name: value" sets an option whose name is
+ *     compared in lower case;
+ *   - fail2ban reads "[name?cond]" into the section "name";
+ *   - [INCLUDES] before/after name one file a line, relative to the
+ *     including file, each read with its .local.
+ * What this reader cannot read as fail2ban would (a file that is not
+ * UTF-8, an include it cannot resolve) fails the whole reading: what cannot
+ * be read cannot be shown to be free. */
 #include "f2bconf.h"
 
 #include "errbuf.h"
 
-#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "strset.h"
 
 /* Bounds on a configuration that includes itself, or one that is absurd. */
 #define MAX_FILES 512
 #define MAX_DEPTH 8
+#define MAX_FILE_SIZE (8u << 20)
 /* mc-f2b's own jail files, as jailfile.c names them. */
 #define OWN_PREFIX "mc-f2b-"
 #define OWN_SUFFIX ".conf"
@@ -34,6 +53,8 @@ struct reader {
 	char *err;
 	size_t errlen;
 };
+
+/* --- definitions ------------------------------------------------------------ */
 
 static int add_definition(struct reader *r, const char *name,
 			  const char *file)
@@ -90,45 +111,134 @@ static const char *own_jail(const char *path, char *jail, size_t len)
 	return jail;
 }
 
-static char *strip(char *s)
-{
-	char *end = s + strlen(s);
+/* --- Python's text ------------------------------------------------------------ */
 
-	while (isspace((unsigned char)*s))
-		s++;
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
+/* The length of the UTF-8 sequence at p (at most n bytes), and its code
+ * point; 0 when the bytes are not UTF-8 (as Python's decoder says). */
+static size_t utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	size_t len;
+	uint32_t v, min;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, v = p[0] & 0x1fu, min = 0x80;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, v = p[0] & 0x0fu, min = 0x800;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, v = p[0] & 0x07u, min = 0x10000;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3fu);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+/* Python's str.isspace(). */
+static bool py_space(uint32_t cp)
+{
+	return (cp >= 0x09 && cp <= 0x0d) || (cp >= 0x1c && cp <= 0x20) ||
+	       cp == 0x85 || cp == 0xa0 || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
+	       cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+}
+
+/* A line of valid UTF-8: [start, end). */
+struct span {
+	const char *start, *end;
+};
+
+/* Python's str.strip() of a span. */
+static struct span py_strip(struct span s)
+{
+	uint32_t cp;
+	size_t n;
+
+	while (s.start < s.end &&
+	       (n = utf8_next((const unsigned char *)s.start,
+			      (size_t)(s.end - s.start), &cp)) && py_space(cp))
+		s.start += n;
+	while (s.end > s.start) {
+		const char *p = s.end - 1;
+
+		while (p > s.start && ((unsigned char)*p & 0xc0) == 0x80)
+			p--;
+		n = utf8_next((const unsigned char *)p, (size_t)(s.end - p), &cp);
+		if (!n || !py_space(cp))
+			break;
+		s.end = p;
+	}
 	return s;
 }
 
-/* "[name] ..." -> name (in place), or NULL when the line is no header. */
-static char *section_name(char *line)
+/* How many code points of white space start the line (configparser's
+ * indent level), and where its comment starts: a ';' at the start or
+ * after white space. */
+static size_t indent_and_comment(struct span line, const char **comment)
 {
-	char *close = strrchr(line, ']');
+	const char *p = line.start;
+	size_t indent = 0;
+	bool leading = true, after_space = true;
+	uint32_t cp;
+	size_t n;
 
-	if (line[0] != '[' || !close || close == line + 1)
-		return NULL;
-	*close = '\0';
-	return line + 1;
+	*comment = line.end;
+	while (p < line.end &&
+	       (n = utf8_next((const unsigned char *)p,
+			      (size_t)(line.end - p), &cp))) {
+		if (cp == ';' && after_space) {
+			*comment = p;
+			break;
+		}
+		after_space = py_space(cp);
+		if (leading && after_space)
+			indent++;
+		else
+			leading = false;
+		p += n;
+	}
+	return indent;
 }
+
+/* --- one file ------------------------------------------------------------------ */
 
 static int read_file(struct reader *r, const char *path, int depth);
 
 /* One file named by [INCLUDES] before/after: relative to the including
- * file's directory, and with its .local beside it, as fail2ban reads them. */
-static int read_include(struct reader *r, const char *from, const char *name,
+ * file's directory, and with its .local beside it, as fail2ban reads them.
+ * A name fail2ban would interpolate cannot be followed: refused. */
+static int read_include(struct reader *r, const char *from, struct span name,
 			int depth)
 {
 	char path[PATH_MAX], local[PATH_MAX];
 	const char *slash = strrchr(from, '/');
+	size_t len = (size_t)(name.end - name.start);
 	const char *dot;
 	int n;
 
-	if (name[0] == '/')
-		n = snprintf(path, sizeof(path), "%s", name);
+	if (memchr(name.start, '%', len)) {
+		errbuf_set(r->err, r->errlen, "%s: an include names a file "
+			   "through interpolation: it cannot be followed", from);
+		return -1;
+	}
+	if (name.start[0] == '/')
+		n = snprintf(path, sizeof(path), "%.*s", (int)len, name.start);
+	else if (slash)
+		n = snprintf(path, sizeof(path), "%.*s/%.*s",
+			     (int)(slash - from), from, (int)len, name.start);
 	else
-		n = snprintf(path, sizeof(path), "%.*s/%s",
-			     (int)(slash ? slash - from : 1), from, name);
+		n = snprintf(path, sizeof(path), "%.*s", (int)len, name.start);
 	if (n < 0 || (size_t)n >= sizeof(path)) {
 		errbuf_set(r->err, r->errlen, "%s: an included path is too long",
 			   from);
@@ -137,54 +247,156 @@ static int read_include(struct reader *r, const char *from, const char *name,
 	if (read_file(r, path, depth + 1) != 0)
 		return -1;
 	dot = strrchr(path, '.');
-	if (!dot || dot < strrchr(path, '/'))
+	if (!dot || (strrchr(path, '/') && dot < strrchr(path, '/')))
 		dot = path + strlen(path);
 	snprintf(local, sizeof(local), "%.*s.local", (int)(dot - path), path);
 	return strcmp(local, path) == 0 ? 0 : read_file(r, local, depth + 1);
 }
 
+/* configparser's state between the lines of one file. */
 struct parse_state {
-	char section[256];
-	bool in_includes_list;   /* inside a before/after value */
+	const char *path;
+	const char *own;         /* the jail of mc-f2b's own file, or NULL */
+	int depth;
+	bool in_section, has_option, in_includes, include_option;
+	size_t indent_level;
 };
 
-/* One line of a file: a header, an include, or nothing of interest. */
-static int parse_line(struct reader *r, const char *path, char *raw,
-		      struct parse_state *ps, const char *own, int depth)
+/* "[name]" or "[name?condition]": every name fail2ban files it under.
+ * Returns 0, -1 on an error, 1 when the line is no header after all
+ * (configparser wants a name of at least one character before the last
+ * ']'). */
+static int header(struct reader *r, struct parse_state *ps, struct span v)
 {
-	bool indented = raw[0] == ' ' || raw[0] == '\t';
-	char *line = strip(raw), *name, *eq;
+	const char *close = v.end - 1;
+	char name[512];
+	size_t len;
 
-	if (!line[0] || line[0] == '#' || line[0] == ';')
-		return 0;
-	if (ps->in_includes_list && indented)
-		return read_include(r, path, line, depth);
-	ps->in_includes_list = false;
-	if ((name = section_name(line))) {
-		snprintf(ps->section, sizeof(ps->section), "%s", name);
-		return own && strcmp(name, own) == 0 ? 0
-						     : add_definition(r, name, path);
+	while (close > v.start && *close != ']')
+		close--;
+	if (close - v.start < 2)
+		return 1;
+	len = (size_t)(close - v.start - 1);
+	if (len >= sizeof(name)) {
+		errbuf_set(r->err, r->errlen, "%s: a section name too long to "
+			   "compare", ps->path);
+		return -1;
 	}
-	if (strcmp(ps->section, "INCLUDES") != 0 || !(eq = strchr(line, '=')))
+	memcpy(name, v.start + 1, len);
+	name[len] = '\0';
+	ps->in_section = true;
+	ps->has_option = false;
+	ps->in_includes = strcmp(name, "INCLUDES") == 0;
+	if (ps->own && strcmp(name, ps->own) == 0)
 		return 0;
-	*eq = '\0';
-	name = strip(line);
-	if (strcmp(name, "before") != 0 && strcmp(name, "after") != 0)
+	if (add_definition(r, name, ps->path) != 0)
+		return -1;
+	if (strchr(name, '?')) {
+		*strchr(name, '?') = '\0';
+		return add_definition(r, name, ps->path);
+	}
+	return 0;
+}
+
+/* "name = value" or "name: value"; an include when it is [INCLUDES]'s
+ * before or after. */
+static int option(struct reader *r, struct parse_state *ps, struct span v)
+{
+	const char *delim = v.start;
+	struct span key, value;
+
+	while (delim < v.end && *delim != '=' && *delim != ':')
+		delim++;
+	if (delim == v.end)
+		return 0;   /* fail2ban refuses the file; nothing to learn here */
+	key = py_strip((struct span){ v.start, delim });
+	value = py_strip((struct span){ delim + 1, v.end });
+	/* configparser continues only an option with a name. */
+	ps->has_option = key.start < key.end;
+	ps->include_option = ps->in_includes &&
+		(((size_t)(key.end - key.start) == 6 &&
+		  strncasecmp(key.start, "before", 6) == 0) ||
+		 ((size_t)(key.end - key.start) == 5 &&
+		  strncasecmp(key.start, "after", 5) == 0));
+	if (ps->include_option && value.start < value.end)
+		return read_include(r, ps->path, value, ps->depth);
+	return 0;
+}
+
+static int parse_line(struct reader *r, struct parse_state *ps,
+		      struct span line)
+{
+	const char *comment;
+	size_t indent = indent_and_comment(line, &comment);
+	struct span v = py_strip((struct span){ line.start, comment });
+	struct span whole = py_strip(line);
+	int rc;
+
+	if (whole.start < whole.end &&
+	    (whole.start[0] == '#' || whole.start[0] == ';'))
 		return 0;
-	ps->in_includes_list = true;
-	line = strip(eq + 1);
-	return line[0] ? read_include(r, path, line, depth) : 0;
+	if (v.start == v.end)
+		return 0;
+	if (ps->in_section && ps->has_option && indent > ps->indent_level)
+		return ps->include_option ? read_include(r, ps->path, v, ps->depth)
+					  : 0;
+	ps->indent_level = indent;
+	if (v.start[0] == '[' && (rc = header(r, ps, v)) <= 0)
+		return rc;
+	return ps->in_section ? option(r, ps, v) : 0;
+}
+
+/* The whole file, in memory, as long as it is UTF-8 throughout. */
+static char *slurp(struct reader *r, const char *path, size_t *len)
+{
+	struct stat st;
+	char *text = NULL;
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	*len = 0;
+	if (fd < 0) {
+		if (errno != ENOENT)
+			errbuf_set(r->err, r->errlen, "%s: %s", path,
+				   strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size > MAX_FILE_SIZE ||
+	    !(text = malloc((size_t)st.st_size + 1)) ||
+	    (n = read(fd, text, (size_t)st.st_size)) != st.st_size) {
+		errbuf_set(r->err, r->errlen, "%s: cannot be read whole", path);
+		free(text);
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	text[n] = '\0';
+	*len = (size_t)n;
+	for (size_t i = 0, step; i < *len; i += step) {
+		uint32_t cp;
+
+		step = utf8_next((const unsigned char *)text + i, *len - i, &cp);
+		if (!step || cp == 0) {
+			errbuf_set(r->err, r->errlen, "%s: not UTF-8 text, as "
+				   "fail2ban reads it", path);
+			free(text);
+			return NULL;
+		}
+	}
+	return text;
 }
 
 static int read_file(struct reader *r, const char *path, int depth)
 {
-	struct parse_state ps = { "", false };
 	char own_buf[256];
-	const char *own = own_jail(path, own_buf, sizeof(own_buf));
-	char *line = NULL;
-	size_t cap = 0;
+	struct parse_state ps = {
+		.path = path, .own = own_jail(path, own_buf, sizeof(own_buf)),
+		.depth = depth,
+	};
+	size_t len;
+	char *text;
 	int rc = 0;
-	FILE *f;
 
 	if (strset_has(&r->seen, path))
 		return 0;
@@ -197,21 +409,16 @@ static int read_file(struct reader *r, const char *path, int depth)
 		errbuf_set(r->err, r->errlen, "out of memory");
 		return -1;
 	}
-	f = fopen(path, "re");
-	if (!f) {
-		if (errno == ENOENT)
-			return 0;
-		errbuf_set(r->err, r->errlen, "%s: %s", path, strerror(errno));
-		return -1;
+	r->err[0] = '\0';
+	if (!(text = slurp(r, path, &len)))
+		return r->err[0] ? -1 : 0;   /* not there: nothing defined */
+	for (const char *p = text; rc == 0 && p < text + len; ) {
+		const char *eol = p + strcspn(p, "\r\n");
+
+		rc = parse_line(r, &ps, (struct span){ p, eol });
+		p = eol + (eol[0] == '\r' && eol[1] == '\n' ? 2 : eol[0] ? 1 : 0);
 	}
-	while (rc == 0 && getline(&line, &cap, f) >= 0)
-		rc = parse_line(r, path, line, &ps, own, depth);
-	if (rc == 0 && ferror(f)) {
-		errbuf_set(r->err, r->errlen, "%s: %s", path, strerror(errno));
-		rc = -1;
-	}
-	free(line);
-	fclose(f);
+	free(text);
 	return rc;
 }
 
@@ -221,9 +428,12 @@ static int read_glob(struct reader *r, const char *pattern)
 	glob_t g;
 	int rc = 0, found = glob(pattern, 0, NULL, &g);
 
-	if (found == GLOB_NOMATCH)
+	if (found == GLOB_NOMATCH) {
+		globfree(&g);
 		return 0;
+	}
 	if (found != 0) {
+		globfree(&g);
 		errbuf_set(r->err, r->errlen, "%s: cannot be listed", pattern);
 		return -1;
 	}

@@ -205,8 +205,49 @@ static bool is_regular(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* The log path on this node: its directory exists, and each file it names
- * (a glob's matches; none yet is fine: the log may not have started) is a
+/* Under /proc, /sys and /dev a "regular file" may be memory or a knob,
+ * and a file not there yet may never be one. */
+static bool in_pseudo_tree(const char *dir)
+{
+	static const char *const trees[] = { "/proc", "/sys", "/dev" };
+
+	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]); i++) {
+		size_t n = strlen(trees[i]);
+
+		if (strncmp(dir, trees[i], n) == 0 &&
+		    (dir[n] == '\0' || dir[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* The directory of a log path: it exists, outside the pseudo-file trees,
+ * and nobody but its owner and group may put a file there: a FIFO, or a
+ * link to a device, placed after this check would be read all the same. */
+static bool logdir_usable(const char *dir, const char **why)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	if (!realpath(dir, real) || stat(real, &st) != 0 ||
+	    !S_ISDIR(st.st_mode)) {
+		*why = "its directory does not exist";
+		return false;
+	}
+	if (in_pseudo_tree(real)) {
+		*why = "not a log: /proc, /sys and /dev hold no logs";
+		return false;
+	}
+	if (st.st_mode & S_IWOTH) {
+		*why = "its directory is writable by anyone, who could put a "
+		       "FIFO or a link to a device in the log's place";
+		return false;
+	}
+	return true;
+}
+
+/* The log path on this node: its directory usable, and each file it names
+ * (a glob's matches; none yet is fine: the log may not have started) a
  * regular file. */
 static bool logpath_usable(const char *path, const char **why)
 {
@@ -217,16 +258,15 @@ static bool logpath_usable(const char *path, const char **why)
 	bool ok = true;
 
 	snprintf(dir, sizeof(dir), "%.*s", (int)(dirlen ? dirlen : 1), path);
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		*why = "its directory does not exist";
+	if (!logdir_usable(dir, why))
 		return false;
-	}
 	if (strcspn(path, "*?") == strlen(path)) {
 		ok = (stat(path, &st) != 0 && errno == ENOENT) ||
 		     is_regular(path);
-	} else if (glob(path, GLOB_NOSORT, NULL, &g) == 0) {
-		for (size_t i = 0; ok && i < g.gl_pathc; i++)
-			ok = is_regular(g.gl_pathv[i]);
+	} else {
+		if (glob(path, GLOB_NOSORT, NULL, &g) == 0)
+			for (size_t i = 0; ok && i < g.gl_pathc; i++)
+				ok = is_regular(g.gl_pathv[i]);
 		globfree(&g);
 	}
 	if (!ok)

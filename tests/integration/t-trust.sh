@@ -14,10 +14,13 @@ node_sql() {
 		-S "$(mdb_socket "$WORK/db")" mc_config -N -B -e "$1"
 }
 
-# fail2ban as the test configuration makes it, plus two jails that are not
+# fail2ban as the test configuration makes it, plus jails that are not
 # mc-f2b's: admin-ssh, the administrator's (a plain firewall action, its
-# own ignore list and settings, two bans), and postfix, a stock jail left
-# disabled.
+# own ignore list and settings, two bans), postfix, a stock jail left
+# disabled, and two more of the administrator's written as fail2ban allows
+# and a naive reader misses: admin-inc in a file jail.conf includes with a
+# comment after its name, admin-local in jail.d/site.local with a comment
+# holding brackets after its header.
 trust_f2b_up() {
 	F2B=$WORK/db/fail2ban
 	rm -rf "$F2B"
@@ -42,8 +45,16 @@ filter = test
 logpath = $F2B/postfix.log
 action = nftables[port="25"]
 CONF
+	: >"$F2B/admin2.log"
+	printf '[INCLUDES]\nbefore = admin.conf ; the site'"'"'s own\n' >"$F2B/jail.local"
+	printf '[admin-inc]\nenabled = true\nfilter = test\nlogpath = %s\naction = nftables[port="23"]\n' \
+		"$F2B/admin2.log" >"$F2B/admin.conf"
+	printf '[admin-local] ; see ticket [42]\nenabled = true\nfilter = test\nlogpath = %s\naction = nftables[port="24"]\n' \
+		"$F2B/admin2.log" >"$F2B/jail.d/site.local"
 	on_exit f2b_stop "$F2B"
 	f2b_start "$F2B" || fail "fail2ban did not start: $(tail -5 "$F2B/fail2ban.log")"
+	f2b "$F2B" status admin-inc >/dev/null && f2b "$F2B" status admin-local >/dev/null ||
+		fail "the administrator's included jails did not start"
 	f2b "$F2B" set admin-ssh banip 203.0.113.10 203.0.113.11 >/dev/null ||
 		fail "admin's bans"
 }
@@ -63,8 +74,11 @@ admin_state() {
 		tr -d ' ' | grep -vE '^(mc-exim|mc-exim-bl|web|web-bl)$' | sort
 	echo "admin-ssh banned: $(f2b "$F2B" get admin-ssh banned 2>&1)"
 	admin_settings
-	for j in postfix admin-ssh-bl postfix-bl DEFAULT; do
+	for j in postfix admin-ssh-bl postfix-bl DEFAULT admin-inc-bl admin-local-bl; do
 		echo "$j: $(f2b "$F2B" status "$j" 2>&1 | tail -1)"
+	done
+	for j in admin-inc admin-local; do
+		echo "$j: $(f2b "$F2B" get "$j" banned 2>&1) $(f2b "$F2B" get "$j" ignoreip 2>&1)"
 	done
 	ip netns exec "$(cat "$F2B/netns")" nft list set inet f2b-table \
 		addr-set-admin-ssh 2>&1 | grep -o 'elements = {[^}]*}'
@@ -82,7 +96,9 @@ hostile_rows() {
 		(1, 'includes', 1, 1, 1, '', 'test', 'nftables', '$F2B/admin.log', 1),
 		(1, 'Init', 1, 1, 1, '', 'test', 'nftables', '$F2B/admin.log', 1),
 		(1, 'mc-exim-bl', 1, 1, 1, '', 'test', 'nftables', '$F2B/admin.log', 1),
-		(1, 'zero', 1, 600, 600, '25', 'test', 'nftables', '/dev/zero', 1)" ||
+		(1, 'zero', 1, 600, 600, '25', 'test', 'nftables', '/dev/zero', 1),
+		(1, 'admin-inc', 1, 1, 1, '23', 'test', 'nftables', '$F2B/admin2.log', 1),
+		(1, 'admin-local', 1, 1, 1, '24', 'test', 'nftables', '$F2B/admin2.log', 1)" ||
 		fail "jail rows"
 	node_sql "INSERT INTO fail2ban_ips (ip, count, active, blacklisted,
 		whitelisted, jail, host) VALUES
@@ -96,6 +112,10 @@ hostile_rows() {
 		('203.0.113.24', 1, 1, 1, 0, '--all', 'node-x'),
 		('203.0.113.25', 1, 1, 1, 0, 'mc-exim-bl', 'node-x'),
 		('192.0.2.77', 1, 1, 0, 0, 'mc-exim', 'node-x'),
+		('203.0.113.40', 1, 1, 1, 0, 'admin-inc', 'node-x'),
+		('0.0.0.0/1', 0, 0, 0, 1, 'admin-inc', 'node-x'),
+		('203.0.113.41', 1, 1, 1, 0, 'admin-local', 'node-x'),
+		('128.0.0.0/1', 0, 0, 0, 1, 'admin-local', 'node-x'),
 		('198.51.100.99', 1, 1, 0, 0, 'mc-exim',
 		 CONCAT('evil', CHAR(27), '[2J', CHAR(7), CHAR(0xC2, 0x9B), 'x'))" ||
 		fail "ip rows"
@@ -149,7 +169,10 @@ test_trust_a_row_writer_cannot_touch_jails_mc_f2b_does_not_own() {
 		"blacklist add -j admin-ssh -i 203.0.113.30" \
 		"blacklist remove -j admin-ssh -i 203.0.113.21" \
 		"blacklist enable -j admin-ssh" "blacklist disable -j postfix" \
-		"unban -i 203.0.113.11 -j admin-ssh --f2b-call"; do
+		"unban -i 203.0.113.11 -j admin-ssh --f2b-call" \
+		"jail disable -j admin-inc" "jail disable -j admin-local" \
+		"whitelist add -j admin-local -i 0.0.0.0/1" \
+		"blacklist add -j admin-inc -i 203.0.113.42"; do
 		# shellcheck disable=SC2086
 		node $verb
 		[ "$rc" == 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" == 1 ] ||
@@ -158,7 +181,7 @@ test_trust_a_row_writer_cannot_touch_jails_mc_f2b_does_not_own() {
 	# The files: nothing for a jail that is not mc-f2b's, no [DEFAULT],
 	# and the configuration still loads.
 	for f in DEFAULT includes Init admin-ssh admin-ssh-bl postfix postfix-bl \
-		zero mc-exim-bl-bl; do
+		zero mc-exim-bl-bl admin-inc admin-inc-bl admin-local admin-local-bl; do
 		[ ! -e "$F2B/jail.d/mc-f2b-$f.conf" ] || bad+=("jail.d/mc-f2b-$f.conf written")
 	done
 	! grep -rqi '^\[default\]' "$F2B/jail.d" || bad+=("a [DEFAULT] in jail.d")

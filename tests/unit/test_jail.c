@@ -184,6 +184,8 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
+/* Section names as fail2ban's configparser reads them (the same samples
+ * are read by fail2ban itself in tests/integration/t-f2bconf.sh). */
 static void test_defined_sections(void **state)
 {
 	struct f2b_defined d;
@@ -194,17 +196,27 @@ static void test_defined_sections(void **state)
 	put("jail.conf",
 	    "# a comment naming [commented]\n"
 	    "[INCLUDES]\n"
-	    "before = paths-x.conf\n"
-	    "after = extra/after.conf\n"
+	    "before = paths-x.conf ; the paths\n"
+	    "after: extra/after.conf\n"
 	    "   more.conf\n"
 	    "[DEFAULT]\n"
 	    "bantime = 600\n"
 	    "[sshd]\n"
 	    "enabled = false\n"
-	    "  [postfix] ; a header, indented, with a comment\n"
-	    "; [semicolon]\n");
+	    "  [continued] ; indented below an option: part of its value\n"
+	    "\n"
+	    "   [still-continued]\n"
+	    "; [semicolon]\n"
+	    "[admin] ; office ssh, see ticket [42]\n"
+	    "\x1c[weird]\n"
+	    "\xc2\xa0[nbsp]\n"
+	    "[cond?family=inet6]\n"
+	    "x = 1\r[crjail]\r\n"
+	    "[]\n"
+	    "[half\n");
 	put("paths-x.conf", "[paths-jail]\n");
-	put("paths-x.local", "[paths-local-jail]\n");
+	put("paths-x.local", "[INCLUDES]\nBefore = upper.conf\n[paths-local-jail]\n");
+	put("upper.conf", "[upper-jail]\n");
 	assert_int_equal(mkdir(strcat(strcpy(path, dir), "/extra"), 0755), 0);
 	put("extra/after.conf", "[after-jail]\n");
 	put("more.conf", "[more-jail]\n");
@@ -220,7 +232,8 @@ static void test_defined_sections(void **state)
 	put("jail.d/mc-f2b-mine.local", "[mine]\n");
 	assert_int_equal(f2bconf_read(dir, &d, err, sizeof(err)), 0);
 	for (const char *const *n = (const char *const[]){
-		     "sshd", "postfix", "paths-jail", "paths-local-jail",
+		     "sshd", "admin", "weird", "nbsp", "cond", "cond?family=inet6",
+		     "crjail", "paths-jail", "paths-local-jail", "upper-jail",
 		     "after-jail", "more-jail", "local-jail",
 		     "jail.local-is-read", "site", "site-local", "smuggled",
 		     "mine", "DEFAULT", "INCLUDES", NULL }; *n; n++)
@@ -228,13 +241,32 @@ static void test_defined_sections(void **state)
 			fail_msg("%s not found", *n);
 	for (const char *const *n = (const char *const[]){
 		     "web", "web-bl", "odd", "not-read", "commented",
-		     "semicolon", "mc-exim", NULL }; *n; n++)
+		     "semicolon", "continued", "still-continued", "half",
+		     "mc-exim", NULL }; *n; n++)
 		if (f2bconf_defined_in(&d, *n))
 			fail_msg("%s taken for defined", *n);
 	in = f2bconf_defined_in(&d, "sshd");
 	snprintf(path, sizeof(path), "%s/jail.conf", dir);
 	assert_string_equal(in, path);
 	f2bconf_free(&d);
+}
+
+/* What fail2ban could not read as text, or an include it would
+ * interpolate, fails the reading rather than hide a jail. */
+static void test_unreadable_text_fails_closed(void **state)
+{
+	struct f2b_defined d;
+	char err[512];
+
+	(void)state;
+	put("jail.local", "");
+	put("jail.conf", "[a]\n\xff[hidden]\n");
+	assert_int_equal(f2bconf_read(dir, &d, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "UTF-8"));
+	put("jail.conf", "[INCLUDES]\nbefore = %(here)s/x.conf\n");
+	assert_int_equal(f2bconf_read(dir, &d, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "interpolation"));
+	put("jail.conf", "[a]\n");
 }
 
 /* An include loop ends; a file that cannot be read is an error, not a
@@ -270,6 +302,12 @@ static void test_logpath_must_be_a_regular_file(void **state)
 
 	(void)state;
 	memset(&r, 0, sizeof(r));
+	snprintf(path, sizeof(path), "%s/open", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(chmod(path, 0777), 0);
+	snprintf(path, sizeof(path), "%s/sticky", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	assert_int_equal(chmod(path, 01777), 0);
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	put("real.log", "x\n");
@@ -279,6 +317,13 @@ static void test_logpath_must_be_a_regular_file(void **state)
 	} cases[] = {
 		{ "/dev/zero", false }, { "/dev/stdin", false },
 		{ "/tmp", false }, { "@/fifo", false }, { "@", false },
+		/* Where anyone may put a FIFO later, sticky or not. */
+		{ "/tmp/x.log", false }, { "@/open/x.log", false },
+		{ "@/sticky/x.log", false },
+		/* Pseudo-files, there or not. */
+		{ "/proc/kcore", false }, { "/proc/self/mem", false },
+		{ "/sys/kernel/mm/transparent_hugepage/enabled", false },
+		{ "/dev/x", false }, { "/dev/shm/x.log", false },
 		{ "@/real.log", true }, { "@/not-yet.log", true },
 		{ "@/no-such-dir/x.log", false }, { "@/*.log", true },
 		{ "@/fif?", false }, { "@/nothing*.log", true },
@@ -312,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_scope_decision),
 		cmocka_unit_test(test_explanations_name_the_file),
 		cmocka_unit_test(test_defined_sections),
+		cmocka_unit_test(test_unreadable_text_fails_closed),
 		cmocka_unit_test(test_loops_and_unreadable_files),
 		cmocka_unit_test(test_logpath_must_be_a_regular_file),
 	};
