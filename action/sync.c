@@ -193,6 +193,7 @@ static int on_row(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct rows_ctx *rc = ctx;
 	struct sync_row r;
+	const char *stamp;
 	char key[400];
 
 	(void)ncols;
@@ -206,8 +207,12 @@ static int on_row(void *ctx, const char *const *cols, size_t ncols)
 	r.blacklisted = cols[3] && atoi(cols[3]);
 	r.whitelisted = cols[4] && atoi(cols[4]);
 	snprintf(r.updated_at, sizeof(r.updated_at), "%s", cols[5]);
-	if (strcmp(r.updated_at, rc->newest) > 0)
-		snprintf(rc->newest, sizeof(rc->newest), "%s", r.updated_at);
+	/* Never past the server's now: a row stamped in 2037 by a writer of
+	 * rows would otherwise hold every later round to 2037 and after. */
+	stamp = cols[6] && strcmp(r.updated_at, cols[6]) > 0 ? cols[6]
+							     : r.updated_at;
+	if (strcmp(stamp, rc->newest) > 0 && strlen(stamp) < sizeof(rc->newest))
+		snprintf(rc->newest, sizeof(rc->newest), "%s", stamp);
 	row_key(&r, key, sizeof(key));
 	if (strset_add(&rc->next, key) != 0 ||
 	    (!strset_has(rc->recent, key) && keep_row(rc, &r) != 0)) {
@@ -222,11 +227,13 @@ static enum db_status read_rows(struct db *db, const char *since,
 {
 	static const char all_sql[] =
 		"SELECT jail, ip, active, blacklisted, whitelisted, "
-		"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') "
+		"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), "
+		"DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f') "
 		"FROM fail2ban_ips";
 	static const char since_sql[] =
 		"SELECT jail, ip, active, blacklisted, whitelisted, "
-		"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f') "
+		"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), "
+		"DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f') "
 		"FROM fail2ban_ips WHERE updated_at >= "
 		"TIMESTAMPADD(SECOND, ?, ?)";
 	struct db_arg args[] = { DB_INT(-SYNC_OVERLAP_SECONDS), DB_TEXT(since) };

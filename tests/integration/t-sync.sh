@@ -128,3 +128,21 @@ test_sync_loop_survives_fail2ban_being_down() {
 	eventually "the change applied after fail2ban came back" banned_in mc-exim 203.0.113.54
 	grep -q "reachable again" "$WORK/loop.err" || fail "no word of the recovery"
 }
+
+# A writer of rows stamps one row far in the future (2037: a TIMESTAMP
+# goes no further): the loop must not take that stamp for "now" and stop
+# reading what changes after it (it would see changes again only at the
+# full reconcile, minutes later).
+test_sync_a_row_stamped_in_the_future_does_not_hold_the_loop() {
+	f2b_up
+	other_node_row 203.0.113.57 1 0 0
+	"$MC_F2B" -c "$WORK/mc.ini" sync --interval 1 2>"$WORK/loop.err" &
+	local loop=$!
+	on_exit "kill $loop 2>/dev/null"
+	eventually "the first round" banned_in mc-exim 203.0.113.57
+	sql "UPDATE fail2ban_ips SET updated_at = '2037-12-31 00:00:00'
+		WHERE ip = '203.0.113.57'" || fail "the future stamp"
+	sleep 2.5
+	other_node_row 203.0.113.58 1 0 0
+	eventually "a change after the future row applied" banned_in mc-exim 203.0.113.58
+}
