@@ -247,13 +247,25 @@ int admin_require(struct admin *ad, const char *name, enum jail_need need,
 	return usage_error(ad->verb, "%s: nothing changed", why);
 }
 
+const char *admin_row_fault(struct admin *ad, const struct jail_row *row,
+			    const struct jail_scope *scope, const char **why)
+{
+	const char *column = NULL;
+
+	if (scope->owned && row->enabled &&
+	    !jail_row_check(row, ad->cfg.f2b_config_dir, &column, why))
+		return column;
+	if (!scope->owned && scope->bl && !jail_port_valid(row->port, why))
+		return "port";
+	return NULL;
+}
+
 int admin_check_files(struct admin *ad, const struct jail_row *row,
 		      const struct jail_scope *scope)
 {
-	const char *column, *why;
+	const char *why, *column = admin_row_fault(ad, row, scope, &why);
 
-	if (!scope->owned || !row->enabled ||
-	    jail_row_check(row, ad->cfg.f2b_config_dir, &column, &why))
+	if (!column)
 		return EXIT_DONE;
 	return usage_error(ad->verb, "%s: jail %s (id %lld): %s: %s", ad->sub,
 			   row->name, row->id, column, why);

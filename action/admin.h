@@ -81,10 +81,17 @@ int admin_scope(struct admin *ad, const char *name, struct jail_facts *facts,
 int admin_require(struct admin *ad, const char *name, enum jail_need need,
 		  struct jail_scope *scope);
 
-/* A verb about to rewrite the files of an enabled jail of mc-f2b's checks
- * its whole row here first, on this node (jail_row_check with the
- * configuration directory): a row broken since it was last written is
- * refused, EXIT_BAD_INPUT, before anything is written. */
+/* What the files mc-f2b would write from a row need of it, checked on
+ * this node: the whole row (jail_row_check with the configuration
+ * directory) for an enabled jail of mc-f2b's, the ports alone for the -bl
+ * jail of a jail another file defines.  NULL when it passes; else the
+ * column, and why says what is wrong. */
+const char *admin_row_fault(struct admin *ad, const struct jail_row *row,
+			    const struct jail_scope *scope, const char **why);
+
+/* A verb about to rewrite a jail's files checks its row so first: a row
+ * broken since it was last written is refused, EXIT_BAD_INPUT, before
+ * anything is written. */
 int admin_check_files(struct admin *ad, const struct jail_row *row,
 		      const struct jail_scope *scope);
 

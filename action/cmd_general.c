@@ -20,29 +20,28 @@ static void apply_one(void *ctx, const struct jail_row *row,
 		      const char *bad_column, const char *why)
 {
 	struct each_ctx *e = ctx;
-	const char *column = bad_column;
 	struct jail_facts facts;
 	struct jail_scope scope;
 	char reason[PATH_MAX + 256];
 
-	if (row->enabled && !bad_column &&
-	    !jail_row_check(row, e->ad->cfg.f2b_config_dir, &column, &why))
-		bad_column = column;
-	if (bad_column) {
-		log_warning("jail row id %lld (%s): %s: %s; skipped", row->id,
-			    row->name[0] ? row->name : "?", bad_column, why);
-		e->skipped++;
-		return;
-	}
-	if (admin_scope(e->ad, row->name, &facts, &scope) != EXIT_DONE) {
+	if (!bad_column &&
+	    admin_scope(e->ad, row->name, &facts, &scope) != EXIT_DONE) {
 		e->failed = true;
 		return;
 	}
-	if (!scope.owned && !scope.bl) {
+	if (!bad_column && !scope.owned && !scope.bl) {
 		jail_scope_explain(row->name, &facts, scope.act ? JAIL_NEED_BL :
 				   JAIL_NEED_ACT, reason, sizeof(reason));
 		log_warning("%s: left alone", reason);
 		e->left_alone++;
+		return;
+	}
+	if (!bad_column)
+		bad_column = admin_row_fault(e->ad, row, &scope, &why);
+	if (bad_column) {
+		log_warning("jail row id %lld (%s): %s: %s; skipped", row->id,
+			    row->name[0] ? row->name : "?", bad_column, why);
+		e->skipped++;
 		return;
 	}
 	if (admin_apply_jail(e->ad, row, &scope, true) != EXIT_DONE)

@@ -386,37 +386,35 @@ static void dump_jail(void *ctx, const struct jail_row *row,
 {
 	struct dump_ctx *d = ctx;
 	struct admin *ad = d->ad;
-	const char *column = bad_column;
 	struct jail_facts facts;
 	struct jail_scope scope;
 	char reason[PATH_MAX + 256];
 
-	/* A broken row never becomes a file that stops fail2ban starting:
-	 * say which row and which column, and go on with the others. */
-	/* The filter and action are looked up where fail2ban reads them,
-	 * also when the files go elsewhere (--dir). */
-	if (row->enabled && !bad_column &&
-	    !jail_row_check(row, ad->cfg.f2b_config_dir, &column, &why))
-		bad_column = column;
-	if (row->enabled && bad_column) {
-		log_warning("jail row id %lld (%s): %s: %s; skipped", row->id,
-			    row->name[0] ? row->name : "?", bad_column, why);
-		d->skipped++;
-		return;
-	}
-	if (bad_column)
+	if (!row->enabled && bad_column)
 		return;   /* disabled and unreadable: nothing to write */
-	if (admin_scope(ad, row->name, &facts, &scope) != EXIT_DONE) {
+	if (!bad_column && admin_scope(ad, row->name, &facts, &scope) != EXIT_DONE) {
 		d->failed++;
 		return;
 	}
 	/* Of a jail another file defines but that runs mc-custom, only the
 	 * -bl file is mc-f2b's. */
-	if (!scope.owned && !scope.bl) {
+	if (!bad_column && !scope.owned && !scope.bl) {
 		jail_scope_explain(row->name, &facts, scope.act ? JAIL_NEED_BL :
 				   JAIL_NEED_ACT, reason, sizeof(reason));
 		log_warning("%s: left alone", reason);
 		d->left_alone++;
+		return;
+	}
+	/* A broken row never becomes a file that stops fail2ban starting:
+	 * say which row and which column, and go on with the others.  The
+	 * filter and action are looked up where fail2ban reads them, also
+	 * when the files go elsewhere (--dir). */
+	if (!bad_column)
+		bad_column = admin_row_fault(ad, row, &scope, &why);
+	if (bad_column) {
+		log_warning("jail row id %lld (%s): %s: %s; skipped", row->id,
+			    row->name[0] ? row->name : "?", bad_column, why);
+		d->skipped++;
 	} else if (admin_apply_jail(ad, row, &scope, false) != EXIT_DONE) {
 		d->failed++;
 	} else if (row->enabled || !scope.owned) {

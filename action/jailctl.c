@@ -111,7 +111,7 @@ static void last_line(int fd, char *out, size_t outlen)
 /* Start fail2ban-client with its standard streams set up and every other
  * descriptor closed: the database connection, a lock or a socket of ours
  * has no business in a program that outlives nothing of ours. */
-static int spawn_client(const struct f2b_link *link, const char *const *argv,
+static int spawn_client(const char *program, const char *const *argv,
 			int err_fd, pid_t *pid)
 {
 	posix_spawn_file_actions_t fa;
@@ -122,8 +122,7 @@ static int spawn_client(const struct f2b_link *link, const char *const *argv,
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
 	posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
-	rc = posix_spawn(pid, link->client, &fa, NULL, (char *const *)argv,
-			 environ);
+	rc = posix_spawn(pid, program, &fa, NULL, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	return rc;
 }
@@ -134,7 +133,7 @@ int jailctl_load(const struct f2b_link *link, const char *name,
 	const char *argv[] = { link->client, "-c", link->config_dir, "-s",
 			       link->socket, "reload", "--if-exists", name,
 			       NULL };
-	char reason[512];
+	char reason[512], client[PATH_MAX];
 	int pipefd[2], status, rc;
 	pid_t pid;
 
@@ -143,13 +142,13 @@ int jailctl_load(const struct f2b_link *link, const char *name,
 		return -1;
 	}
 	/* mc-f2b runs it as root: it must be as trustworthy as mc-f2b. */
-	if (localfile_check_program(link->client, err, errlen) != 0)
+	if (localfile_check_program(link->client, client, err, errlen) != 0)
 		return -1;
 	if (pipe2(pipefd, O_CLOEXEC) != 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return -1;
 	}
-	rc = spawn_client(link, argv, pipefd[1], &pid);
+	rc = spawn_client(client, argv, pipefd[1], &pid);
 	close(pipefd[1]);
 	if (rc != 0) {
 		close(pipefd[0]);

@@ -82,11 +82,17 @@ static bool is_invisible(uint32_t cp)
 		{ 0x0080, 0x009f },   /* C1 controls */
 		{ 0x00ad, 0x00ad },   /* soft hyphen */
 		{ 0x061c, 0x061c },   /* arabic letter mark */
+		{ 0x115f, 0x1160 },   /* hangul fillers */
+		{ 0x180e, 0x180e },   /* mongolian vowel separator */
 		{ 0x200b, 0x200f },   /* zero width space .. right-to-left mark */
 		{ 0x2028, 0x2029 },   /* line and paragraph separators */
 		{ 0x202a, 0x202e },   /* bidirectional embeddings, overrides */
-		{ 0x2060, 0x2069 },   /* word joiner .. bidirectional isolates */
+		{ 0x2060, 0x206f },   /* word joiner .. deprecated format marks */
+		{ 0x3164, 0x3164 },   /* hangul filler */
 		{ 0xfeff, 0xfeff },   /* zero width no-break space */
+		{ 0xffa0, 0xffa0 },   /* halfwidth hangul filler */
+		{ 0xfff9, 0xfffb },   /* interlinear annotation marks */
+		{ 0xe0000, 0xe007f }, /* tag characters */
 	};
 
 	for (size_t i = 0; i < sizeof(invisible) / sizeof(invisible[0]); i++)
@@ -111,6 +117,18 @@ static struct unit next_unit(const unsigned char *p)
 	return u;
 }
 
+/* \uXXXX, as a surrogate pair beyond U+FFFF (RFC 8259 7). */
+static void json_escape_point(FILE *out, uint32_t point)
+{
+	if (point <= 0xffff) {
+		fprintf(out, "\\u%04x", (unsigned)point);
+		return;
+	}
+	point -= 0x10000;
+	fprintf(out, "\\u%04x\\u%04x", (unsigned)(0xd800 | point >> 10),
+		(unsigned)(0xdc00 | (point & 0x3ff)));
+}
+
 /* A JSON string, quoted and escaped. */
 static void json_string(FILE *out, const char *s)
 {
@@ -126,7 +144,7 @@ static void json_string(FILE *out, const char *s)
 			break;
 		case UNIT_CONTROL:
 		case UNIT_INVISIBLE:
-			fprintf(out, "\\u%04x", (unsigned)u.value);
+			json_escape_point(out, u.value);
 			break;
 		case UNIT_INVALID:
 			/* JSON text is UTF-8 (RFC 8259 8.1): a byte that cannot
@@ -147,7 +165,8 @@ struct text {
 };
 
 /* The most one input byte can become: an invalid byte's "\xNN".  (A C1
- * control, two bytes, becomes six; a format control, three, becomes six.) */
+ * control, two bytes, becomes six; a format control, three, becomes six;
+ * a tag character, four, becomes ten.) */
 #define ESCAPED_PER_BYTE 4
 
 /* Never short of room when the reservation is right; were it not, the
@@ -170,9 +189,10 @@ static void text_put_byte(struct text *t, uint32_t byte)
 
 static void text_put_point(struct text *t, uint32_t point)
 {
-	char esc[sizeof("\\uffff")];
+	char esc[sizeof("\\U0010ffff")];
 
-	snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)point);
+	snprintf(esc, sizeof(esc), point > 0xffff ? "\\U%08x" : "\\u%04x",
+		 (unsigned)point);
 	text_put(t, esc, strlen(esc));
 }
 

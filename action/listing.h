@@ -16,8 +16,10 @@
  *     (stray continuation, overlong form, surrogate, above U+10FFFF,
  *     sequence cut short)
  *   C1 controls U+0080..U+009F, and the bidirectional and invisible
- *   format controls U+00AD, U+061C, U+200B..U+200F, U+2028..U+2029,
- *   U+202A..U+202E, U+2060..U+2069, U+FEFF       as \uNNNN
+ *   format characters U+00AD, U+061C, U+115F..U+1160, U+180E,
+ *   U+200B..U+200F, U+2028..U+202E, U+2060..U+206F, U+3164, U+FEFF,
+ *   U+FFA0, U+FFF9..U+FFFB, U+E0000..U+E007F     as \uNNNN (\U00NNNNNN
+ *                                                  beyond U+FFFF)
  * with lowercase hex digits.  Headers are escaped alike, and a column is
  * as wide as its longest escaped text in code points.
  *

@@ -223,9 +223,9 @@ static int check_program_directories(const char *path, const char *real,
 	return check_directory_chain(path, real_dir, err, errlen);
 }
 
-int localfile_check_program(const char *path, char *err, size_t errlen)
+int localfile_check_program(const char *path, char real[PATH_MAX],
+			    char *err, size_t errlen)
 {
-	char real[PATH_MAX];
 	struct stat st;
 
 	if (!realpath(path, real)) {

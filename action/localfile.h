@@ -5,6 +5,7 @@
 #ifndef MC_F2B_LOCALFILE_H
 #define MC_F2B_LOCALFILE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
@@ -28,8 +29,10 @@ int localfile_check_file(const char *path, const struct stat *st, bool secret,
 /* A program to be executed as root: the directories holding the name given
  * and the real file (after every symbolic link) judged as localfile_open
  * judges them, and the real file regular, owned by root or the running
- * user, writable by nobody else and executable by its owner.  0, or -1 with
- * one line in err. */
-int localfile_check_program(const char *path, char *err, size_t errlen);
+ * user, writable by nobody else and executable by its owner.  0 with the
+ * real file's path in real (execute that one: links along the name given
+ * are not judged again), or -1 with one line in err. */
+int localfile_check_program(const char *path, char real[PATH_MAX],
+			    char *err, size_t errlen);
 
 #endif

@@ -23,9 +23,10 @@
  * gives to the next events file, whose first events it then skips.
  * An event applied whose mark was not yet written when the process died is
  * applied again by the next replay.  Only the last one can be, and applying
- * it again changes nothing under the rules of a ban: an active row stays
+ * it again changes nothing under the rules of a ban (an active row stays
  * active and is not counted again, an unban of an inactive row changes
- * nothing. */
+ * nothing) unless another node changed that very row in between: then the
+ * ban counts once more, as a ban on that node would have. */
 #include "spool.h"
 
 #include "errbuf.h"

@@ -400,7 +400,9 @@ static void make_program(const char *p, mode_t mode)
 static int check_program(const char *p)
 {
 	err[0] = '\0';
-	return localfile_check_program(p, err, sizeof(err));
+	char real[PATH_MAX];
+
+	return localfile_check_program(p, real, err, sizeof(err));
 }
 
 static void test_program(void **state)
