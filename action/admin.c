@@ -260,6 +260,38 @@ const char *admin_row_fault(struct admin *ad, const struct jail_row *row,
 	return NULL;
 }
 
+enum admin_verdict admin_judge_row(struct admin *ad,
+				   const struct jail_row *row,
+				   const char *bad_column, const char *why,
+				   struct jail_scope *scope)
+{
+	struct jail_facts facts;
+	char reason[PATH_MAX + 256];
+
+	if (!bad_column) {
+		if (admin_scope(ad, row->name, &facts, scope) != EXIT_DONE)
+			return ADMIN_FAILED;
+		/* Of a jail another file defines but that runs mc-custom, only
+		 * the -bl file is mc-f2b's. */
+		if (!scope->owned && !scope->bl) {
+			jail_scope_explain(row->name, &facts, scope->act ?
+					   JAIL_NEED_BL : JAIL_NEED_ACT, reason,
+					   sizeof(reason));
+			log_warning("%s: left alone", reason);
+			return ADMIN_LEFT_ALONE;
+		}
+		bad_column = admin_row_fault(ad, row, scope, &why);
+	}
+	/* A broken row never becomes a file that stops fail2ban starting:
+	 * say which row and which column, and go on with the others. */
+	if (bad_column) {
+		log_warning("jail row id %lld (%s): %s: %s; skipped", row->id,
+			    row->name[0] ? row->name : "?", bad_column, why);
+		return ADMIN_SKIPPED;
+	}
+	return ADMIN_APPLY;
+}
+
 int admin_check_files(struct admin *ad, const struct jail_row *row,
 		      const struct jail_scope *scope)
 {

@@ -89,6 +89,19 @@ int admin_require(struct admin *ad, const char *name, enum jail_need need,
 const char *admin_row_fault(struct admin *ad, const struct jail_row *row,
 			    const struct jail_scope *scope, const char **why);
 
+/* What general and jail dump do with one row, said on standard error
+ * when it is not applied: a broken row (bad_column set by jails_read, or
+ * failing what its files need) is skipped, a jail this node does not let
+ * mc-f2b touch is left alone. */
+enum admin_verdict {
+	ADMIN_APPLY, ADMIN_SKIPPED, ADMIN_LEFT_ALONE, ADMIN_FAILED,
+};
+
+enum admin_verdict admin_judge_row(struct admin *ad,
+				   const struct jail_row *row,
+				   const char *bad_column, const char *why,
+				   struct jail_scope *scope);
+
 /* A verb about to rewrite a jail's files checks its row so first: a row
  * broken since it was last written is refused, EXIT_BAD_INPUT, before
  * anything is written. */

@@ -1,10 +1,8 @@
 /* cmd_general.c - mc-f2b general enable|disable|enable-bl|disable-bl:
  * every jail at once. */
-#include <limits.h>
 #include <stdio.h>
 
 #include "admin.h"
-#include "log.h"
 
 struct each_ctx {
 	struct admin *ad;
@@ -20,34 +18,25 @@ static void apply_one(void *ctx, const struct jail_row *row,
 		      const char *bad_column, const char *why)
 {
 	struct each_ctx *e = ctx;
-	struct jail_facts facts;
 	struct jail_scope scope;
-	char reason[PATH_MAX + 256];
 
-	if (!bad_column &&
-	    admin_scope(e->ad, row->name, &facts, &scope) != EXIT_DONE) {
-		e->failed = true;
-		return;
-	}
-	if (!bad_column && !scope.owned && !scope.bl) {
-		jail_scope_explain(row->name, &facts, scope.act ? JAIL_NEED_BL :
-				   JAIL_NEED_ACT, reason, sizeof(reason));
-		log_warning("%s: left alone", reason);
-		e->left_alone++;
-		return;
-	}
-	if (!bad_column)
-		bad_column = admin_row_fault(e->ad, row, &scope, &why);
-	if (bad_column) {
-		log_warning("jail row id %lld (%s): %s: %s; skipped", row->id,
-			    row->name[0] ? row->name : "?", bad_column, why);
+	switch (admin_judge_row(e->ad, row, bad_column, why, &scope)) {
+	case ADMIN_APPLY:
+		if (admin_apply_jail(e->ad, row, &scope, true) != EXIT_DONE)
+			e->failed = true;
+		else
+			e->done++;
+		break;
+	case ADMIN_SKIPPED:
 		e->skipped++;
-		return;
-	}
-	if (admin_apply_jail(e->ad, row, &scope, true) != EXIT_DONE)
+		break;
+	case ADMIN_LEFT_ALONE:
+		e->left_alone++;
+		break;
+	case ADMIN_FAILED:
 		e->failed = true;
-	else
-		e->done++;
+		break;
+	}
 }
 
 static int apply_all(struct admin *ad, const char *what)

@@ -1,6 +1,5 @@
 /* cmd_jail.c - mc-f2b jail enable|disable|reload|change|create|list|show|
  * dump: fail2ban_jail, the jail files made from it, and the running jails. */
-#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -385,42 +384,30 @@ static void dump_jail(void *ctx, const struct jail_row *row,
 		      const char *bad_column, const char *why)
 {
 	struct dump_ctx *d = ctx;
-	struct admin *ad = d->ad;
-	struct jail_facts facts;
 	struct jail_scope scope;
-	char reason[PATH_MAX + 256];
 
 	if (!row->enabled && bad_column)
 		return;   /* disabled and unreadable: nothing to write */
-	if (!bad_column && admin_scope(ad, row->name, &facts, &scope) != EXIT_DONE) {
-		d->failed++;
-		return;
-	}
-	/* Of a jail another file defines but that runs mc-custom, only the
-	 * -bl file is mc-f2b's. */
-	if (!bad_column && !scope.owned && !scope.bl) {
-		jail_scope_explain(row->name, &facts, scope.act ? JAIL_NEED_BL :
-				   JAIL_NEED_ACT, reason, sizeof(reason));
-		log_warning("%s: left alone", reason);
-		d->left_alone++;
-		return;
-	}
-	/* A broken row never becomes a file that stops fail2ban starting:
-	 * say which row and which column, and go on with the others.  The
-	 * filter and action are looked up where fail2ban reads them, also
-	 * when the files go elsewhere (--dir). */
-	if (!bad_column)
-		bad_column = admin_row_fault(ad, row, &scope, &why);
-	if (bad_column) {
-		log_warning("jail row id %lld (%s): %s: %s; skipped", row->id,
-			    row->name[0] ? row->name : "?", bad_column, why);
+	/* The filter and action are looked up where fail2ban reads them,
+	 * also when the files go elsewhere (--dir). */
+	switch (admin_judge_row(d->ad, row, bad_column, why, &scope)) {
+	case ADMIN_APPLY:
+		if (admin_apply_jail(d->ad, row, &scope, false) != EXIT_DONE)
+			d->failed++;
+		else if (row->enabled || !scope.owned)
+			d->written++;
+		else
+			d->removed++;
+		break;
+	case ADMIN_SKIPPED:
 		d->skipped++;
-	} else if (admin_apply_jail(ad, row, &scope, false) != EXIT_DONE) {
+		break;
+	case ADMIN_LEFT_ALONE:
+		d->left_alone++;
+		break;
+	case ADMIN_FAILED:
 		d->failed++;
-	} else if (row->enabled || !scope.owned) {
-		d->written++;
-	} else {
-		d->removed++;
+		break;
 	}
 }
 
