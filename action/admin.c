@@ -152,12 +152,7 @@ int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 	}
 	if ((rc = cli_load_config(cli, &ad.cfg)))
 		return rc;
-	ad.link = (struct f2b_link){
-		.socket = ad.cfg.f2b_socket,
-		.config_dir = ad.cfg.f2b_config_dir,
-		.client = ad.cfg.f2b_client,
-		.timeout_ms = F2B_PROMPT_TIMEOUT_MS,
-	};
+	ad.link = cli_f2b_link(&ad.cfg, F2B_PROMPT_TIMEOUT_MS);
 	if (cli_open_master(&ad.cfg, &ad.db, NULL, err, sizeof(err)) != DB_OK) {
 		log_error("master: %s", err);
 		return EXIT_RUNTIME;

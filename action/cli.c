@@ -10,7 +10,6 @@
 #include "detach.h"
 #include "escalate.h"
 #include "f2b.h"
-#include "jailctl.h"
 #include "log.h"
 #include "spool.h"
 
@@ -79,6 +78,14 @@ int cli_load_config(const struct cli *cli, struct mc_config *cfg)
 	return EXIT_DONE;
 }
 
+struct f2b_link cli_f2b_link(const struct mc_config *cfg, unsigned timeout_ms)
+{
+	return (struct f2b_link){
+		.socket = cfg->f2b_socket, .config_dir = cfg->f2b_config_dir,
+		.client = cfg->f2b_client, .timeout_ms = timeout_ms,
+	};
+}
+
 /* --- the local fail2ban, told from a detached process ------------------ */
 
 struct follow_up {
@@ -93,27 +100,17 @@ struct follow_up {
  * logged, never acted on. */
 static bool in_scope(const struct follow_up *f, enum jail_need need)
 {
-	struct f2b_defined defined;
-	struct jail_facts facts;
-	struct jail_scope scope;
 	char why[PATH_MAX + 256];
-	bool ok;
+	int allowed = jailctl_allows(&f->link, f->ev->jail, need, why,
+				     sizeof(why));
 
-	if (f2bconf_read(f->link.config_dir, &defined, why, sizeof(why)) != 0) {
+	if (allowed < 0)
 		log_warning("%s in %s: left to sync: fail2ban's configuration: "
 			    "%s", f->ev->ip, f->ev->jail, why);
-		return false;
-	}
-	jailctl_facts(&f->link, &defined, f->ev->jail, &facts);
-	scope = jail_scope_decide(f->ev->jail, &facts);
-	ok = jail_scope_allows(&scope, need);
-	if (!ok) {
-		jail_scope_explain(f->ev->jail, &facts, need, why, sizeof(why));
+	else if (!allowed)
 		log_warning("%s: the local fail2ban is left alone: %s",
 			    f->ev->ip, why);
-	}
-	f2bconf_free(&defined);
-	return ok;
+	return allowed > 0;
 }
 
 static void lift_whitelisted(void *ctx)
@@ -149,10 +146,7 @@ void cli_tell_fail2ban(const struct mc_config *cfg, const struct ban_event *ev,
 		       const struct ban_result *res)
 {
 	struct follow_up f = {
-		ev, res,
-		{ .socket = cfg->f2b_socket, .config_dir = cfg->f2b_config_dir,
-		  .client = cfg->f2b_client,
-		  .timeout_ms = F2B_DETACHED_TIMEOUT_MS },
+		ev, res, cli_f2b_link(cfg, F2B_DETACHED_TIMEOUT_MS),
 	};
 	void (*work)(void *) = NULL;
 

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "db.h"
 #include "event.h"
+#include "jailctl.h"
 
 enum {
 	EXIT_DONE = 0,     /* done */
@@ -72,6 +73,10 @@ void cli_tell_fail2ban(const struct mc_config *cfg, const struct ban_event *ev,
  * a detached process that may queue behind a storm of actions. */
 #define F2B_PROMPT_TIMEOUT_MS 5000
 #define F2B_DETACHED_TIMEOUT_MS 60000
+
+/* The local fail2ban as the configuration names it (its strings stay
+ * cfg's). */
+struct f2b_link cli_f2b_link(const struct mc_config *cfg, unsigned timeout_ms);
 
 /* Apply spooled events to an open master; prints nothing on success.
  * Returns EXIT_DONE when the spool is empty afterwards. */

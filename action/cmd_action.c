@@ -14,7 +14,6 @@
 #include "bans.h"
 #include "cli.h"
 #include "f2b.h"
-#include "jailctl.h"
 #include "log.h"
 #include "spool.h"
 
@@ -248,28 +247,17 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
  * written. */
 static int check_f2b_call(const struct mc_config *cfg, const char *jail)
 {
-	const struct f2b_link link = {
-		.socket = cfg->f2b_socket, .config_dir = cfg->f2b_config_dir,
-		.client = cfg->f2b_client, .timeout_ms = F2B_PROMPT_TIMEOUT_MS,
-	};
-	struct f2b_defined defined;
-	struct jail_facts facts;
-	struct jail_scope scope;
+	const struct f2b_link link = cli_f2b_link(cfg, F2B_PROMPT_TIMEOUT_MS);
 	char why[PATH_MAX + 256];
-	int rc = EXIT_DONE;
 
-	if (f2bconf_read(cfg->f2b_config_dir, &defined, why, sizeof(why)) != 0) {
-		log_error("unban: fail2ban's configuration: %s", why);
-		return EXIT_RUNTIME;
+	switch (jailctl_allows(&link, jail, JAIL_NEED_ACT, why, sizeof(why))) {
+	case 1:
+		return EXIT_DONE;
+	case 0:
+		return usage_error("unban", "--f2b-call: %s", why);
 	}
-	jailctl_facts(&link, &defined, jail, &facts);
-	scope = jail_scope_decide(jail, &facts);
-	if (!jail_scope_allows(&scope, JAIL_NEED_ACT)) {
-		jail_scope_explain(jail, &facts, JAIL_NEED_ACT, why, sizeof(why));
-		rc = usage_error("unban", "--f2b-call: %s", why);
-	}
-	f2bconf_free(&defined);
-	return rc;
+	log_error("unban: fail2ban's configuration: %s", why);
+	return EXIT_RUNTIME;
 }
 
 /* unban --f2b-call: a person at a prompt, not an action: the call waits

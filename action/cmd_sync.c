@@ -221,10 +221,7 @@ int cmd_sync(int argc, char **argv, const struct cli *cli)
 	if ((rc = cli_load_config(cli, &s.cfg)))
 		return rc;
 	/* A long-running loop reconnects: it keeps the passwords. */
-	s.link = (struct f2b_link){
-		.socket = s.cfg.f2b_socket, .config_dir = s.cfg.f2b_config_dir,
-		.client = s.cfg.f2b_client, .timeout_ms = F2B_DETACHED_TIMEOUT_MS,
-	};
+	s.link = cli_f2b_link(&s.cfg, F2B_DETACHED_TIMEOUT_MS);
 	s.verbose = once;
 	if (once)
 		rc = round_once(&s) == 0 ? EXIT_DONE : EXIT_RUNTIME;

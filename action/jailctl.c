@@ -85,6 +85,25 @@ void jailctl_facts(const struct f2b_link *link,
 		facts->runs = running_actions(link, name);
 }
 
+int jailctl_allows(const struct f2b_link *link, const char *name,
+		   enum jail_need need, char *why, size_t whylen)
+{
+	struct f2b_defined defined;
+	struct jail_facts facts;
+	struct jail_scope scope;
+	int allowed;
+
+	if (f2bconf_read(link->config_dir, &defined, why, whylen) != 0)
+		return -1;
+	jailctl_facts(link, &defined, name, &facts);
+	scope = jail_scope_decide(name, &facts);
+	allowed = jail_scope_allows(&scope, need);
+	if (!allowed)
+		jail_scope_explain(name, &facts, need, why, whylen);
+	f2bconf_free(&defined);
+	return allowed;
+}
+
 /* The last line fail2ban-client wrote on stderr: its reason, when it
  * fails (its chatter, "OK" and warnings, is not ours to print). */
 static void last_line(int fd, char *out, size_t outlen)

@@ -38,6 +38,14 @@ void jailctl_facts(const struct f2b_link *link,
 		   const struct f2b_defined *defined, const char *name,
 		   struct jail_facts *facts);
 
+/* May mc-f2b do what need says to the jail on this node?  fail2ban's files
+ * are read now and the facts gathered as above (for a verb that judges
+ * many jails, read the files once and call jailctl_facts instead).
+ * 1: yes; 0: no, why says why in one line; -1: fail2ban's configuration
+ * cannot be read, why says so (what cannot be read is not mc-f2b's). */
+int jailctl_allows(const struct f2b_link *link, const char *name,
+		   enum jail_need need, char *why, size_t whylen);
+
 /* Load (or reload) a jail from its files with fail2ban's own reader:
  * "fail2ban-client -c DIR -s SOCKET reload --if-exists NAME", run without
  * a shell, with nothing but the standard streams open, once the program
