@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "grow.h"
 #include "log.h"
 #include "privileges.h"
 #include "schema.h"
@@ -35,18 +36,11 @@ static void keep_line(void *ctx, const char *line)
 
 	if (g->failed)
 		return;
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 8;
-
-		grown = cap < g->cap ? NULL :
-			reallocarray(g->lines, cap, sizeof(*grown));
-		if (!grown) {
-			g->failed = true;
-			return;
-		}
-		g->lines = grown;
-		g->cap = cap;
+	if (!(grown = grow_for_one(g->lines, &g->cap, g->n, sizeof(*grown), 8))) {
+		g->failed = true;
+		return;
 	}
+	g->lines = grown;
 	if (!(g->lines[g->n] = strdup(line)))
 		g->failed = true;
 	else

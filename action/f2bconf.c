@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "strset.h"
 
 /* Bounds on a configuration that includes itself, or one that is absurd. */
@@ -64,18 +65,12 @@ static int add_definition(struct reader *r, const char *name,
 
 	if (f2bconf_defined_in(d, name))
 		return 0;
-	if (d->count == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 64;
-		struct f2b_definition *grown;
-
-		if (cap < d->cap ||
-		    !(grown = reallocarray(d->items, cap, sizeof(*grown)))) {
-			errbuf_set(r->err, r->errlen, "out of memory");
-			return -1;
-		}
-		d->items = grown;
-		d->cap = cap;
+	item = grow_for_one(d->items, &d->cap, d->count, sizeof(*item), 64);
+	if (!item) {
+		errbuf_set(r->err, r->errlen, "out of memory");
+		return -1;
 	}
+	d->items = item;
 	item = &d->items[d->count];
 	item->name = strdup(name);
 	item->file = strdup(file);

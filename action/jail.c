@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
+
 /* --- names ---------------------------------------------------------------- */
 
 bool jail_is_bl_name(const char *name)
@@ -328,18 +330,12 @@ bool jail_row_check(const struct jail_row *row, const char *config_dir,
 
 int jail_whitelist_add(struct jail_whitelist *wl, const struct addr_net *net)
 {
-	if (wl->count == wl->cap) {
-		size_t cap = wl->cap ? wl->cap * 2 : 8;
-		struct addr_net *grown;
+	struct addr_net *grown = grow_for_one(wl->nets, &wl->cap, wl->count,
+					      sizeof(*grown), 8);
 
-		if (cap < wl->cap)
-			return -1;
-		grown = reallocarray(wl->nets, cap, sizeof(*grown));
-		if (!grown)
-			return -1;
-		wl->nets = grown;
-		wl->cap = cap;
-	}
+	if (!grown)
+		return -1;
+	wl->nets = grown;
 	wl->nets[wl->count++] = *net;
 	return 0;
 }

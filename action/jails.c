@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #define JAIL_COLUMNS \
 	"id, enabled, name, maxretry, findtime, bantime, port, filter, " \
 	"banaction, logpath, max_count"
@@ -85,18 +87,11 @@ static int on_jail(void *ctx, const char *const *cols, size_t ncols)
 	struct read_row *r;
 
 	(void)ncols;
-	if (rc->count == rc->cap) {
-		size_t cap = rc->cap ? rc->cap * 2 : 16;
-		struct read_row *grown = cap < rc->cap ? NULL :
-			reallocarray(rc->rows, cap, sizeof(*grown));
-
-		if (!grown) {
-			rc->failed = true;
-			return 1;
-		}
-		rc->rows = grown;
-		rc->cap = cap;
+	if (!(r = grow_for_one(rc->rows, &rc->cap, rc->count, sizeof(*r), 16))) {
+		rc->failed = true;
+		return 1;
 	}
+	rc->rows = r;
 	r = &rc->rows[rc->count++];
 	r->bad_column = fill_row(&r->row, cols, &r->why);
 	return 0;

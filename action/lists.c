@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #define ENTRY_COLUMNS \
 	"ip, jail, count, active, blacklisted, whitelisted, host, " \
 	"DATE_FORMAT(last_hit, '%Y-%m-%d %H:%i:%s')"
@@ -127,6 +129,7 @@ struct inside_ctx {
 static int on_active(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct inside_ctx *in = ctx;
+	char (*grown)[ADDR_TEXT_MAX];
 	struct addr a;
 	const char *why;
 
@@ -134,18 +137,12 @@ static int on_active(void *ctx, const char *const *cols, size_t ncols)
 	if (!cols[0] || addr_parse(cols[0], &a, &why) != 0 ||
 	    !addr_net_contains(in->net, &a))
 		return 0;
-	if (in->count == in->cap) {
-		size_t cap = in->cap ? in->cap * 2 : 16;
-		char (*grown)[ADDR_TEXT_MAX] = cap < in->cap ? NULL :
-			reallocarray(in->ips, cap, sizeof(*in->ips));
-
-		if (!grown) {
-			in->failed = true;
-			return 1;
-		}
-		in->ips = grown;
-		in->cap = cap;
+	grown = grow_for_one(in->ips, &in->cap, in->count, sizeof(*grown), 16);
+	if (!grown) {
+		in->failed = true;
+		return 1;
 	}
+	in->ips = grown;
 	addr_format(&a, in->ips[in->count++]);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "grow.h"
 #include "schema_sql.h"   /* generated from config/schema.sql */
 
 /* --- inspect ------------------------------------------------------------ */
@@ -212,6 +213,7 @@ static int canonical(const char *text, char out[ADDR_NET_TEXT_MAX])
 static int on_address(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct fixes *f = ctx;
+	struct fix *grown;
 	char canon[ADDR_NET_TEXT_MAX];
 
 	(void)ncols;
@@ -221,18 +223,11 @@ static int on_address(void *ctx, const char *const *cols, size_t ncols)
 	}
 	if (strcmp(canon, cols[1]) == 0)
 		return 0;
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 64;
-		struct fix *grown = cap < f->cap ? NULL :
-			reallocarray(f->items, cap, sizeof(*grown));
-
-		if (!grown) {
-			f->failed = true;
-			return 1;
-		}
-		f->items = grown;
-		f->cap = cap;
+	if (!(grown = grow_for_one(f->items, &f->cap, f->n, sizeof(*grown), 64))) {
+		f->failed = true;
+		return 1;
 	}
+	f->items = grown;
 	f->items[f->n].id = strtoll(cols[0], NULL, 10);
 	memcpy(f->items[f->n].ip, canon, sizeof(canon));
 	f->n++;

@@ -4,22 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 int strset_add(struct strset *s, const char *item)
 {
 	char *copy;
 
-	if (s->count == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 32;
-		char **grown;
+	char **grown = grow_for_one(s->items, &s->cap, s->count,
+				    sizeof(*grown), 32);
 
-		if (cap < s->cap)
-			return -1;
-		grown = reallocarray(s->items, cap, sizeof(*grown));
-		if (!grown)
-			return -1;
-		s->items = grown;
-		s->cap = cap;
-	}
+	if (!grown)
+		return -1;
+	s->items = grown;
 	copy = strdup(item);
 	if (!copy)
 		return -1;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "grow.h"
 #include "jails.h"
 #include "log.h"
 
@@ -131,18 +132,11 @@ static void on_jail(void *ctx, const struct jail_row *row,
 	}
 	if (!row->enabled || bad_column)
 		return;
-	if (jc->count == jc->cap) {
-		size_t cap = jc->cap ? jc->cap * 2 : 8;
-		struct sync_jail *grown = cap < jc->cap ? NULL :
-			reallocarray(jc->jails, cap, sizeof(*grown));
-
-		if (!grown) {
-			jc->failed = true;
-			return;
-		}
-		jc->jails = grown;
-		jc->cap = cap;
+	if (!(j = grow_for_one(jc->jails, &jc->cap, jc->count, sizeof(*j), 8))) {
+		jc->failed = true;
+		return;
 	}
+	jc->jails = j;
 	j = &jc->jails[jc->count++];
 	memset(j, 0, sizeof(*j));
 	snprintf(j->name, sizeof(j->name), "%s", row->name);
@@ -175,16 +169,12 @@ static void row_key(const struct sync_row *r, char *key, size_t len)
 
 static int keep_row(struct rows_ctx *rc, const struct sync_row *r)
 {
-	if (rc->count == rc->cap) {
-		size_t cap = rc->cap ? rc->cap * 2 : 256;
-		struct sync_row *grown = cap < rc->cap ? NULL :
-			reallocarray(rc->rows, cap, sizeof(*grown));
+	struct sync_row *grown = grow_for_one(rc->rows, &rc->cap, rc->count,
+					      sizeof(*grown), 256);
 
-		if (!grown)
-			return -1;
-		rc->rows = grown;
-		rc->cap = cap;
-	}
+	if (!grown)
+		return -1;
+	rc->rows = grown;
 	rc->rows[rc->count++] = *r;
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "f2bconf.h"
+#include "grow.h"
 #include "jail.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -349,6 +350,33 @@ static void test_logpath_must_be_a_regular_file(void **state)
 	unlink(path);
 }
 
+/* --- the arrays' growth ------------------------------------------------- */
+
+static void test_growth_doubles_and_refuses_overflow(void **state)
+{
+	size_t cap = 0;
+	int *items = NULL, *grown;
+
+	(void)state;
+	for (size_t n = 0; n < 100; n++) {
+		grown = grow_for_one(items, &cap, n, sizeof(*items), 4);
+		assert_non_null(grown);
+		items = grown;
+		items[n] = (int)n;
+	}
+	assert_int_equal(cap, 128);
+	assert_int_equal(items[99], 99);
+	/* A capacity whose double would not fit: refused, nothing changed. */
+	cap = SIZE_MAX / 2 + 1;
+	assert_null(grow_for_one(items, &cap, cap, sizeof(*items), 4));
+	assert_true(cap == SIZE_MAX / 2 + 1);
+	/* A count of elements whose bytes would not fit: refused. */
+	cap = SIZE_MAX / 8;
+	assert_null(grow_for_one(items, &cap, cap, 16, 4));
+	assert_true(cap == SIZE_MAX / 8);
+	free(items);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_text_fails_closed),
 		cmocka_unit_test(test_loops_and_unreadable_files),
 		cmocka_unit_test(test_logpath_must_be_a_regular_file),
+		cmocka_unit_test(test_growth_doubles_and_refuses_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
