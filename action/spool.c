@@ -5,12 +5,7 @@
  * Every field passed the same validation as the command line before it was
  * written, and passes it again when read back: the file is input too.
  *
- * So is the directory.  mc-f2b runs as root: a spool that another user may
- * write would let that user feed it bans, or, through a symbolic link in
- * place of one of its files, turn root's writes onto any file.  The
- * directory is judged on its open descriptor every time it is used (owned
- * by this user, writable by nobody else), and every file in it is reached
- * from that descriptor, never through a symbolic link.
+ * So is the directory (spooldir.h).
  *
  * A replay marks each event done in the events file itself, once it is
  * applied (or copied to rejected): the line's first byte, the version, is
@@ -30,6 +25,7 @@
 #include "spool.h"
 
 #include "errbuf.h"
+#include "spooldir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -139,147 +135,6 @@ int spool_decode(const char *line, struct ban_event *ev, const char **why)
 	return 0;
 }
 
-/* --- the directory ------------------------------------------------------ */
-
-struct spool {
-	const char *dir;   /* its name, for messages */
-	int dirfd;
-	int lock;
-};
-
-static void say_unopened(const char *dir, int e, char *err, size_t errlen)
-{
-	struct stat st;
-
-	/* O_DIRECTORY | O_NOFOLLOW says ENOTDIR of a link to a directory. */
-	if ((e == ELOOP || e == ENOTDIR) && lstat(dir, &st) == 0 &&
-	    S_ISLNK(st.st_mode))
-		errbuf_set(err, errlen, "spool directory %s is a symbolic link: "
-			   "refused, make it a directory", dir);
-	else
-		errbuf_set(err, errlen, "spool directory %s: %s", dir, strerror(e));
-}
-
-/* The directory as opened, judged like ssh judges ~/.ssh. */
-static bool dir_trusted(const char *dir, const struct stat *st,
-			char *err, size_t errlen)
-{
-	uid_t me = geteuid();
-
-	if (st->st_uid != me) {
-		errbuf_set(err, errlen, "spool directory %s is owned by uid %lu, "
-			   "not by uid %lu running mc-f2b: chown %lu %s", dir,
-			   (unsigned long)st->st_uid, (unsigned long)me,
-			   (unsigned long)me, dir);
-		return false;
-	}
-	if ((st->st_mode & 022) != 0) {
-		errbuf_set(err, errlen, "spool directory %s is writable by group "
-			   "or others (mode %03o): chmod 700 %s", dir,
-			   (unsigned)(st->st_mode & 0777), dir);
-		return false;
-	}
-	return true;
-}
-
-/* Open the directory (mode 0700 when it has to be made) and judge it. */
-static int open_dir(const char *dir, char *err, size_t errlen)
-{
-	struct stat st;
-	int fd;
-
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		errbuf_set(err, errlen, "spool directory %s: %s", dir,
-			   strerror(errno));
-		return -1;
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		say_unopened(dir, errno, err, errlen);
-		return -1;
-	}
-	if (fstat(fd, &st) != 0) {
-		errbuf_set(err, errlen, "spool directory %s: %s", dir,
-			   strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (!dir_trusted(dir, &st, err, errlen)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Returned by open_in() for a file that is not there (no O_CREAT). */
-#define FILE_MISSING (-2)
-
-/* Open a file of the spool: never through a symbolic link, and only a
- * regular file (O_NONBLOCK: a FIFO in its place must not hang the ban
- * path; it changes nothing for a regular file). */
-static int open_in(const struct spool *s, const char *name, int flags,
-		   struct stat *st, char *err, size_t errlen)
-{
-	int fd = openat(s->dirfd, name,
-			flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0600);
-
-	if (fd < 0) {
-		if (errno == ENOENT && !(flags & O_CREAT))
-			return FILE_MISSING;
-		if (errno == ELOOP)
-			errbuf_set(err, errlen, "%s/%s is a symbolic link: "
-				   "refused, remove it", s->dir, name);
-		else
-			errbuf_set(err, errlen, "%s/%s: %s", s->dir, name,
-				   strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-		errbuf_set(err, errlen, "%s/%s is not a regular file: refused, "
-			   "remove it", s->dir, name);
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Open the directory and take its lock (shared to read, exclusive to
- * change anything). */
-static int open_spool(struct spool *s, const char *dir, int how,
-		      char *err, size_t errlen)
-{
-	struct stat st;
-
-	s->dir = dir;
-	s->lock = -1;
-	s->dirfd = open_dir(dir, err, errlen);
-	if (s->dirfd < 0)
-		return -1;
-	s->lock = open_in(s, "lock", O_RDWR | O_CREAT, &st, err, errlen);
-	if (s->lock >= 0 && flock(s->lock, how) == 0)
-		return 0;
-	if (s->lock >= 0) {
-		errbuf_set(err, errlen, "%s/lock: %s", dir, strerror(errno));
-		close(s->lock);
-	}
-	close(s->dirfd);
-	return -1;
-}
-
-static void close_spool(struct spool *s)
-{
-	close(s->lock);
-	close(s->dirfd);
-}
-
-static int sync_dir(const struct spool *s, char *err, size_t errlen)
-{
-	if (fsync(s->dirfd) == 0)
-		return 0;
-	errbuf_set(err, errlen, "%s: %s", s->dir, strerror(errno));
-	return -1;
-}
-
 /* --- appending ---------------------------------------------------------- */
 
 /* Append whole lines with one writev() and fsync().  What is appended
@@ -288,7 +143,7 @@ static int sync_dir(const struct spool *s, char *err, size_t errlen)
  * it), and ends its line when it is such a cut tail itself, moved to
  * rejected.  A short write is cut off again so that a full disk never
  * leaves half a record for the next one to join. */
-static int append_lines(const struct spool *s, const char *name,
+static int append_lines(const struct spooldir *s, const char *name,
 			const char *buf, size_t len, char *err, size_t errlen)
 {
 	struct iovec iov[3];
@@ -297,7 +152,7 @@ static int append_lines(const struct spool *s, const char *name,
 	char last = '\n';
 	ssize_t n;
 	int parts = 0;
-	int fd = open_in(s, name, O_RDWR | O_APPEND | O_CREAT, &st, err, errlen);
+	int fd = spooldir_file(s, name, O_RDWR | O_APPEND | O_CREAT, &st, err, errlen);
 
 	if (fd < 0)
 		return -1;
@@ -327,7 +182,7 @@ static int append_lines(const struct spool *s, const char *name,
 int spool_append(const char *dir, const struct ban_event *ev,
 		 char *err, size_t errlen)
 {
-	struct spool s;
+	struct spooldir s;
 	char rec[SPOOL_RECORD_MAX];
 	int len = spool_encode(ev, rec, sizeof(rec));
 	int rc;
@@ -336,12 +191,12 @@ int spool_append(const char *dir, const struct ban_event *ev,
 		errbuf_set(err, errlen, "event too large for the spool");
 		return -1;
 	}
-	if (open_spool(&s, dir, LOCK_EX, err, errlen) != 0)
+	if (spooldir_open(&s, dir, LOCK_EX, err, errlen) != 0)
 		return -1;
 	rc = append_lines(&s, "events", rec, (size_t)len, err, errlen);
 	if (rc == 0)
-		rc = sync_dir(&s, err, errlen);
-	close_spool(&s);
+		rc = spooldir_sync(&s, err, errlen);
+	spooldir_close(&s);
 	return rc;
 }
 
@@ -371,14 +226,14 @@ struct events {
 };
 
 /* Open the events file; 0 with e->f NULL when there is none. */
-static int open_events(const struct spool *s, int flags, struct events *e,
+static int open_events(const struct spooldir *s, int flags, struct events *e,
 		       char *err, size_t errlen)
 {
 	struct stat st;
-	int fd = open_in(s, "events", flags, &st, err, errlen);
+	int fd = spooldir_file(s, "events", flags, &st, err, errlen);
 
 	memset(e, 0, sizeof(*e));
-	if (fd == FILE_MISSING)
+	if (fd == SPOOLDIR_MISSING)
 		return 0;
 	if (fd < 0)
 		return -1;
@@ -401,7 +256,7 @@ static void close_events(struct events *e)
 /* The next line whose event waits: not marked done, and not empty (an
  * empty line holds no event).  Returns 1, or 0 at the end, -1 when the file
  * cannot be read. */
-static int next_waiting(const struct spool *s, struct events *e,
+static int next_waiting(const struct spooldir *s, struct events *e,
 			char *err, size_t errlen)
 {
 	ssize_t len;
@@ -424,7 +279,7 @@ static int next_waiting(const struct spool *s, struct events *e,
 /* Mark the current line done, on disk before the next event is applied:
  * so, even after a crash of the machine, only the event applied last can
  * be applied again. */
-static int mark_done(const struct spool *s, const struct events *e,
+static int mark_done(const struct spooldir *s, const struct events *e,
 		     char *err, size_t errlen)
 {
 	static const char done = SPOOL_DONE;
@@ -439,7 +294,7 @@ static int mark_done(const struct spool *s, const struct events *e,
 
 /* Keep the current line in rejected, then mark it done.  A crash between
  * the two leaves it in rejected twice: kept, never lost. */
-static int set_aside(const struct spool *s, const struct events *e,
+static int set_aside(const struct spooldir *s, const struct events *e,
 		     char *err, size_t errlen)
 {
 	size_t len = (size_t)(e->next - e->at);
@@ -451,7 +306,7 @@ static int set_aside(const struct spool *s, const struct events *e,
 
 /* Apply the current line.  SPOOL_STOP leaves it, and every line after
  * it, waiting (*stopped).  Returns -1 on a file-system error. */
-static int replay_line(const struct spool *s, const struct events *e,
+static int replay_line(const struct spooldir *s, const struct events *e,
 		       spool_apply_fn fn, void *ctx, struct spool_counts *c,
 		       bool *stopped, char *err, size_t errlen)
 {
@@ -478,25 +333,25 @@ static int replay_line(const struct spool *s, const struct events *e,
 }
 
 /* Every line done: the file goes, and the directory says so on disk. */
-static int remove_events(const struct spool *s, char *err, size_t errlen)
+static int remove_events(const struct spooldir *s, char *err, size_t errlen)
 {
 	if (unlinkat(s->dirfd, "events", 0) != 0) {
 		errbuf_set(err, errlen, "%s/events: %s", s->dir, strerror(errno));
 		return -1;
 	}
-	return sync_dir(s, err, errlen);
+	return spooldir_sync(s, err, errlen);
 }
 
 int spool_replay(const char *dir, spool_apply_fn fn, void *ctx,
 		 struct spool_counts *counts, char *err, size_t errlen)
 {
-	struct spool s;
+	struct spooldir s;
 	struct events e;
 	bool stopped = false;
 	int rc, more;
 
 	memset(counts, 0, sizeof(*counts));
-	if (open_spool(&s, dir, LOCK_EX, err, errlen) != 0)
+	if (spooldir_open(&s, dir, LOCK_EX, err, errlen) != 0)
 		return -1;
 	/* Not O_APPEND: on Linux, pwrite() to such a descriptor ignores its
 	 * offset and writes at the end, where no mark belongs. */
@@ -514,18 +369,18 @@ int spool_replay(const char *dir, spool_apply_fn fn, void *ctx,
 	if (rc == 0 && e.f && !stopped)
 		rc = remove_events(&s, err, errlen);
 	close_events(&e);
-	close_spool(&s);
+	spooldir_close(&s);
 	return rc;
 }
 
 int spool_list(const char *dir, spool_list_fn fn, void *ctx,
 	       char *err, size_t errlen)
 {
-	struct spool s;
+	struct spooldir s;
 	struct events e;
 	int rc, more;
 
-	if (open_spool(&s, dir, LOCK_SH, err, errlen) != 0)
+	if (spooldir_open(&s, dir, LOCK_SH, err, errlen) != 0)
 		return -1;
 	rc = open_events(&s, O_RDONLY, &e, err, errlen);
 	while (rc == 0 && e.f &&
@@ -542,6 +397,6 @@ int spool_list(const char *dir, spool_list_fn fn, void *ctx,
 		   e.line);
 	}
 	close_events(&e);
-	close_spool(&s);
+	spooldir_close(&s);
 	return rc;
 }
