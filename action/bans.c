@@ -177,7 +177,8 @@ static enum db_status write_row(struct db *db, const struct ban_event *ev,
 
 static enum bans_status to_bans_status(enum db_status s)
 {
-	return s == DB_UNREACHABLE ? BANS_UNREACHABLE : BANS_FAILED;
+	return s == DB_UNREACHABLE || s == DB_BUSY ? BANS_UNREACHABLE
+						   : BANS_FAILED;
 }
 
 /* One attempt: DB_CONFLICT asks the caller to decide again. */

@@ -45,7 +45,8 @@ struct ban_plan ban_decide(const struct ip_row *row, bool whitelisted,
 enum bans_status {
 	BANS_OK = 0,
 	BANS_UNKNOWN_JAIL,   /* no fail2ban_jail row: bad input, exit 2 */
-	BANS_UNREACHABLE,    /* spool it */
+	BANS_UNREACHABLE,    /* the master went away, or a lock held the
+				statement past its wait: spool it */
 	BANS_FAILED,
 };
 

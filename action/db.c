@@ -40,9 +40,10 @@ static enum db_status classify(unsigned code)
 	case ER_CONNECTION_KILLED:
 		return DB_UNREACHABLE;
 	case ER_LOCK_DEADLOCK:
-	case ER_LOCK_WAIT_TIMEOUT:
 	case ER_DUP_ENTRY:
 		return DB_CONFLICT;
+	case ER_LOCK_WAIT_TIMEOUT:
+		return DB_BUSY;
 	default:
 		return DB_FAILED;
 	}

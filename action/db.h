@@ -16,7 +16,10 @@ struct db;
 enum db_status {
 	DB_OK = 0,
 	DB_UNREACHABLE,   /* could not connect, or the connection was lost */
-	DB_CONFLICT,      /* deadlock, lock wait timeout, duplicate key: retry */
+	DB_CONFLICT,      /* deadlock, duplicate key: decide again, retry */
+	DB_BUSY,          /* a lock held past the server's wait (another
+			   * transaction, an ALTER TABLE): not applied, and
+			   * retrying at once would only wait again */
 	DB_FAILED,        /* anything else: the statement is wrong or refused */
 };
 
