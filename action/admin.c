@@ -155,6 +155,7 @@ int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 	ad.link = cli_f2b_link(&ad.cfg, F2B_PROMPT_TIMEOUT_MS);
 	if (cli_open_master(&ad.cfg, &ad.db, NULL, err, sizeof(err)) != DB_OK) {
 		log_error("master: %s", err);
+		cli_say_outage(&ad.cfg);
 		return EXIT_RUNTIME;
 	}
 	rc = sub->run(&ad);

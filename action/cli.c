@@ -11,6 +11,7 @@
 #include "escalate.h"
 #include "f2b.h"
 #include "log.h"
+#include "outage.h"
 #include "spool.h"
 
 int usage_error(const char *verb, const char *fmt, ...)
@@ -189,6 +190,8 @@ static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
 		log_warning("spool: %s; event moved to rejected", err);
 		return SPOOL_REFUSED;
 	case BANS_UNREACHABLE:
+		cli_master_failed(rc->cfg);
+		break;
 	case BANS_FAILED:
 		break;
 	}
@@ -224,10 +227,59 @@ int cli_replay_spool(const struct mc_config *cfg, struct db *db, bool verbose)
 	return replay(cfg, db, verbose) == 0 ? EXIT_DONE : EXIT_RUNTIME;
 }
 
+/* --- the master, and the note of its outages (outage.h) ---------------- */
+
+/* The note is a hint: one that cannot be written or removed (a spool that
+ * is not this user's, say) costs an attempt more or fewer, and the spool
+ * itself says aloud what is wrong with it when an event needs it. */
+void cli_master_failed(const struct mc_config *cfg)
+{
+	struct outage o;
+	char err[512];
+
+	outage_note_failure(cfg->spool_dir, outage_now_ms(), &o, err,
+			    sizeof(err));
+}
+
+static void master_answered(const struct mc_config *cfg)
+{
+	struct outage o;
+	char err[512];
+
+	if (outage_clear(cfg->spool_dir, &o, err, sizeof(err)) == 1 &&
+	    o.since_ms > 0)
+		log_decision("master reachable again, after %lld s out of reach",
+			    (outage_now_ms() - o.since_ms) / 1000);
+}
+
+enum db_status cli_connect_master(const struct mc_config *cfg,
+				  struct db **db, char *err, size_t errlen)
+{
+	enum db_status s = db_connect(&cfg->master, db, err, errlen);
+
+	if (s == DB_OK)
+		master_answered(cfg);
+	else if (s == DB_UNREACHABLE)
+		cli_master_failed(cfg);
+	return s;
+}
+
+void cli_say_outage(const struct mc_config *cfg)
+{
+	struct outage o;
+	char err[512], text[160];
+
+	if (outage_read(cfg->spool_dir, &o, err, sizeof(err)) != 1)
+		return;
+	outage_describe(&o, outage_now_ms(), text, sizeof(text));
+	log_warning("this node spools its bans: the master is out of reach "
+		    "%s (mc-f2b spool list shows what waits)", text);
+}
+
 enum db_status cli_open_master(struct mc_config *cfg, struct db **db,
 			       bool *spool_waits, char *err, size_t errlen)
 {
-	enum db_status s = db_connect(&cfg->master, db, err, errlen);
+	enum db_status s = cli_connect_master(cfg, db, err, errlen);
 	bool waits = false;
 
 	config_wipe_secrets(cfg);

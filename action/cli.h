@@ -50,7 +50,8 @@ int cli_take_ip(const char *verb, const char *text, char out[ADDR_TEXT_MAX]);
  * EXIT_BAD_INPUT. */
 int cli_load_config(const struct cli *cli, struct mc_config *cfg);
 
-/* Connect to the master; once connected, apply what the spool kept from
+/* Connect to the master (cli_connect_master), forget its password; once
+ * connected, apply what the spool kept from
  * earlier runs, in order, before anything new.  When events still wait
  * after that (the master refused one), *spool_waits (if not NULL) is set:
  * a new event must then join them, never overtake them.  A spool refused
@@ -59,6 +60,20 @@ int cli_load_config(const struct cli *cli, struct mc_config *cfg);
  * says why. */
 enum db_status cli_open_master(struct mc_config *cfg, struct db **db,
 			       bool *spool_waits, char *err, size_t errlen);
+
+/* Connect to the master, and keep the note of its outages (outage.h): a
+ * connection made removes it (said in one line when there was one), a
+ * master out of reach is noted.  Secrets are left to the caller. */
+enum db_status cli_connect_master(const struct mc_config *cfg,
+				  struct db **db, char *err, size_t errlen);
+
+/* Note a failure to reach the master met after connecting (the connection
+ * lost, a statement that timed out or waited past its lock). */
+void cli_master_failed(const struct mc_config *cfg);
+
+/* One line when this node spools because the master is out of reach:
+ * since when, and when a ban tries again. */
+void cli_say_outage(const struct mc_config *cfg);
 
 struct ban_result;
 

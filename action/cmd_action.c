@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "f2b.h"
 #include "log.h"
+#include "outage.h"
 #include "spool.h"
 
 enum { OPT_TIME = 256, OPT_BANTIME, OPT_FAILURES, OPT_RESTORED, OPT_F2B_CALL };
@@ -194,16 +195,40 @@ static int spool_event(const struct mc_config *cfg, const struct ban_event *ev,
 	return EXIT_DONE;
 }
 
+/* While the master is known to be out of reach, an event is spooled
+ * without waiting for it again: fail2ban's lock pays one time-out per
+ * back-off window, not one per ban (outage.h).  Returns true when ev was
+ * handled so. */
+static bool spooled_in_outage(struct mc_config *cfg,
+			      const struct ban_event *ev, int *rc)
+{
+	struct outage o;
+	char err[512], text[160], why[200];
+	long long now = outage_now_ms();
+
+	if (outage_advise(cfg->spool_dir, now, &o, err, sizeof(err)) !=
+	    OUTAGE_SPOOL)
+		return false;
+	config_wipe_secrets(cfg);
+	outage_describe(&o, now, text, sizeof(text));
+	snprintf(why, sizeof(why), "master out of reach %s", text);
+	*rc = spool_event(cfg, ev, why);
+	return true;
+}
+
 static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
 {
 	struct ban_result res;
 	struct db *db;
 	char err[512], why[600];
 	bool spool_waits;
-	enum db_status ds = cli_open_master(cfg, &db, &spool_waits, err,
-					    sizeof(err));
+	enum db_status ds;
 	enum bans_status bs;
+	int rc;
 
+	if (spooled_in_outage(cfg, ev, &rc))
+		return rc;
+	ds = cli_open_master(cfg, &db, &spool_waits, err, sizeof(err));
 	if (ds == DB_UNREACHABLE) {
 		snprintf(why, sizeof(why), "master unreachable (%s)", err);
 		return spool_event(cfg, ev, why);
@@ -234,11 +259,16 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
 		log_error("%s: %s", event_kind_name(ev->kind), err);
 		return EXIT_BAD_INPUT;
 	case BANS_UNREACHABLE:
+		/* Lost, timed out, or held by a lock: whether the statement
+		 * was applied is not known; its replay changes nothing if it
+		 * was (an active row stays as it is). */
+		cli_master_failed(cfg);
+		break;
 	case BANS_FAILED:
 		break;
 	}
 	snprintf(why, sizeof(why), "%s (%s)", bs == BANS_UNREACHABLE ?
-		 "master lost" : "master refused it", err);
+		 "master unavailable" : "master refused it", err);
 	return spool_event(cfg, ev, why);
 }
 

@@ -125,7 +125,7 @@ int cmd_schema(int argc, char **argv, const struct cli *cli)
 		return usage_error("schema", "expected install, upgrade or check");
 	if ((rc = cli_load_config(cli, &cfg)))
 		return rc;
-	if (db_connect(&cfg.master, &db, err, sizeof(err)) != DB_OK) {
+	if (cli_connect_master(&cfg, &db, err, sizeof(err)) != DB_OK) {
 		config_wipe_secrets(&cfg);
 		log_error("master: %s", err);
 		return EXIT_RUNTIME;

@@ -53,6 +53,7 @@ static int list(const struct mc_config *cfg, bool json)
 		log_error("spool list: the listing is incomplete (out of memory)");
 		return EXIT_RUNTIME;
 	}
+	cli_say_outage(cfg);
 	if (lc.unreadable)
 		log_warning("spool: %u unreadable record(s) wait too (a replay "
 			    "moves them to %s/rejected)", lc.unreadable,
@@ -66,9 +67,10 @@ static int replay(struct mc_config *cfg)
 	char err[512];
 	int rc;
 
-	if (db_connect(&cfg->master, &db, err, sizeof(err)) != DB_OK) {
+	if (cli_connect_master(cfg, &db, err, sizeof(err)) != DB_OK) {
 		config_wipe_secrets(cfg);
 		log_error("master: %s", err);
+		cli_say_outage(cfg);
 		return EXIT_RUNTIME;
 	}
 	config_wipe_secrets(cfg);

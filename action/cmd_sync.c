@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "jailctl.h"
 #include "log.h"
+#include "outage.h"
 #include "spool.h"
 #include "sync.h"
 
@@ -69,9 +70,11 @@ static void replay_spool(struct syncer *s)
 	struct db *master;
 	char err[512];
 
-	if (!spool_pending(s->cfg.spool_dir))
+	if (!spool_pending(s->cfg.spool_dir) && !outage_noted(s->cfg.spool_dir))
 		return;
-	if (db_connect(&s->cfg.master, &master, err, sizeof(err)) != DB_OK)
+	/* Out of the ban path, this is where an outage is seen to end: a
+	 * connection made removes the note (cli_connect_master). */
+	if (cli_connect_master(&s->cfg, &master, err, sizeof(err)) != DB_OK)
 		return;   /* still out of reach: the next round tries again */
 	cli_replay_spool(&s->cfg, master, false);
 	db_close(master);
@@ -93,6 +96,9 @@ static int round_once(struct syncer *s)
 	char err[512];
 	enum db_status st;
 
+	/* The spool needs the master only: neither a replica nor fail2ban
+	 * out of reach holds its events back. */
+	replay_spool(s);
 	if (!s->replica &&
 	    db_connect(&s->cfg.replica, &s->replica, err, sizeof(err)) != DB_OK) {
 		say_down(s, "replica unreachable");
@@ -102,7 +108,6 @@ static int round_once(struct syncer *s)
 		say_down(s, "fail2ban is not running");
 		return -1;
 	}
-	replay_spool(s);
 	if (time(NULL) - s->last_full >= FULL_EVERY) {
 		s->since[0] = '\0';     /* everything, to heal drift */
 		strset_free(&s->recent);
