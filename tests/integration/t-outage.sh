@@ -76,7 +76,7 @@ test_hung_master_costs_one_timeout_not_one_per_ban() {
 	hung_master_start
 	bans_in_a_row "$WORK/hung.ini" mc-exim 40 100
 	bound=$((3000 + 40 * 50))
-	echo "40 bans with the master hung: ${elapsed_ms} ms (bound ${bound} ms)," \
+	echo "# 40 bans with the master hung: ${elapsed_ms} ms (bound ${bound} ms)," \
 		"$(hung_taken) connection(s) tried"
 	[ "$elapsed_ms" -lt "$bound" ] || fail "40 bans took ${elapsed_ms} ms"
 	assert_eq "$(spooled)" 40 "events spooled"
@@ -195,7 +195,7 @@ test_locked_rows_cost_one_query_timeout() {
 	hold_exim_rows
 	bans_in_a_row "$WORK/slow.ini" mc-exim 40 100
 	bound=$((3000 + 40 * 50))
-	echo "40 bans with the rows locked: ${elapsed_ms} ms (bound ${bound} ms)"
+	echo "# 40 bans with the rows locked: ${elapsed_ms} ms (bound ${bound} ms)"
 	[ "$elapsed_ms" -lt "$bound" ] || fail "40 bans took ${elapsed_ms} ms"
 	assert_eq "$(spooled)" 40 "events spooled"
 	# The lock goes; the cut statement may now run on the server.
@@ -222,7 +222,7 @@ test_lock_wait_timeout_is_not_retried() {
 	assert_eq "$rc" 0 "exit status ($err)"
 	case $err in *"Lock wait timeout"*spooled*) ;;
 	*) fail "not spooled for the lock: $err" ;; esac
-	echo "a ban behind a lock the server waits 1 s for: ${ms} ms"
+	echo "# a ban behind a lock the server waits 1 s for: ${ms} ms"
 	[ "$ms" -lt 3000 ] || fail "the lock wait was retried: ${ms} ms"
 	release_exim_rows
 	mc spool replay
