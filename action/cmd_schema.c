@@ -82,7 +82,7 @@ static int run(const char *action, struct db *db, const char *database)
 	int findings;
 
 	if (strcmp(action, "install") == 0)
-		s = schema_install(db);
+		s = schema_install(db, print_line, "install: ");
 	else if (strcmp(action, "upgrade") == 0)
 		s = schema_upgrade(db, print_line, "upgrade: ");
 	if (s == DB_OK)

@@ -152,14 +152,16 @@ int schema_check(const struct schema_state *st, schema_report_fn fn, void *ctx)
 /* --- install ------------------------------------------------------------ */
 
 /* Run each statement of the embedded file: they end with ';' at the end of a
- * line, and '--' lines are comments. */
-enum db_status schema_install(struct db *db)
+ * line, and '--' lines are comments.  *seeded counts the rows the INSERTs
+ * added (the default jails). */
+static enum db_status run_schema_sql(struct db *db, unsigned long long *seeded)
 {
 	char stmt[4096];
 	size_t len = 0;
 	const char *line = schema_sql;
 	enum db_status s = DB_OK;
 
+	*seeded = 0;
 	while (*line && s == DB_OK) {
 		size_t n = strcspn(line, "\n");
 
@@ -168,14 +170,44 @@ enum db_status schema_install(struct db *db)
 			len += n;
 			stmt[len++] = '\n';
 			if (n > 0 && line[n - 1] == ';') {
+				unsigned long long affected = 0;
+
 				stmt[len - 2] = '\0';
-				s = db_exec(db, stmt, NULL, 0, NULL);
+				s = db_exec(db, stmt, NULL, 0, &affected);
+				if (strncmp(stmt + strspn(stmt, " \n"), "INSERT",
+					    6) == 0)
+					*seeded += affected;
 				len = 0;
 			}
 		}
 		line += n + (line[n] == '\n');
 	}
 	return s;
+}
+
+enum db_status schema_install(struct db *db, schema_report_fn fn, void *ctx)
+{
+	struct schema_state before, after;
+	unsigned long long seeded;
+	char line[128];
+	enum db_status s;
+
+	if ((s = schema_inspect(db, &before)) ||
+	    (s = run_schema_sql(db, &seeded)) ||
+	    (s = schema_inspect(db, &after)))
+		return s;
+	if (!before.has_ips && after.has_ips)
+		fn(ctx, "created table fail2ban_ips");
+	if (!before.has_jail && after.has_jail)
+		fn(ctx, "created table fail2ban_jail");
+	if (!before.has_conf && after.has_conf)
+		fn(ctx, "created table fail2ban_conf");
+	if (seeded) {
+		snprintf(line, sizeof(line), "added %llu of MailCleaner's default "
+			 "jails, disabled (mc-f2b jail list)", seeded);
+		fn(ctx, line);
+	}
+	return DB_OK;
 }
 
 /* --- upgrade ------------------------------------------------------------ */
@@ -352,7 +384,7 @@ enum db_status schema_upgrade(struct db *db, schema_report_fn fn, void *ctx)
 	struct schema_state st;
 	enum db_status s;
 
-	if ((s = schema_install(db)) || (s = schema_inspect(db, &st)))
+	if ((s = schema_install(db, fn, ctx)) || (s = schema_inspect(db, &st)))
 		return s;
 	if (!st.has_conf_chain &&
 	    (s = step(db, "ALTER TABLE fail2ban_conf ADD COLUMN chain "

@@ -29,8 +29,10 @@ enum db_status schema_inspect(struct db *db, struct schema_state *st);
 int schema_check(const struct schema_state *st, schema_report_fn fn,
 		 void *ctx);
 
-/* Create the tables that do not exist (config/schema.sql). */
-enum db_status schema_install(struct db *db);
+/* Create the tables that do not exist and add MailCleaner's default jails
+ * where a jail of their name is absent (config/schema.sql).  Reports each
+ * table created, and how many jails were added. */
+enum db_status schema_install(struct db *db, schema_report_fn fn, void *ctx);
 
 /* Bring existing tables to the current shape without losing a ban: widen the
  * jail column, add updated_at and the whitelist index, canonicalise addresses, merge duplicate

@@ -16,7 +16,10 @@ config_loads() { f2b "$F2B" -t >/dev/null 2>&1 || fail "fail2ban -t refuses the 
 
 test_admin_schema_install_seeds_disabled_default_jails() {
 	sql "DROP TABLE fail2ban_jail"
-	mc schema install
+	assert_eq "$(mc_out schema install)" "$(printf '%s\n' \
+		'install: created table fail2ban_jail' \
+		"install: added 3 of MailCleaner's default jails, disabled (mc-f2b jail list)" \
+		'schema is up to date')" "what install says it did"
 	assert_eq "$(sql "SELECT name, enabled, maxretry, findtime, bantime, port,
 		filter, max_count FROM fail2ban_jail ORDER BY name" | tr '\t' ' ')" \
 		"$(printf '%s\n' \
@@ -24,7 +27,8 @@ test_admin_schema_install_seeds_disabled_default_jails() {
 		'mc-ssh 0 3 3600 86400 22 sshd 3' \
 		'mc-webauth 0 10 3600 86400 80,443 mc-webauth-filter 3')" "seeded jails"
 	sql "UPDATE fail2ban_jail SET maxretry = 7 WHERE name = 'mc-ssh'"
-	mc schema install
+	assert_eq "$(mc_out schema install)" "schema is up to date" \
+		"an install with nothing to do says so only"
 	assert_eq "$(sql "SELECT maxretry FROM fail2ban_jail WHERE name = 'mc-ssh'")" 7 \
 		"install keeps a changed jail"
 }
