@@ -306,6 +306,9 @@ static int unban_in_fail2ban(const struct mc_config *cfg,
 	}
 	log_decision("unban %s in %s: lifted in the local fail2ban", ev->ip,
 		     ev->jail);
+	/* A person asked, at a prompt: one line says it was done. */
+	printf("unbanned %s in %s: recorded, and lifted in the local "
+	       "fail2ban\n", ev->ip, ev->jail);
 	return EXIT_DONE;
 }
 
