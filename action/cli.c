@@ -167,6 +167,7 @@ void cli_tell_fail2ban(const struct mc_config *cfg, const struct ban_event *ev,
 struct replay_ctx {
 	const struct mc_config *cfg;
 	struct db *db;
+	bool lost;   /* the master went away, or a statement timed out */
 };
 
 static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
@@ -190,7 +191,9 @@ static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
 		log_warning("spool: %s; event moved to rejected", err);
 		return SPOOL_REFUSED;
 	case BANS_UNREACHABLE:
-		cli_master_failed(rc->cfg);
+		/* Noted once the replay is over: it holds the spool's lock,
+		 * which the note's writing takes too. */
+		rc->lost = true;
 		break;
 	case BANS_FAILED:
 		break;
@@ -204,12 +207,19 @@ static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
  * line). */
 static long replay(const struct mc_config *cfg, struct db *db, bool verbose)
 {
-	struct replay_ctx ctx = { cfg, db };
+	struct replay_ctx ctx = { cfg, db, false };
 	struct spool_counts c;
 	char err[512];
+	int rc = spool_replay(cfg->spool_dir, apply_spooled, &ctx, &c, err,
+			      sizeof(err));
 
-	if (spool_replay(cfg->spool_dir, apply_spooled, &ctx, &c,
-			 err, sizeof(err)) != 0) {
+	/* The master's answer to the replay says whether the outage is over
+	 * (a connection alone does not: its statements may still hang). */
+	if (ctx.lost)
+		cli_master_failed(cfg);
+	else if (c.applied + c.refused > 0)
+		cli_master_answered(cfg);
+	if (rc != 0) {
 		log_error("spool: %s", err);
 		return -1;
 	}
@@ -241,15 +251,18 @@ void cli_master_failed(const struct mc_config *cfg)
 			    sizeof(err));
 }
 
-static void master_answered(const struct mc_config *cfg)
+void cli_master_answered(const struct mc_config *cfg)
 {
 	struct outage o;
 	char err[512];
+	long long now;
 
-	if (outage_clear(cfg->spool_dir, &o, err, sizeof(err)) == 1 &&
-	    o.since_ms > 0)
-		log_decision("master reachable again, after %lld s out of reach",
-			    (outage_now_ms() - o.since_ms) / 1000);
+	if (outage_clear(cfg->spool_dir, &o, err, sizeof(err)) != 1 ||
+	    o.since_ms <= 0)
+		return;
+	now = outage_now_ms();
+	log_decision("master reachable again, after %lld s out of reach",
+		     now > o.since_ms ? (now - o.since_ms) / 1000 : 0);
 }
 
 enum db_status cli_connect_master(const struct mc_config *cfg,
@@ -257,8 +270,11 @@ enum db_status cli_connect_master(const struct mc_config *cfg,
 {
 	enum db_status s = db_connect(&cfg->master, db, err, errlen);
 
-	if (s == DB_OK)
-		master_answered(cfg);
+	/* With events waiting, their replay says whether the master answers
+	 * statements (see replay()); with none, the connection is all there
+	 * is to go by. */
+	if (s == DB_OK && !spool_pending(cfg->spool_dir))
+		cli_master_answered(cfg);
 	else if (s == DB_UNREACHABLE)
 		cli_master_failed(cfg);
 	return s;

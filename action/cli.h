@@ -62,14 +62,20 @@ enum db_status cli_open_master(struct mc_config *cfg, struct db **db,
 			       bool *spool_waits, char *err, size_t errlen);
 
 /* Connect to the master, and keep the note of its outages (outage.h): a
- * connection made removes it (said in one line when there was one), a
- * master out of reach is noted.  Secrets are left to the caller. */
+ * master out of reach is noted; a connection made removes the note when no
+ * event waits in the spool (else the replay's outcome decides: a master
+ * that accepts connections may still hang on every statement).  Secrets
+ * are left to the caller. */
 enum db_status cli_connect_master(const struct mc_config *cfg,
 				  struct db **db, char *err, size_t errlen);
 
 /* Note a failure to reach the master met after connecting (the connection
  * lost, a statement that timed out or waited past its lock). */
 void cli_master_failed(const struct mc_config *cfg);
+
+/* The master applied a statement: remove the note of an outage, if any
+ * (one line in the log says how long it lasted). */
+void cli_master_answered(const struct mc_config *cfg);
 
 /* One line when this node spools because the master is out of reach:
  * since when, and when a ban tries again. */

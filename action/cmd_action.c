@@ -244,6 +244,8 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
 	}
 	bs = bans_apply(db, ev, &res, err, sizeof(err));
 	db_close(db);
+	if (bs == BANS_OK || bs == BANS_UNKNOWN_JAIL)
+		cli_master_answered(cfg);
 	if (bs == BANS_OK) {
 		if (ev->kind == EVENT_BAN)
 			log_ban(ev, &res);
@@ -307,8 +309,7 @@ static int unban_in_fail2ban(const struct mc_config *cfg,
 	log_decision("unban %s in %s: lifted in the local fail2ban", ev->ip,
 		     ev->jail);
 	/* A person asked, at a prompt: one line says it was done. */
-	printf("unbanned %s in %s: recorded, and lifted in the local "
-	       "fail2ban\n", ev->ip, ev->jail);
+	printf("unbanned %s in %s in the local fail2ban\n", ev->ip, ev->jail);
 	return EXIT_DONE;
 }
 

@@ -70,10 +70,16 @@ static void replay_spool(struct syncer *s)
 	struct db *master;
 	char err[512];
 
+	struct outage o;
+
 	if (!spool_pending(s->cfg.spool_dir) && !outage_noted(s->cfg.spool_dir))
 		return;
-	/* Out of the ban path, this is where an outage is seen to end: a
-	 * connection made removes the note (cli_connect_master). */
+	/* The loop makes the back-off window's attempt like a ban would, and
+	 * only then: a replay holds the spool's lock, which bans wait for,
+	 * while its statement may hang up to query_timeout_ms. */
+	if (outage_advise(s->cfg.spool_dir, outage_now_ms(), &o, err,
+			  sizeof(err)) == OUTAGE_SPOOL)
+		return;
 	if (cli_connect_master(&s->cfg, &master, err, sizeof(err)) != DB_OK)
 		return;   /* still out of reach: the next round tries again */
 	cli_replay_spool(&s->cfg, master, false);

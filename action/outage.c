@@ -36,18 +36,23 @@ int outage_encode(const struct outage *o, char *buf, size_t buflen)
 int outage_decode(const char *text, struct outage *o)
 {
 	char copy[OUTAGE_NOTE_MAX + 1];
-	char *field[NOTE_FIELDS], *save = NULL, *p;
+	char *field[NOTE_FIELDS], *p = copy;
 	size_t n = 0, len = strlen(text);
 
 	if (len == 0 || len > OUTAGE_NOTE_MAX || text[len - 1] != '\n')
 		return -1;   /* a note cut short is no note */
 	memcpy(copy, text, len - 1);
 	copy[len - 1] = '\0';
-	if (strchr(copy, '\n') || strstr(copy, "\t\t") || copy[0] == '\t')
+	if (strchr(copy, '\n'))
 		return -1;
-	for (p = strtok_r(copy, "\t", &save); p && n < NOTE_FIELDS;
-	     p = strtok_r(NULL, "\t", &save))
+	/* Exactly NOTE_FIELDS fields, split on every tab: an empty field
+	 * (two tabs, a tab at either end) is no number. */
+	while (n < NOTE_FIELDS) {
 		field[n++] = p;
+		if (!(p = strchr(p, '\t')))
+			break;
+		*p++ = '\0';
+	}
 	if (n != NOTE_FIELDS || p || strcmp(field[0], NOTE_VERSION) != 0)
 		return -1;
 	if (!parse_int_in(field[1], 0, NOTE_TIME_MAX, &o->since_ms) ||
@@ -96,8 +101,8 @@ void outage_describe(const struct outage *o, long long now_ms,
 
 	if (localtime_r(&since, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", &tm);
-	n = snprintf(buf, buflen, "since %s (%lld s ago)", when,
-		     (now_ms - o->since_ms) / 1000);
+	n = snprintf(buf, buflen, "since %s (%lld s ago)", when[0] ? when : "?",
+		     now_ms > o->since_ms ? (now_ms - o->since_ms) / 1000 : 0);
 	if (n > 0 && (size_t)n < buflen && o->next_try_ms > now_ms)
 		snprintf(buf + n, buflen - (size_t)n, ", next attempt in %lld s",
 			 (o->next_try_ms - now_ms + 999) / 1000);
@@ -105,7 +110,7 @@ void outage_describe(const struct outage *o, long long now_ms,
 
 long long outage_now_ms(void)
 {
-	struct timespec ts;
+	struct timespec ts = { 0, 0 };
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;

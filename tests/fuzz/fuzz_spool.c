@@ -1,5 +1,6 @@
 /* fuzz_spool.c - libFuzzer target for spool.h (and the field rules of
- * event.h it applies).
+ * event.h it applies), and for the note of outage.h, the spool directory's
+ * other file read back as input.
  *
  * A record: spool_decode() takes exactly one spelling of an event, so an
  * accepted line is what spool_encode() writes for the event it decodes to,
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outage.h"
 #include "spool.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -55,6 +57,26 @@ static void fuzz_record(const char *line)
 	check(line[len - 1] == '\0' || line[len - 1] == '\n');
 	check(spool_decode(rec, &again, &why) == 0);
 	check(memcmp(&ev, &again, sizeof(ev)) == 0);
+}
+
+/* A note: what decodes encodes to a note that decodes the same, and what
+ * the back-off makes of it stays inside its bounds. */
+static void fuzz_outage_note(const char *text)
+{
+	struct outage o, again, next;
+	char buf[OUTAGE_NOTE_MAX];
+	long long now = 1790000000000LL;
+
+	if (outage_decode(text, &o) != 0)
+		return;
+	check(outage_encode(&o, buf, sizeof(buf)) > 0);
+	check(outage_decode(buf, &again) == 0);
+	check(memcmp(&o, &again, sizeof(o)) == 0);
+	next = outage_after_failure(&o, now);
+	check(next.window_ms >= OUTAGE_FIRST_WINDOW_MS &&
+	      next.window_ms <= OUTAGE_MAX_WINDOW_MS);
+	check(next.since_ms <= now && next.next_try_ms == now + next.window_ms);
+	check(outage_try_due(&next, now + next.window_ms));
 }
 
 /* --- a whole spool --------------------------------------------------------- */
@@ -323,6 +345,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(line, data, size);
 	line[size] = '\0';
 	fuzz_record(line);
+	fuzz_outage_note(line);
 	free(line);
 	fuzz_spool(data, size);
 	return 0;

@@ -44,10 +44,11 @@ hung_taken() {
 }
 
 # Run one mc-f2b with the configuration given; $rc and $err as mc() sets.
+# A run that hangs is killed (exit 124) rather than stall the suite.
 mc_with() { # INI ARGS...
 	local ini=$1
 	shift
-	"$MC_F2B" -c "$ini" "$@" 2>"$WORK/stderr"
+	timeout 30 "$MC_F2B" -c "$ini" "$@" 2>"$WORK/stderr"
 	rc=$?
 	err=$(cat "$WORK/stderr")
 }
@@ -230,12 +231,58 @@ test_lock_wait_timeout_is_not_retried() {
 }
 
 # The sync loop is where an outage is seen to end when no ban comes: its
-# next round removes the note and replays.
+# first round past the window removes the note and replays.
 test_sync_round_ends_an_outage() {
 	hung_master_start
 	mc_with "$WORK/hung.ini" ban -j mc-exim -i 198.51.100.1
 	[ -e "$WORK/db/spool/outage" ] || fail "no note after a failure"
 	mc sync --once
+	[ -e "$WORK/db/spool/outage" ] || fail "sync tried inside the window"
+	sleep 1.1
+	mc sync --once
 	[ ! -e "$WORK/db/spool/outage" ] || fail "sync left the note: $err"
 	assert_eq "$(row mc-exim 198.51.100.1)" "1,1,0,0" "replayed by sync"
 }
+
+# The note's back-off window, in ms.
+note_window() {
+	cut -f4 "$WORK/db/spool/outage" 2>/dev/null || echo none
+}
+
+# A master that takes connections but hangs on every statement: a probe's
+# replay meets the hang, notes it (under no lock of its own: the replay
+# holds the spool's) and the window grows, for a ban's probe and for the
+# sync loop's alike.  Every call returns within its time-outs.
+test_a_probe_whose_replay_hangs_grows_the_window() {
+	local start ms
+	sed -e "s|^database = .*|&\nquery_timeout_ms = 1000|" "$WORK/mc.ini" \
+		>"$WORK/slow.ini"
+	chmod 600 "$WORK/slow.ini"
+	mc ban -j mc-exim -i 198.51.100.200
+	hold_exim_rows
+	mc_with "$WORK/slow.ini" ban -j mc-exim -i 198.51.100.1
+	assert_eq "$rc" 0 "the first ban ($err)"
+	assert_eq "$(note_window)" 1000 "the first window"
+	sleep 1.1
+	start=$(date +%s%N)
+	mc_with "$WORK/slow.ini" ban -j mc-exim -i 198.51.100.2
+	ms=$((($(date +%s%N) - start) / 1000000))
+	assert_eq "$rc" 0 "the probe whose replay hangs ($err)"
+	echo "# a probe whose replay hangs: ${ms} ms"
+	[ "$ms" -lt 3000 ] || fail "the probe took ${ms} ms"
+	assert_eq "$(note_window)" 2000 "the window after a failed probe"
+	assert_eq "$(spooled)" 2 "events spooled"
+	sleep 2.1
+	mc_with "$WORK/slow.ini" sync --once
+	[ "$rc" != 124 ] || fail "sync --once hung"
+	assert_eq "$(note_window)" 4000 "the window after the sync loop's probe"
+	# Inside the window the loop does not try again.
+	mc_with "$WORK/slow.ini" sync --once
+	assert_eq "$(note_window)" 4000 "no attempt inside the window"
+	release_exim_rows
+	mc spool replay
+	assert_eq "$rc" 0 "replay ($err)"
+	assert_eq "$(exim_rows_once)" 3 "every event applied exactly once"
+	[ ! -e "$WORK/db/spool/outage" ] || fail "the note outlived the lock"
+}
+

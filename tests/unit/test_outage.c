@@ -67,6 +67,8 @@ static void test_malformed_notes(void **state)
 		"1\t1\t1\t1000\t99999999999999999999\n", /* overflow */
 		"1\t1\t1\t1000\tx\n",
 		"1\t1\t1\t1000\t1\nextra\n",
+		"1\t1\t1\t1000\t1\t\n",                 /* a tab at the end */
+		"\t1\t1\t1\t1000\t1\n",                 /* a tab at the start */
 	};
 	struct outage o;
 
@@ -95,6 +97,13 @@ static void test_window_grows_per_attempt_not_per_ban(void **state)
 		o = outage_after_failure(&o, o.next_try_ms + 5);
 	assert_int_equal(o.window_ms, OUTAGE_MAX_WINDOW_MS);
 	assert_int_equal(o.since_ms, T0);
+	/* A failure the clock puts before the last one (it went back): no
+	 * doubling, and the outage began no later than now. */
+	o = outage_after_failure(NULL, T0 + 5000);
+	o = outage_after_failure(&o, T0);
+	assert_int_equal(o.window_ms, OUTAGE_FIRST_WINDOW_MS);
+	assert_int_equal(o.since_ms, T0);
+	assert_int_equal(o.next_try_ms, T0 + OUTAGE_FIRST_WINDOW_MS);
 }
 
 static void test_attempt_due(void **state)
