@@ -213,11 +213,14 @@ static long replay(const struct mc_config *cfg, struct db *db, bool verbose)
 	int rc = spool_replay(cfg->spool_dir, apply_spooled, &ctx, &c, err,
 			      sizeof(err));
 
-	/* The master's answer to the replay says whether the outage is over
-	 * (a connection alone does not: its statements may still hang). */
+	/* The replay says whether the outage is over: a connection alone does
+	 * not, as a master may take connections and hang on every statement.
+	 * Any answer does, a refusal included; so does a spool with nothing
+	 * to replay, or none that can be used (the connection is then all
+	 * there is to go by). */
 	if (ctx.lost)
 		cli_master_failed(cfg);
-	else if (c.applied + c.refused > 0)
+	else
 		cli_master_answered(cfg);
 	if (rc != 0) {
 		log_error("spool: %s", err);
