@@ -1,14 +1,30 @@
 /* cmd_general.c - mc-f2b general enable|disable|enable-bl|disable-bl:
  * every jail at once. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "admin.h"
+#include "jailfile.h"
+#include "strset.h"
 
 struct each_ctx {
 	struct admin *ad;
 	int done, skipped, left_alone;
 	bool failed;
+	struct strset refused;   /* enabled, and refused by fail2ban */
 };
+
+/* Was the jail published before (its file there, left as it was)?  Such
+ * a jail was enabled already: its row stays so. */
+static bool has_file(struct admin *ad, const char *name)
+{
+	char *text, err[256];
+	bool there = jailfile_read(ad->cfg.f2b_config_dir, name, &text, err,
+				   sizeof(err)) != 0 || text != NULL;
+
+	free(text);
+	return there;
+}
 
 /* Bring one jail's files and running state in line with its row, within
  * what this node lets mc-f2b do to it; a row that cannot be written is
@@ -22,10 +38,11 @@ static void apply_one(void *ctx, const struct jail_row *row,
 
 	switch (admin_judge_row(e->ad, row, bad_column, why, &scope)) {
 	case ADMIN_APPLY:
-		if (admin_apply_jail(e->ad, row, &scope, true) != EXIT_DONE)
-			e->failed = true;
-		else
+		if (admin_apply_jail(e->ad, row, &scope, true) == EXIT_DONE)
 			e->done++;
+		else if (!row->enabled || has_file(e->ad, row->name) ||
+			 strset_add(&e->refused, row->name))
+			e->failed = true;
 		break;
 	case ADMIN_SKIPPED:
 		e->skipped++;
@@ -39,16 +56,41 @@ static void apply_one(void *ctx, const struct jail_row *row,
 	}
 }
 
+/* A jail that could not be enabled (its log missing, fail2ban refusing
+ * it) is left with no file, and its row disabled again: every jail is
+ * enabled all or nothing (said above, one line each). */
+static bool disable_refused(struct admin *ad, const struct strset *refused)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < refused->count; i++) {
+		if (jails_set_enabled(ad->db, refused->items[i], false) != DB_OK) {
+			admin_db_error(ad, "putting a row back");
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 static int apply_all(struct admin *ad, const char *what)
 {
 	struct each_ctx e = { .ad = ad };
+	size_t refused;
+	bool put_back;
 
-	if (jails_read(ad->db, NULL, apply_one, &e) != DB_OK)
+	if (jails_read(ad->db, NULL, apply_one, &e) != DB_OK) {
+		strset_free(&e.refused);
 		return admin_db_error(ad, "reading the jails");
-	printf("%s: %d jail(s)%s%s\n", what, e.done,
+	}
+	put_back = disable_refused(ad, &e.refused);
+	refused = e.refused.count;
+	strset_free(&e.refused);
+	printf("%s: %d jail(s)%s%s%s\n", what, e.done,
 	       e.skipped ? ", some skipped (see above)" : "",
+	       refused ? ", some left disabled (see above)" : "",
 	       e.left_alone ? ", some left alone: not mc-f2b's here" : "");
-	return e.failed || e.skipped ? EXIT_RUNTIME : EXIT_DONE;
+	return e.failed || e.skipped || !put_back || refused ?
+	       EXIT_RUNTIME : EXIT_DONE;
 }
 
 static int general_enable(struct admin *ad)

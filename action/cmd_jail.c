@@ -9,20 +9,33 @@
 #include "listing.h"
 #include "log.h"
 
+/* A jail is enabled all or nothing: what fail2ban would refuse is refused
+ * before anything is written, and when fail2ban refuses it all the same,
+ * the row goes back to what it was (its files already have: jailctl.h). */
 static int set_enabled(struct admin *ad, bool on)
 {
 	struct jail_row row;
 	struct jail_scope scope;
+	const char *why;
+	bool was;
 	int rc;
 
 	if ((rc = admin_jail(ad, &row, on)) ||
 	    (rc = admin_require(ad, row.name, JAIL_NEED_OWNED, &scope)))
 		return rc;
+	if (on && !jail_log_present(row.logpath, &why))
+		return usage_error(ad->verb, "%s: jail %s: logpath %s: %s",
+				   ad->sub, row.name, row.logpath, why);
 	if (jails_set_enabled(ad->db, row.name, on) != DB_OK)
 		return admin_db_error(ad, "updating the jail");
+	was = row.enabled;
 	row.enabled = on;
-	if ((rc = admin_apply_jail(ad, &row, &scope, true)))
+	if ((rc = admin_apply_jail(ad, &row, &scope, true))) {
+		if (on && !was &&
+		    jails_set_enabled(ad->db, row.name, false) != DB_OK)
+			return admin_db_error(ad, "putting the row back");
 		return rc;
+	}
 	printf("jail %s %s\n", row.name, on ? "enabled" : "disabled");
 	return EXIT_DONE;
 }
@@ -140,6 +153,11 @@ static int check_change(struct admin *ad, struct jail_row *row,
 	 * column must not let an unchecked value through to the table. */
 	if (!jail_text_column_check(&next, ad->cfg.f2b_config_dir, opt, &why))
 		return usage_error(ad->verb, "%s: %s", opt, why);
+	/* A disabled jail may name a log that comes later; the file of an
+	 * enabled one is written at once, and fail2ban needs the log. */
+	if (row->enabled && strcmp(opt, "logpath") == 0 &&
+	    !jail_log_present(next.logpath, &why))
+		return usage_error(ad->verb, "%s %s: %s", opt, next.logpath, why);
 	return EXIT_DONE;
 }
 
@@ -272,6 +290,8 @@ static int jail_create(struct admin *ad)
 		return rc;
 	if (!jail_row_check(&row, ad->cfg.f2b_config_dir, &column, &why))
 		return usage_error(ad->verb, "%s: %s", column, why);
+	if (row.enabled && !jail_log_present(row.logpath, &why))
+		return usage_error(ad->verb, "logpath %s: %s", row.logpath, why);
 	/* A name that fail2ban's own files define is their jail, not a new
 	 * one of mc-f2b's. */
 	if ((rc = admin_require(ad, row.name, JAIL_NEED_OWNED, &scope)))

@@ -277,6 +277,26 @@ static bool logpath_usable(const char *path, const char **why)
 	return ok;
 }
 
+bool jail_log_present(const char *logpath, const char **why)
+{
+	struct stat st;
+	glob_t g;
+	bool found;
+
+	if (strcspn(logpath, "*?") == strlen(logpath)) {
+		found = stat(logpath, &st) == 0;
+	} else {
+		found = glob(logpath, GLOB_NOSORT, NULL, &g) == 0 &&
+			g.gl_pathc > 0;
+		globfree(&g);
+	}
+	if (!found)
+		*why = "no log file there: fail2ban starts no jail without its "
+		       "log, and 'fail2ban-client -t' then fails for the whole "
+		       "server (create the log, or point logpath at it)";
+	return found;
+}
+
 bool jail_text_column_check(const struct jail_row *row, const char *config_dir,
 			    const char *column, const char **why)
 {

@@ -67,6 +67,12 @@ bool jail_number_valid(const char *column, long long value, const char **why);
 bool jail_text_column_check(const struct jail_row *row, const char *config_dir,
 			    const char *column, const char **why);
 
+/* Is the log of a jail there, on this node (a file, or at least one match
+ * of its glob)?  fail2ban refuses to start a jail without it, and its
+ * configuration test fails for every jail while a jail file names such a
+ * log: no jail file of an enabled jail is written without it. */
+bool jail_log_present(const char *logpath, const char **why);
+
 /* Check every column of a row before anything is written from it.  On
  * refusal, *column names the column. */
 bool jail_row_check(const struct jail_row *row, const char *config_dir,

@@ -258,26 +258,66 @@ static int publish_bl_of(const struct f2b_link *link,
 	return rc;
 }
 
+/* fail2ban refused the jail's new file: put back the file it had (and the
+ * jail it ran from it), or, for a new jail, none.  Best effort: what could
+ * not be put back is added to err. */
+static void put_back(const struct f2b_link *link, const char *name,
+		     const char *before, char *err, size_t errlen)
+{
+	char again[256] = "";
+	size_t used = strlen(err);
+	int rc;
+
+	if (before)
+		rc = jailfile_write(link->config_dir, name, before, again,
+				    sizeof(again)) ||
+		     jailctl_load(link, name, again, sizeof(again));
+	else
+		rc = jailfile_remove(link->config_dir, name, again,
+				     sizeof(again)) ||
+		     jailctl_stop(link, name, again, sizeof(again));
+	if (used < errlen)
+		snprintf(err + used, errlen - used, rc ? "; and putting back "
+			 "the jail as it was failed too: %s" : "; the jail is "
+			 "as it was before", again);
+}
+
 int jailctl_publish(const struct f2b_link *link, const struct jail_row *row,
 		    const struct jail_whitelist *wl,
 		    const struct jail_scope *scope, bool load,
 		    char *err, size_t errlen)
 {
 	const char *why;
-	char *text;
+	char *text, *before;
 	int rc;
 
 	if (!scope->owned) {
 		snprintf(err, errlen, "jail %s is not mc-f2b's", row->name);
 		return -1;
 	}
+	/* No file of fail2ban's configuration may name a log that is not
+	 * there: its test, and its next start, would fail for every jail. */
+	if (!jail_log_present(row->logpath, &why)) {
+		snprintf(err, errlen, "jail %s: logpath %s: %s", row->name,
+			 row->logpath, why);
+		return -1;
+	}
 	if (!(text = jailfile_render_jail(row, wl, &why))) {
 		snprintf(err, errlen, "jail %s: %s", row->name, why);
 		return -1;
 	}
+	if (jailfile_read(link->config_dir, row->name, &before, err,
+			  errlen) != 0) {
+		free(text);
+		return -1;
+	}
 	rc = jailfile_write(link->config_dir, row->name, text, err, errlen);
 	free(text);
-	if (rc != 0 || (load && jailctl_load(link, row->name, err, errlen) != 0))
+	if (rc == 0 && load &&
+	    (rc = jailctl_load(link, row->name, err, errlen)) != 0)
+		put_back(link, row->name, before, err, errlen);
+	free(before);
+	if (rc != 0)
 		return -1;
 	return scope->bl ? publish_bl_of(link, row, wl, load, err, errlen) : 0;
 }

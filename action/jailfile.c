@@ -165,6 +165,49 @@ int jailfile_remove(const char *config_dir, const char *name,
 	return 0;
 }
 
+/* mc-f2b's own files are a few hundred bytes; a longer one is not one. */
+#define JAILFILE_READ_MAX 65536
+
+int jailfile_read(const char *config_dir, const char *name, char **text,
+		  char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	*text = NULL;
+	if (file_name_refused(name, err, errlen))
+		return -1;
+	if (snprintf(path, sizeof(path), "%s/jail.d/mc-f2b-%s.conf", config_dir,
+		     name) >= (int)sizeof(path)) {
+		snprintf(err, errlen, "%s: path too long", config_dir);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size >= JAILFILE_READ_MAX ||
+	    !(*text = malloc((size_t)st.st_size + 1))) {
+		snprintf(err, errlen, "%s: not a file mc-f2b wrote", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	n = read(fd, *text, (size_t)st.st_size);
+	close(fd);
+	if (n != st.st_size) {
+		snprintf(err, errlen, "%s: %s", path, n < 0 ? strerror(errno)
+							   : "short read");
+		free(*text);
+		*text = NULL;
+		return -1;
+	}
+	(*text)[n] = '\0';
+	return 0;
+}
+
 int jailfile_write(const char *config_dir, const char *name,
 		   const char *text, char *err, size_t errlen)
 {

@@ -28,6 +28,12 @@ char *jailfile_render_bl(const struct jail_bl *bl, const char **why);
 int jailfile_write(const char *config_dir, const char *name,
 		   const char *text, char *err, size_t errlen);
 
+/* Read that file back: *text (to be freed) is NULL when there is none.
+ * Returns 0, or -1 with err set (a link, not a regular file, too long to
+ * be one of mc-f2b's). */
+int jailfile_read(const char *config_dir, const char *name, char **text,
+		  char *err, size_t errlen);
+
 /* Remove that file; a file that is not there is not an error. */
 int jailfile_remove(const char *config_dir, const char *name,
 		    char *err, size_t errlen);

@@ -40,8 +40,9 @@ test_admin_jail_change_reaches_row_file_and_running_jail() {
 	mc jail change -j web --option max_count -v 0
 	[ ! -e "$F2B/jail.d/mc-f2b-web-bl.conf" ] || fail "-bl file left"
 	eventually "web-bl stopped" not_loaded web-bl
-	mc jail change -j web --option logpath -v "$F2B/web2.log"
-	assert_eq "$rc" 1 "a log path that does not exist: fail2ban refuses the jail"
+	expect_refusal 2 jail change -j web --option logpath -v "$F2B/web2.log"
+	assert_eq "$(sql "SELECT logpath FROM fail2ban_jail WHERE name='web'")" \
+		"$F2B/web.log" "a log path with no log: refused, row unchanged"
 	: >"$F2B/web2.log"
 	mc jail change -j web --option logpath -v "$F2B/web2.log"
 	assert_eq "$rc" 0 "logpath ($err)"
@@ -170,4 +171,62 @@ test_admin_dump_writes_good_rows_and_skips_broken_ones() {
 	mkdir "$WORK/elsewhere"
 	mc jail dump --dir "$WORK/elsewhere"
 	[ -f "$WORK/elsewhere/jail.d/mc-f2b-web.conf" ] || fail "--dir"
+}
+
+# A jail is enabled all or nothing: a jail fail2ban would refuse leaves no
+# file behind that would make fail2ban's own test (and its next start) fail
+# for every jail of the server, and its row as it was.
+test_admin_enable_is_all_or_nothing() {
+	local before
+	f2b_up
+	web_jail
+	# Its log is not there (MailCleaner's paths on a box without them).
+	expect_refusal 2 jail enable -j web
+	case $err in *"logpath $F2B/web.log: no log file there"*) ;;
+	*) fail "the line does not say what to fix: $err" ;; esac
+	assert_eq "$(sql "SELECT enabled FROM fail2ban_jail WHERE name='web'")" 0 "row"
+	[ ! -e "$F2B/jail.d/mc-f2b-web.conf" ] || fail "a file names the missing log"
+	not_loaded web || fail "web loaded"
+	config_loads
+	: >"$F2B/web.log"
+	# fail2ban refuses it for a reason no check foresaw: a filter that
+	# exists but does not compile.  The file goes, the row goes back.
+	printf '[Definition]\nfailregex = (unclosed <HOST>\n' >"$F2B/filter.d/broken.conf"
+	mc jail change -j web --option filter -v broken
+	assert_eq "$rc" 0 "a disabled jail takes the filter ($err)"
+	mc jail enable -j web
+	assert_eq "$rc" 1 "fail2ban refused the jail ($err)"
+	case $err in *"the jail is as it was before"*) ;;
+	*) fail "the line does not say the jail was put back: $err" ;; esac
+	assert_eq "$(sql "SELECT enabled FROM fail2ban_jail WHERE name='web'")" 0 "row put back"
+	[ ! -e "$F2B/jail.d/mc-f2b-web.conf" ] || fail "the refused file stayed"
+	config_loads
+	loaded mc-exim || fail "another jail was disturbed"
+	# An enabled jail keeps its file and its log path when the new path
+	# has no log.
+	mc jail change -j web --option filter -v test
+	mc jail enable -j web
+	assert_eq "$rc" 0 "enable with its log and a good filter ($err)"
+	before=$(cat "$F2B/jail.d/mc-f2b-web.conf")
+	expect_refusal 2 jail change -j web --option logpath -v "$F2B/none.log"
+	assert_eq "$(sql "SELECT logpath FROM fail2ban_jail WHERE name='web'")" \
+		"$F2B/web.log" "row unchanged"
+	assert_eq "$(cat "$F2B/jail.d/mc-f2b-web.conf")" "$before" "file unchanged"
+	loaded web || fail "web stopped"
+	config_loads
+}
+
+# general enable enables what fail2ban takes and leaves the rest disabled,
+# each said in one line.
+test_admin_general_enable_leaves_refused_jails_disabled() {
+	f2b_up
+	web_jail
+	mc general enable
+	assert_eq "$rc" 1 "exit status ($err)"
+	case $err in *"jail web: logpath $F2B/web.log: no log file there"*) ;;
+	*) fail "the refused jail is not named: $err" ;; esac
+	assert_eq "$(sql "SELECT enabled FROM fail2ban_jail WHERE name='web'")" 0 \
+		"the refused jail's row"
+	[ ! -e "$F2B/jail.d/mc-f2b-web.conf" ] || fail "a file names the missing log"
+	config_loads
 }

@@ -74,6 +74,7 @@ test_admin_commands_without_fail2ban_change_database_and_files() {
 	: >"$WORK/db/fail2ban/filter.d/test.conf"
 	: >"$WORK/db/fail2ban/action.d/mc-custom.conf"
 	F2B=$WORK/db/fail2ban
+	: >"$F2B/web.log"
 	web_jail
 	mc jail enable -j web
 	assert_eq "$rc" 0 "enable without fail2ban ($err)"

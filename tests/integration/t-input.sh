@@ -106,6 +106,10 @@ client_ini() { # INI
 	mkdir -p "$f2b/filter.d" "$f2b/action.d"
 	: >"$f2b/filter.d/mc-exim-filter.conf"
 	: >"$f2b/action.d/mc-custom.conf"
+	# The jail's log is there: a jail file never names a missing log.
+	: >"$WORK/mc-test.log"
+	sql "UPDATE fail2ban_jail SET logpath = '$WORK/mc-test.log'
+		WHERE name = 'mc-test'"
 	printf '#!/bin/sh\ntouch %s/client-ran\n' "$WORK" >"$WORK/client"
 	chmod 755 "$WORK/client"
 	rm -f "$WORK/client-ran"
