@@ -8,6 +8,7 @@
 
 #include "listing.h"
 #include "log.h"
+#include "sync.h"
 
 enum {
 	OPT_OPTION = 256, OPT_DIR, OPT_ALL, OPT_JSON, OPT_NAME,
@@ -343,6 +344,27 @@ int admin_apply_jail(struct admin *ad, const struct jail_row *row,
 	jail_whitelist_free(&wl);
 	if (rc != 0) {
 		log_error("%s %s: %s", ad->verb, ad->sub, err);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_DONE;
+}
+
+int admin_enforce_rows(struct admin *ad, const char *jail)
+{
+	struct sync_counts c;
+
+	if (!admin_fail2ban(ad))
+		return EXIT_DONE;   /* fail2ban follows when it starts: sync */
+	if (sync_jail(ad->db, &ad->link, jail, &c) != DB_OK)
+		return admin_db_error(ad, "reading the jail's rows");
+	if (c.banned || c.bl_banned || c.ignored)
+		printf("jail %s: from the database, %u ban(s), %u blacklisted, "
+		       "%u whitelist entr%s applied\n", jail, c.banned,
+		       c.bl_banned, c.ignored, c.ignored == 1 ? "y" : "ies");
+	if (c.errors) {
+		log_error("%s %s: jail %s: fail2ban did not take every row of "
+			  "the database (%u failed): the sync loop tries again",
+			  ad->verb, ad->sub, jail, c.errors);
 		return EXIT_RUNTIME;
 	}
 	return EXIT_DONE;

@@ -115,6 +115,13 @@ int admin_check_files(struct admin *ad, const struct jail_row *row,
 int admin_apply_jail(struct admin *ad, const struct jail_row *row,
 		     const struct jail_scope *scope, bool load);
 
+/* A jail just enabled or reloaded in the running fail2ban gets at once
+ * what the database holds for it (its bans, its blacklist in <jail>-bl,
+ * its whitelist), as a round of sync would: a node without the sync loop
+ * is right from the start.  Says in one line what it applied, if
+ * anything.  Returns EXIT_DONE, or EXIT_RUNTIME (said in one line). */
+int admin_enforce_rows(struct admin *ad, const char *jail);
+
 
 struct listing;
 

@@ -38,8 +38,12 @@ static void apply_one(void *ctx, const struct jail_row *row,
 
 	switch (admin_judge_row(e->ad, row, bad_column, why, &scope)) {
 	case ADMIN_APPLY:
-		if (admin_apply_jail(e->ad, row, &scope, true) == EXIT_DONE)
+		if (admin_apply_jail(e->ad, row, &scope, true) == EXIT_DONE) {
 			e->done++;
+			if (row->enabled && scope.owned &&
+			    admin_enforce_rows(e->ad, row->name) != EXIT_DONE)
+				e->failed = true;
+		}
 		else if (!row->enabled || has_file(e->ad, row->name) ||
 			 strset_add(&e->refused, row->name))
 			e->failed = true;

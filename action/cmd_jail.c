@@ -37,7 +37,7 @@ static int set_enabled(struct admin *ad, bool on)
 		return rc;
 	}
 	printf("jail %s %s\n", row.name, on ? "enabled" : "disabled");
-	return EXIT_DONE;
+	return on ? admin_enforce_rows(ad, row.name) : EXIT_DONE;
 }
 
 static int jail_enable(struct admin *ad)
@@ -65,7 +65,7 @@ static int jail_reload(struct admin *ad)
 	if ((rc = admin_apply_jail(ad, &row, &scope, true)))
 		return rc;
 	printf("jail %s reloaded\n", row.name);
-	return EXIT_DONE;
+	return admin_enforce_rows(ad, row.name);
 }
 
 /* --- change ------------------------------------------------------------- */

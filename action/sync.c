@@ -212,6 +212,20 @@ static int on_row(void *ctx, const char *const *cols, size_t ncols)
 	return 0;
 }
 
+/* Every row of one jail (its blacklisted rows are banned in <jail>-bl). */
+static enum db_status read_jail_rows(struct db *db, const char *jail,
+				     struct rows_ctx *rc)
+{
+	static const char sql[] =
+		"SELECT jail, ip, active, blacklisted, whitelisted, "
+		"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), "
+		"DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f') "
+		"FROM fail2ban_ips WHERE jail = ?";
+	struct db_arg args[] = { DB_TEXT(jail) };
+
+	return db_query(db, sql, args, 1, on_row, rc);
+}
+
 static enum db_status read_rows(struct db *db, const char *since,
 				struct rows_ctx *rc)
 {
@@ -455,27 +469,56 @@ static void say_left_alone(const struct left_alone *la,
 			    la->count, la->names);
 }
 
+/* A round over the rows rc holds (jail: of that jail only, else all). */
+static enum db_status apply_round(struct db *db, const struct f2b_link *link,
+				  const char *jail, struct rows_ctx *rc,
+				  struct sync_counts *counts)
+{
+	struct jails_ctx jc = { .db = db };
+	enum db_status s = DB_OK;
+
+	if (rc->failed)
+		counts->errors++;
+	if (rc->count)
+		s = jails_read(db, jail, on_jail, &jc);
+	if (s == DB_OK && jc.failed)
+		s = DB_FAILED;
+	if (s == DB_OK && jc.count)
+		apply_rows(link, &jc, rc, counts);
+	if (s == DB_OK)
+		say_left_alone(&jc.la, counts);
+	counts->rows = (unsigned)rc->count;
+	free_jails(&jc);
+	return s;
+}
+
+enum db_status sync_jail(struct db *db, const struct f2b_link *link,
+			 const char *jail, struct sync_counts *counts)
+{
+	struct strset none = { 0 };
+	struct rows_ctx rc = { .recent = &none };
+	enum db_status s;
+
+	memset(counts, 0, sizeof(*counts));
+	s = read_jail_rows(db, jail, &rc);
+	if (s == DB_OK)
+		s = apply_round(db, link, jail, &rc, counts);
+	strset_free(&rc.next);
+	free(rc.rows);
+	return s;
+}
+
 enum db_status sync_round(struct db *replica, const struct f2b_link *link,
 			  char since[32], struct strset *recent,
 			  struct sync_counts *counts)
 {
-	struct jails_ctx jc = { .db = replica };
 	struct rows_ctx rc = { .recent = recent };
 	enum db_status s;
 
 	memset(counts, 0, sizeof(*counts));
 	s = read_rows(replica, since, &rc);
-	if (s == DB_OK && rc.failed)
-		counts->errors++;
-	if (s == DB_OK && rc.count)
-		s = jails_read(replica, NULL, on_jail, &jc);
-	if (s == DB_OK && jc.failed)
-		s = DB_FAILED;
-	if (s == DB_OK && jc.count)
-		apply_rows(link, &jc, &rc, counts);
 	if (s == DB_OK)
-		say_left_alone(&jc.la, counts);
-	counts->rows = (unsigned)rc.count;
+		s = apply_round(replica, link, NULL, &rc, counts);
 	/* A round that could not apply everything is read again next time
 	 * (what it did apply is then found in place, and left alone). */
 	if (s == DB_OK && counts->errors == 0) {
@@ -486,6 +529,5 @@ enum db_status sync_round(struct db *replica, const struct f2b_link *link,
 		strset_free(&rc.next);
 	}
 	free(rc.rows);
-	free_jails(&jc);
 	return s;
 }

@@ -76,4 +76,10 @@ enum db_status sync_round(struct db *replica, const struct f2b_link *link,
 			  char since[32], struct strset *recent,
 			  struct sync_counts *counts);
 
+/* The same for one jail, all its rows: what "jail enable" runs once the
+ * jail is loaded, so that a node without the sync loop enforces at once
+ * the bans, the blacklist and the whitelist the database holds for it. */
+enum db_status sync_jail(struct db *db, const struct f2b_link *link,
+			 const char *jail, struct sync_counts *counts);
+
 #endif

@@ -230,3 +230,24 @@ test_admin_general_enable_leaves_refused_jails_disabled() {
 	[ ! -e "$F2B/jail.d/mc-f2b-web.conf" ] || fail "a file names the missing log"
 	config_loads
 }
+
+# A node without the sync loop is right from the start: jail enable puts
+# in the running jail what the database holds for it (a ban another node
+# made, a blacklisting made while the jail was disabled).
+test_admin_enable_applies_what_the_database_holds() {
+	f2b_up
+	: >"$F2B/web.log"
+	web_jail
+	mc blacklist add -j web -i 192.0.2.91
+	assert_eq "$rc" 0 "blacklist add while disabled ($err)"
+	sql "INSERT INTO fail2ban_ips (ip, count, active, blacklisted, whitelisted,
+		jail, last_hit, host) VALUES ('192.0.2.92', 1, 1, 0, 0, 'web',
+		NOW(), 'node-b')"
+	assert_eq "$(mc_out jail enable -j web)" "$(printf '%s\n' 'jail web enabled' \
+		'jail web: from the database, 1 ban(s), 1 blacklisted, 0 whitelist entries applied')" \
+		"what enable says"
+	banned_in web 192.0.2.92 || fail "another node's ban not in force"
+	banned_in web-bl 192.0.2.91 || fail "the blacklisting not in force"
+	# A reload, with nothing new, says nothing more.
+	assert_eq "$(mc_out jail reload -j web)" "jail web reloaded" "what reload says"
+}
