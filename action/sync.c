@@ -212,15 +212,17 @@ static int on_row(void *ctx, const char *const *cols, size_t ncols)
 	return 0;
 }
 
+/* The columns on_row() reads, and the server's now beside them. */
+#define SELECT_ROWS \
+	"SELECT jail, ip, active, blacklisted, whitelisted, " \
+	"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), " \
+	"DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f') FROM fail2ban_ips"
+
 /* Every row of one jail (its blacklisted rows are banned in <jail>-bl). */
 static enum db_status read_jail_rows(struct db *db, const char *jail,
 				     struct rows_ctx *rc)
 {
-	static const char sql[] =
-		"SELECT jail, ip, active, blacklisted, whitelisted, "
-		"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), "
-		"DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f') "
-		"FROM fail2ban_ips WHERE jail = ?";
+	static const char sql[] = SELECT_ROWS " WHERE jail = ?";
 	struct db_arg args[] = { DB_TEXT(jail) };
 
 	return db_query(db, sql, args, 1, on_row, rc);
@@ -229,17 +231,9 @@ static enum db_status read_jail_rows(struct db *db, const char *jail,
 static enum db_status read_rows(struct db *db, const char *since,
 				struct rows_ctx *rc)
 {
-	static const char all_sql[] =
-		"SELECT jail, ip, active, blacklisted, whitelisted, "
-		"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), "
-		"DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f') "
-		"FROM fail2ban_ips";
-	static const char since_sql[] =
-		"SELECT jail, ip, active, blacklisted, whitelisted, "
-		"DATE_FORMAT(updated_at, '%Y-%m-%d %H:%i:%s.%f'), "
-		"DATE_FORMAT(NOW(6), '%Y-%m-%d %H:%i:%s.%f') "
-		"FROM fail2ban_ips WHERE updated_at >= "
-		"TIMESTAMPADD(SECOND, ?, ?)";
+	static const char all_sql[] = SELECT_ROWS;
+	static const char since_sql[] = SELECT_ROWS
+		" WHERE updated_at >= TIMESTAMPADD(SECOND, ?, ?)";
 	struct db_arg args[] = { DB_INT(-SYNC_OVERLAP_SECONDS), DB_TEXT(since) };
 
 	snprintf(rc->newest, sizeof(rc->newest), "%s", since);
