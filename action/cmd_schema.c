@@ -106,6 +106,25 @@ static int run(const char *action, struct db *db, const char *database)
 	return findings ? EXIT_RUNTIME : EXIT_DONE;
 }
 
+/* Connect to the master's database.  install creates it first when it is
+ * missing (a fresh server), if the account may; the other actions only
+ * read or change what is there. */
+static enum db_status connect_for(const char *action,
+				  const struct mc_config *cfg, struct db **db,
+				  char *err, size_t errlen)
+{
+	enum db_status s = cli_connect_master(cfg, db, err, errlen);
+	bool created;
+
+	if (s != DB_NO_DATABASE || strcmp(action, "install") != 0)
+		return s;
+	if ((s = db_create_database(&cfg->master, &created, err, errlen)))
+		return s;
+	if (created)
+		printf("install: created database %s\n", cfg->master.database);
+	return cli_connect_master(cfg, db, err, errlen);
+}
+
 int cmd_schema(int argc, char **argv, const struct cli *cli)
 {
 	struct mc_config cfg;
@@ -125,7 +144,7 @@ int cmd_schema(int argc, char **argv, const struct cli *cli)
 		return usage_error("schema", "expected install, upgrade or check");
 	if ((rc = cli_load_config(cli, &cfg)))
 		return rc;
-	if (cli_connect_master(&cfg, &db, err, sizeof(err)) != DB_OK) {
+	if (connect_for(action, &cfg, &db, err, sizeof(err)) != DB_OK) {
 		config_wipe_secrets(&cfg);
 		log_error("master: %s", err);
 		return EXIT_RUNTIME;

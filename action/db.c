@@ -44,6 +44,8 @@ static enum db_status classify(unsigned code)
 		return DB_CONFLICT;
 	case ER_LOCK_WAIT_TIMEOUT:
 		return DB_BUSY;
+	case ER_BAD_DB_ERROR:
+		return DB_NO_DATABASE;
 	default:
 		return DB_FAILED;
 	}
@@ -96,8 +98,9 @@ static void lighten_client_start(const struct db_endpoint *ep)
 				    OPENSSL_INIT_NO_ATEXIT, NULL);
 }
 
-enum db_status db_connect(const struct db_endpoint *ep, struct db **out,
-			  char *err, size_t errlen)
+static enum db_status connect_to(const struct db_endpoint *ep,
+				 const char *database, struct db **out,
+				 char *err, size_t errlen)
 {
 	struct db *db = calloc(1, sizeof(*db));
 	unsigned connect_s = ms_to_seconds(ep->connect_timeout_ms);
@@ -117,7 +120,7 @@ enum db_status db_connect(const struct db_endpoint *ep, struct db **out,
 	/* A unix socket path wins over host and port, as in the mariadb client. */
 	if (mysql_real_connect(db->conn,
 			       ep->socket[0] ? "localhost" : ep->host,
-			       ep->user, ep->password, ep->database,
+			       ep->user, ep->password, database,
 			       ep->port, ep->socket[0] ? ep->socket : NULL,
 			       0)) {
 		*out = db;
@@ -127,6 +130,45 @@ enum db_status db_connect(const struct db_endpoint *ep, struct db **out,
 	snprintf(err, errlen, "%s", db->error);
 	db_close(db);
 	return status;
+}
+
+enum db_status db_connect(const struct db_endpoint *ep, struct db **out,
+			  char *err, size_t errlen)
+{
+	return connect_to(ep, ep->database, out, err, errlen);
+}
+
+static bool plain_identifier(const char *name)
+{
+	return name[0] && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				 "abcdefghijklmnopqrstuvwxyz0123456789_") ==
+			  strlen(name);
+}
+
+enum db_status db_create_database(const struct db_endpoint *ep, bool *created,
+				  char *err, size_t errlen)
+{
+	char sql[128];
+	unsigned long long affected = 0;
+	struct db *db;
+	enum db_status s;
+
+	*created = false;
+	if (!plain_identifier(ep->database) || strlen(ep->database) > 64) {
+		snprintf(err, errlen, "database name '%s' is not a plain "
+			 "identifier", ep->database);
+		return DB_FAILED;
+	}
+	if ((s = connect_to(ep, NULL, &db, err, errlen)))
+		return s;
+	snprintf(sql, sizeof(sql), "CREATE DATABASE IF NOT EXISTS `%s` "
+		 "CHARACTER SET utf8mb4", ep->database);
+	s = db_exec(db, sql, NULL, 0, &affected);
+	if (s)
+		snprintf(err, errlen, "%s", db->error);
+	*created = s == DB_OK && affected == 1;
+	db_close(db);
+	return s;
 }
 
 void db_close(struct db *db)

@@ -20,6 +20,8 @@ enum db_status {
 	DB_BUSY,          /* a lock held past the server's wait (another
 			   * transaction, an ALTER TABLE): not applied, and
 			   * retrying at once would only wait again */
+	DB_NO_DATABASE,   /* connected, but the named database does not
+			   * exist (only db_connect says this) */
 	DB_FAILED,        /* anything else: the statement is wrong or refused */
 };
 
@@ -42,6 +44,14 @@ typedef int (*db_row_fn)(void *ctx, const char *const *cols, size_t ncols);
 enum db_status db_connect(const struct db_endpoint *ep, struct db **out,
 			  char *err, size_t errlen);
 void db_close(struct db *db);
+
+/* Connect without choosing a database and create ep->database when it is
+ * missing (CREATE DATABASE IF NOT EXISTS, utf8mb4).  *created says whether
+ * it was made now.  The name must be what config.c lets through
+ * ([A-Za-z0-9_]): it is the one identifier that becomes SQL text, since a
+ * name cannot be a bound parameter; anything else is refused here too. */
+enum db_status db_create_database(const struct db_endpoint *ep, bool *created,
+				  char *err, size_t errlen);
 
 /* The server's last message, for one-line errors. */
 const char *db_error(const struct db *db);

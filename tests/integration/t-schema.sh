@@ -87,3 +87,31 @@ test_updated_at_follows_every_change() {
 	t2=$(sql "SELECT updated_at FROM fail2ban_ips WHERE ip = '192.0.2.43'")
 	[[ "$t2" > "$t1" ]] || fail "updated_at did not move: $t1 -> $t2"
 }
+
+# A fresh server: install creates the database it is pointed at when the
+# account may, and says so; an account that may not gets one line, exit 1.
+test_install_creates_a_missing_database() {
+	on_exit "sql \"DROP DATABASE IF EXISTS mc_fresh; REVOKE ALL ON mc_fresh.* FROM 'mcf2b'@'localhost'\""
+	# An administrator's grant on a database that does not exist yet.
+	sql "GRANT ALL ON mc_fresh.* TO 'mcf2b'@'localhost'"
+	sed 's/^database = .*/database = mc_fresh/' "$WORK/mc.ini" >"$WORK/fresh.ini"
+	chmod 600 "$WORK/fresh.ini"
+	local out
+	out=$("$MC_F2B" -c "$WORK/fresh.ini" schema install 2>&1)
+	assert_eq "$?" 0 "install on a missing database ($out)"
+	assert_eq "$(head -2 <<<"$out")" "install: created database mc_fresh
+install: created table fail2ban_ips" "what install says"
+	assert_eq "$(DATABASE=mc_fresh sql "SELECT COUNT(*) FROM fail2ban_jail")" 3 \
+		"seeded jails in the new database"
+	out=$("$MC_F2B" -c "$WORK/fresh.ini" schema install 2>&1)
+	assert_eq "$out" "schema is up to date" "a second install"
+
+	node_account
+	sed -i 's/^database = .*/database = mc_absent/' "$WORK/node.ini"
+	node schema install
+	assert_eq "$rc" 1 "a node account on a missing database"
+	assert_eq "$(wc -l <<<"$err")" 1 "one line: $err"
+	assert_eq "$(sql "SHOW DATABASES LIKE 'mc_absent'")" "" "nothing created"
+	node schema check
+	assert_eq "$rc" 1 "check never creates ($err)"
+}
