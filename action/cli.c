@@ -76,6 +76,8 @@ int cli_load_config(const struct cli *cli, struct mc_config *cfg)
 		log_error("configuration: %s", err);
 		return EXIT_BAD_INPUT;
 	}
+	if (cfg->log_stderr)
+		log_set_verbose(true);
 	return EXIT_DONE;
 }
 

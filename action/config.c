@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +43,7 @@ static const char *const fail2ban_keys[] = {
 };
 static const char *const node_keys[] = { "name", NULL };
 static const char *const spool_keys[] = { "dir", NULL };
+static const char *const log_keys[] = { "stderr", NULL };
 
 static const struct section_keys known[] = {
 	{ "master", db_keys },
@@ -49,6 +51,7 @@ static const struct section_keys known[] = {
 	{ "fail2ban", fail2ban_keys },
 	{ "node", node_keys },
 	{ "spool", spool_keys },
+	{ "log", log_keys },
 };
 
 
@@ -312,6 +315,28 @@ static int check_known_keys(const dictionary *ini, char *err, size_t errlen)
 }
 
 /* Does any section carry a password in the file itself? */
+/* yes/no, as fail2ban and Debian's files write it; nothing else, so that
+ * a typo is refused rather than read as "no". */
+static int parse_yes_no(const char *v, bool *out, const char *what,
+			char *err, size_t errlen)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	errbuf_set(err, errlen, "%s '%s': expected yes or no", what, v);
+	return -1;
+}
+
 static bool holds_password(const dictionary *ini)
 {
 	const char *m = iniparser_getstring(ini, "master:password", "");
@@ -345,6 +370,9 @@ static int load_sections(const dictionary *ini, struct mc_config *cfg,
 	if ((v = get(ini, "spool", "dir")) &&
 	    copy_path(cfg->spool_dir, sizeof(cfg->spool_dir), v,
 		      "[spool] dir", err, errlen))
+		return -1;
+	if ((v = get(ini, "log", "stderr")) &&
+	    parse_yes_no(v, &cfg->log_stderr, "[log] stderr", err, errlen))
 		return -1;
 	if ((v = get(ini, "node", "name")) &&
 	    copy_value(cfg->node, sizeof(cfg->node), v, "[node] name",

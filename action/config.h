@@ -5,6 +5,7 @@
 #define MC_F2B_CONFIG_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "event.h"
@@ -30,6 +31,8 @@ struct mc_config {
 	char f2b_client[PATH_MAX];      /* fail2ban-client, to load jail files */
 	char node[NODE_NAME_MAX + 1];
 	char spool_dir[PATH_MAX];
+	bool log_stderr;                /* [log] stderr: decisions on stderr
+					 * too, as under -v */
 };
 
 /* The path to read: the -c argument if given, else $MC_F2B_CONFIG, else

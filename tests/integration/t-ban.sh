@@ -161,3 +161,17 @@ test_parallel_distinct_addresses_all_recorded() {
 	assert_eq "$(sql "SELECT COUNT(*), SUM(count), SUM(active) FROM fail2ban_ips")" \
 		"$(printf '60\t60\t60')" "rows, counts, active"
 }
+
+# A box without syslog: [log] stderr puts the decisions on stderr too, as
+# -v does; without it a ban that succeeds says nothing there.
+test_log_stderr_shows_the_decisions() {
+	mc ban -j mc-exim -i 192.0.2.60
+	assert_eq "$err" "" "a quiet ban"
+	{ cat "$WORK/mc.ini"; printf '\n[log]\nstderr = yes\n'; } >"$WORK/log.ini"
+	chmod 600 "$WORK/log.ini"
+	local said
+	said=$("$MC_F2B" -c "$WORK/log.ini" ban -j mc-exim -i 192.0.2.61 2>&1) ||
+		fail "ban: $said"
+	assert_eq "$said" "mc-f2b: ban 192.0.2.61 in mc-exim: first ban (count 1)" \
+		"the decision on stderr"
+}

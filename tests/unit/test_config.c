@@ -166,6 +166,20 @@ static void test_password_file(void **state)
 	assert_refused(0644, text, "No such file");
 }
 
+static void test_log_stderr(void **state)
+{
+	(void)state;
+	assert_int_equal(load(0644, "[master]\nuser = mc\n"), 0);
+	assert_false(cfg.log_stderr);
+	assert_int_equal(load(0644, "[log]\nstderr = yes\n"), 0);
+	assert_true(cfg.log_stderr);
+	assert_int_equal(load(0644, "[log]\nstderr = Off\n"), 0);
+	assert_false(cfg.log_stderr);
+	assert_refused(0644, "[log]\nstderr = sometimes\n",
+		       "[log] stderr 'sometimes': expected yes or no");
+	assert_refused(0644, "[log]\nfile = /var/log/x\n", "unknown key 'file'");
+}
+
 static void test_owner(void **state)
 {
 	(void)state;
@@ -491,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_program),
 		cmocka_unit_test(test_program_owned_by_another_user),
 		cmocka_unit_test(test_config_path),
+		cmocka_unit_test(test_log_stderr),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
