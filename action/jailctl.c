@@ -211,7 +211,9 @@ int jailctl_publish_bl(const struct f2b_link *link, const struct jail_bl *bl,
 {
 	char name[JAIL_BL_NAME_MAX + 1];
 	const char *why;
-	char *text = jailfile_render_bl(bl, &why);
+	const char *filter = jailfile_bl_filter_installed(link->config_dir) ?
+			     JAILFILE_BL_FILTER : "";
+	char *text = jailfile_render_bl(bl, filter, &why);
 	int rc;
 
 	jail_bl_name(bl->jail, name);

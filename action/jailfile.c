@@ -57,6 +57,16 @@ static void action_value(const char *banaction, const char *port, char *out,
 		snprintf(out, outlen, "%s[type=allports]", banaction);
 }
 
+/* The permanent jail's filter is one of two constants; checked all the
+ * same, since it is written into fail2ban's configuration. */
+static bool filter_valid(const char *filter, const char **why)
+{
+	if (filter[0] == '\0' || strcmp(filter, JAILFILE_BL_FILTER) == 0)
+		return true;
+	*why = "not the permanent jail's filter";
+	return false;
+}
+
 /* printf into a new buffer of the size the text needs. */
 static char *format_text(const char **why, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -77,13 +87,26 @@ static char *format_text(const char **why, const char *fmt, ...)
 	return text;
 }
 
-char *jailfile_render_bl(const struct jail_bl *bl, const char **why)
+bool jailfile_bl_filter_installed(const char *config_dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int n = snprintf(path, sizeof(path), "%s/filter.d/%s.conf", config_dir,
+			 JAILFILE_BL_FILTER);
+
+	return n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
+char *jailfile_render_bl(const struct jail_bl *bl, const char *filter,
+			 const char **why)
 {
 	char name[JAIL_BL_NAME_MAX + 1];
 	char action[JAIL_PORT_MAX + 64];
 	char *ignoreip, *text;
 
 	if (!jail_row_name_valid(bl->jail, why) || !jail_port_valid(bl->port, why) ||
+	    !filter_valid(filter, why) ||
 	    !(ignoreip = render_ignoreip(&bl->whitelist, why)))
 		return NULL;
 	jail_bl_name(bl->jail, name);
@@ -97,11 +120,12 @@ char *jailfile_render_bl(const struct jail_bl *bl, const char **why)
 		"# mc-f2b: do not edit.\n"
 		"[%s]\n"
 		"enabled = true\n"
-		"filter =\n"
+		"filter =%s%s\n"
 		"bantime = -1\n"
 		"action = %s\n"
 		"%s",
-		bl->jail, bl->jail, name, action, ignoreip);
+		bl->jail, bl->jail, name, filter[0] ? " " : "", filter, action,
+		ignoreip);
 	free(ignoreip);
 	return text;
 }

@@ -6,6 +6,8 @@
 #ifndef MC_F2B_JAILFILE_H
 #define MC_F2B_JAILFILE_H
 
+#include <stdbool.h>
+
 #include <stddef.h>
 
 #include "jail.h"
@@ -17,11 +19,22 @@
 char *jailfile_render_jail(const struct jail_row *row,
 			   const struct jail_whitelist *wl, const char **why);
 
-/* The text of the -bl jail's file: no filter, no log, banned for ever,
- * blocked by fail2ban's nftables action on the jail's ports, the jail's
- * whitelist as ignoreip.  Returns the text, to be freed, or NULL when a
- * value is invalid (why says which). */
-char *jailfile_render_bl(const struct jail_bl *bl, const char **why);
+/* The filter of a permanent jail, filter.d/mc-none.conf: it matches
+ * nothing (the bans come from mc-f2b) and spares fail2ban's "No filter set"
+ * warning on every start and reload. */
+#define JAILFILE_BL_FILTER "mc-none"
+
+/* Is filter.d/mc-none.conf (a regular file) under config_dir?  A
+ * configuration without it gets "filter =" instead, so that a permanent
+ * jail loads wherever the filter was not installed. */
+bool jailfile_bl_filter_installed(const char *config_dir);
+
+/* The text of the -bl jail's file: the filter given (JAILFILE_BL_FILTER, or
+ * "" for none), no log, banned for ever, blocked by fail2ban's nftables
+ * action on the jail's ports, the jail's whitelist as ignoreip.  Returns the
+ * text, to be freed, or NULL when a value is invalid (why says which). */
+char *jailfile_render_bl(const struct jail_bl *bl, const char *filter,
+			 const char **why);
 
 /* Write <config_dir>/jail.d/mc-f2b-<name>.conf atomically (temporary file,
  * fsync, rename), mode 0644. */

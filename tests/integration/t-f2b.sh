@@ -65,7 +65,12 @@ test_f2b_fourth_ban_lands_in_the_permanent_jail() {
 	assert_eq "$(f2b "$F2B" get mc-exim-bl bantime)" "-1" "bantime of mc-exim-bl"
 	nft_set_has addr-set-mc-exim-bl 192.0.2.61 || fail "not blocked by mc-exim-bl"
 	[ -f "$F2B/jail.d/mc-f2b-mc-exim-bl.conf" ] || fail "no jail file"
-	f2b "$F2B" -t >/dev/null 2>&1 || fail "configuration no longer loads"
+	local tested
+	tested=$(f2b "$F2B" -t 2>&1) || fail "configuration no longer loads: $tested"
+	# The permanent jail has its filter that matches nothing: no warning.
+	! grep -q 'No filter set' <<<"$tested" || fail "fail2ban warns: $tested"
+	grep -qx 'filter = mc-none' "$F2B/jail.d/mc-f2b-mc-exim-bl.conf" ||
+		fail "the permanent jail's filter"
 	# Blacklisted rows are not escalated twice: ban 5 leaves -bl alone.
 	f2b "$F2B" set mc-exim unbanip 192.0.2.61 >/dev/null
 	eventually "unban" row_is mc-exim 192.0.2.61 "4,0,1,0"

@@ -126,6 +126,7 @@ f2b_make_conf() {
 	printf '[Init]\nmc_f2b = %s\nmc_f2b_config = %s\n' "$mc" "$ini" \
 		>"$dir/action.d/mc-custom.local"
 	cp "$dir/action.d/mc-custom.local" "$dir/action.d/mc-record.local"
+	cp "$(dirname "${BASH_SOURCE[0]}")/../../filter.d/mc-none.conf" "$dir/filter.d/"
 	cat >"$dir/filter.d/test.conf" <<'CONF'
 [Definition]
 failregex = ^\s*auth failure from <HOST>$

@@ -41,7 +41,7 @@ static void test_render_exact_text(void **state)
 	whitelist(&bl.whitelist, "198.51.100.0/24");
 	whitelist(&bl.whitelist, "2001:DB8::/32");
 	whitelist(&bl.whitelist, "192.0.2.1/32");
-	out = jailfile_render_bl(&bl, &why);
+	out = jailfile_render_bl(&bl, JAILFILE_BL_FILTER, &why);
 	assert_non_null(out);
 	assert_string_equal(out,
 		"# Written by mc-f2b: the permanent jail of mc-exim.\n"
@@ -50,11 +50,30 @@ static void test_render_exact_text(void **state)
 		"# mc-f2b: do not edit.\n"
 		"[mc-exim-bl]\n"
 		"enabled = true\n"
-		"filter =\n"
+		"filter = mc-none\n"
 		"bantime = -1\n"
 		"action = nftables[port=\"25,465,587\"]\n"
 		"ignoreip = 198.51.100.0/24 2001:db8::/32 192.0.2.1\n");
 	free(out);
+	jail_bl_free(&bl);
+}
+
+/* Without filter.d/mc-none.conf the jail has no filter (fail2ban warns, but
+ * loads it); no other filter is ever written. */
+static void test_bl_filter_is_mc_none_or_nothing(void **state)
+{
+	struct jail_bl bl = sample("mc-exim", "25");
+	const char *why = NULL;
+	char *out;
+
+	(void)state;
+	out = jailfile_render_bl(&bl, "", &why);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "\nfilter =\nbantime = -1\n"));
+	free(out);
+	assert_null(jailfile_render_bl(&bl, "sshd", &why));
+	assert_string_equal(why, "not the permanent jail's filter");
+	assert_null(jailfile_render_bl(&bl, "mc-none\nlogpath = /x", &why));
 	jail_bl_free(&bl);
 }
 
@@ -65,7 +84,7 @@ static void test_no_port_blocks_every_port(void **state)
 	char *out;
 
 	(void)state;
-	out = jailfile_render_bl(&bl, &why);
+	out = jailfile_render_bl(&bl, JAILFILE_BL_FILTER, &why);
 	assert_non_null(out);
 	assert_non_null(strstr(out, "action = nftables[type=allports]\n"));
 	assert_null(strstr(out, "ignoreip"));
@@ -92,7 +111,7 @@ static void test_hostile_values_refused(void **state)
 		struct jail_bl bl = sample("mc-exim", "");
 		snprintf(bl.port, sizeof(bl.port), "%s", ports[i]);
 		why = NULL;
-		if (jailfile_render_bl(&bl, &why))
+		if (jailfile_render_bl(&bl, JAILFILE_BL_FILTER, &why))
 			fail_msg("port '%s' accepted", ports[i]);
 		assert_non_null(why);
 	}
@@ -101,7 +120,7 @@ static void test_hostile_values_refused(void **state)
 	for (size_t i = 0; i < COUNT(names); i++) {
 		struct jail_bl bad = sample("mc-exim", "25");
 		snprintf(bad.jail, sizeof(bad.jail), "%s", names[i]);
-		if (jailfile_render_bl(&bad, &why))
+		if (jailfile_render_bl(&bad, JAILFILE_BL_FILTER, &why))
 			fail_msg("jail '%s' rendered", names[i]);
 	}
 }
@@ -120,7 +139,7 @@ static void test_long_whitelist_is_whole(void **state)
 		snprintf(entry, sizeof(entry), "2001:db8:%x::/48", i);
 		whitelist(&bl.whitelist, entry);
 	}
-	out = jailfile_render_bl(&bl, &why);
+	out = jailfile_render_bl(&bl, JAILFILE_BL_FILTER, &why);
 	assert_non_null(out);
 	assert_non_null(strstr(out, " 2001:db8::/48 2001:db8:1::/48 "));
 	assert_non_null(strstr(out, " 2001:db8:1387::/48\n"));
@@ -250,6 +269,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_render_exact_text),
 		cmocka_unit_test(test_no_port_blocks_every_port),
+		cmocka_unit_test(test_bl_filter_is_mc_none_or_nothing),
 		cmocka_unit_test(test_hostile_values_refused),
 		cmocka_unit_test(test_valid_ports),
 		cmocka_unit_test(test_long_whitelist_is_whole),
