@@ -11,6 +11,8 @@ struct each_ctx {
 	struct admin *ad;
 	int done, skipped, left_alone;
 	bool failed;
+	bool enabling;           /* general enable: its rows were all just
+				  * enabled, and each must prove it */
 	struct strset refused;   /* enabled, and refused by fail2ban */
 };
 
@@ -49,7 +51,13 @@ static void apply_one(void *ctx, const struct jail_row *row,
 			e->failed = true;
 		break;
 	case ADMIN_SKIPPED:
+		/* A row that cannot become a file (its log's directory
+		 * missing, say) and had none: general enable turned it on,
+		 * and nothing runs it. */
 		e->skipped++;
+		if (e->enabling && row->enabled && !has_file(e->ad, row->name) &&
+		    strset_add(&e->refused, row->name))
+			e->failed = true;
 		break;
 	case ADMIN_LEFT_ALONE:
 		e->left_alone++;
@@ -76,9 +84,9 @@ static bool disable_refused(struct admin *ad, const struct strset *refused)
 	return ok;
 }
 
-static int apply_all(struct admin *ad, const char *what)
+static int apply_all(struct admin *ad, const char *what, bool enabling)
 {
-	struct each_ctx e = { .ad = ad };
+	struct each_ctx e = { .ad = ad, .enabling = enabling };
 	size_t refused;
 	bool put_back;
 
@@ -101,14 +109,14 @@ static int general_enable(struct admin *ad)
 {
 	if (jails_set_enabled(ad->db, NULL, true) != DB_OK)
 		return admin_db_error(ad, "updating the jails");
-	return apply_all(ad, "enabled");
+	return apply_all(ad, "enabled", true);
 }
 
 static int general_disable(struct admin *ad)
 {
 	if (jails_set_enabled(ad->db, NULL, false) != DB_OK)
 		return admin_db_error(ad, "updating the jails");
-	return apply_all(ad, "disabled");
+	return apply_all(ad, "disabled", false);
 }
 
 static int general_enable_bl(struct admin *ad)
@@ -120,14 +128,14 @@ static int general_enable_bl(struct admin *ad)
 				   "from 1 to 1000000");
 	if (jails_set_max_count(ad->db, NULL, n) != DB_OK)
 		return admin_db_error(ad, "updating the jails");
-	return apply_all(ad, "blacklist enabled");
+	return apply_all(ad, "blacklist enabled", false);
 }
 
 static int general_disable_bl(struct admin *ad)
 {
 	if (jails_set_max_count(ad->db, NULL, 0) != DB_OK)
 		return admin_db_error(ad, "updating the jails");
-	return apply_all(ad, "blacklist disabled");
+	return apply_all(ad, "blacklist disabled", false);
 }
 
 static const struct sub_verb general_subs[] = {

@@ -233,7 +233,8 @@ static bool logdir_usable(const char *dir, const char **why)
 
 	if (!realpath(dir, real) || stat(real, &st) != 0 ||
 	    !S_ISDIR(st.st_mode)) {
-		*why = "its directory does not exist";
+		*why = "its directory does not exist, so there is no log "
+		       "for fail2ban to read (point logpath at the log)";
 		return false;
 	}
 	if (in_pseudo_tree(real)) {

@@ -229,6 +229,21 @@ test_admin_general_enable_leaves_refused_jails_disabled() {
 		"the refused jail's row"
 	[ ! -e "$F2B/jail.d/mc-f2b-web.conf" ] || fail "a file names the missing log"
 	config_loads
+	# A row that cannot become a file at all (its log's directory is not
+	# there, as MailCleaner's paths on a plain Debian box) is skipped and
+	# left disabled too.
+	: >"$F2B/web.log"
+	sql "INSERT INTO fail2ban_jail (enabled, name, maxretry, findtime, bantime,
+		port, filter, banaction, logpath, max_count) VALUES
+		(0, 'nodir', 3, 600, 600, '80', 'test', 'mc-custom', '$F2B/none/x.log', 3)"
+	mc general enable
+	assert_eq "$rc" 1 "exit status with a skipped row ($err)"
+	case $err in *"(nodir): logpath: its directory does not exist"*) ;;
+	*) fail "the skipped row is not named: $err" ;; esac
+	assert_eq "$(sql "SELECT name, enabled FROM fail2ban_jail
+		WHERE name IN ('nodir', 'web') ORDER BY name" | tr '\t\n' ': ')" \
+		"nodir:0 web:1 " "the rows after general enable"
+	config_loads
 }
 
 # A node without the sync loop is right from the start: jail enable puts
