@@ -11,8 +11,8 @@ struct each_ctx {
 	struct admin *ad;
 	int done, skipped, left_alone;
 	bool failed;
-	bool enabling;           /* general enable: its rows were all just
-				  * enabled, and each must prove it */
+	struct strset *was_off;  /* general enable: the rows it turned on,
+				  * which must each prove it */
 	struct strset refused;   /* enabled, and refused by fail2ban */
 };
 
@@ -52,10 +52,10 @@ static void apply_one(void *ctx, const struct jail_row *row,
 		break;
 	case ADMIN_SKIPPED:
 		/* A row that cannot become a file (its log's directory
-		 * missing, say) and had none: general enable turned it on,
-		 * and nothing runs it. */
+		 * missing, say) that general enable turned on: nothing
+		 * would run it, so it goes back. */
 		e->skipped++;
-		if (e->enabling && row->enabled && !has_file(e->ad, row->name) &&
+		if (e->was_off && strset_has(e->was_off, row->name) &&
 		    strset_add(&e->refused, row->name))
 			e->failed = true;
 		break;
@@ -84,9 +84,10 @@ static bool disable_refused(struct admin *ad, const struct strset *refused)
 	return ok;
 }
 
-static int apply_all(struct admin *ad, const char *what, bool enabling)
+static int apply_all(struct admin *ad, const char *what,
+		     struct strset *was_off)
 {
-	struct each_ctx e = { .ad = ad, .enabling = enabling };
+	struct each_ctx e = { .ad = ad, .was_off = was_off };
 	size_t refused;
 	bool put_back;
 
@@ -105,18 +106,42 @@ static int apply_all(struct admin *ad, const char *what, bool enabling)
 	       EXIT_RUNTIME : EXIT_DONE;
 }
 
+struct off_ctx {
+	struct strset names;
+	bool failed;
+};
+
+static void note_off(void *ctx, const struct jail_row *row,
+		     const char *bad_column, const char *why)
+{
+	struct off_ctx *o = ctx;
+
+	(void)bad_column;
+	(void)why;
+	if (!row->enabled && strset_add(&o->names, row->name))
+		o->failed = true;
+}
+
 static int general_enable(struct admin *ad)
 {
-	if (jails_set_enabled(ad->db, NULL, true) != DB_OK)
+	struct off_ctx off = { 0 };
+	int rc;
+
+	if (jails_read(ad->db, NULL, note_off, &off) != DB_OK || off.failed ||
+	    jails_set_enabled(ad->db, NULL, true) != DB_OK) {
+		strset_free(&off.names);
 		return admin_db_error(ad, "updating the jails");
-	return apply_all(ad, "enabled", true);
+	}
+	rc = apply_all(ad, "enabled", &off.names);
+	strset_free(&off.names);
+	return rc;
 }
 
 static int general_disable(struct admin *ad)
 {
 	if (jails_set_enabled(ad->db, NULL, false) != DB_OK)
 		return admin_db_error(ad, "updating the jails");
-	return apply_all(ad, "disabled", false);
+	return apply_all(ad, "disabled", NULL);
 }
 
 static int general_enable_bl(struct admin *ad)
@@ -128,14 +153,14 @@ static int general_enable_bl(struct admin *ad)
 				   "from 1 to 1000000");
 	if (jails_set_max_count(ad->db, NULL, n) != DB_OK)
 		return admin_db_error(ad, "updating the jails");
-	return apply_all(ad, "blacklist enabled", false);
+	return apply_all(ad, "blacklist enabled", NULL);
 }
 
 static int general_disable_bl(struct admin *ad)
 {
 	if (jails_set_max_count(ad->db, NULL, 0) != DB_OK)
 		return admin_db_error(ad, "updating the jails");
-	return apply_all(ad, "blacklist disabled", false);
+	return apply_all(ad, "blacklist disabled", NULL);
 }
 
 static const struct sub_verb general_subs[] = {
