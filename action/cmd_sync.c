@@ -23,6 +23,11 @@
 #include "sync.h"
 
 #define FULL_EVERY 300
+/* One second: a change reaches every node about half a second after the
+ * replica has it, a second at worst.  An idle round is one indexed query
+ * and one ping of fail2ban (tests/integration/t-cluster.sh measures the
+ * loop's CPU at it). */
+#define DEFAULT_INTERVAL 1
 #define MAX_BACKOFF 60
 #define MS_PER_S 1000u
 
@@ -228,7 +233,8 @@ int cmd_sync(int argc, char **argv, const struct cli *cli)
 		return usage_error("sync", "--once runs one round: no "
 				   "--interval, --interval-ms or --rounds");
 	if (interval_ms < 0)
-		interval_ms = (interval < 0 ? 5 : interval) * MS_PER_S;
+		interval_ms = (interval < 0 ? DEFAULT_INTERVAL : interval) *
+			      MS_PER_S;
 	if ((rc = cli_load_config(cli, &s.cfg)))
 		return rc;
 	/* A long-running loop reconnects: it keeps the passwords. */
