@@ -4,16 +4,43 @@
 #include <stdlib.h>
 
 #include "admin.h"
+#include "grow.h"
 #include "jailfile.h"
-#include "strset.h"
+
+/* Row ids: the rows general enable turned on, the rows to put back.  By
+ * id, not name: a row whose name cannot even be read is still one row. */
+struct ids {
+	long long *items;
+	size_t count, cap;
+};
+
+static bool ids_add(struct ids *l, long long id)
+{
+	long long *grown = grow_for_one(l->items, &l->cap, l->count,
+					sizeof(*grown), 8);
+
+	if (!grown)
+		return false;
+	l->items = grown;
+	l->items[l->count++] = id;
+	return true;
+}
+
+static bool ids_have(const struct ids *l, long long id)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (l->items[i] == id)
+			return true;
+	return false;
+}
 
 struct each_ctx {
 	struct admin *ad;
 	int done, skipped, left_alone;
 	bool failed;
-	struct strset *was_off;  /* general enable: the rows it turned on,
-				  * which must each prove it */
-	struct strset refused;   /* enabled, and refused by fail2ban */
+	const struct ids *was_off;  /* general enable: the rows it turned on,
+				     * which must each prove it; else NULL */
+	struct ids put_back;        /* rows to disable again */
 };
 
 /* Was the jail published before (its file there, left as it was)?  Such
@@ -26,6 +53,17 @@ static bool has_file(struct admin *ad, const char *name)
 
 	free(text);
 	return there;
+}
+
+/* Does an enabled row that could not be put in force go back to disabled?
+ * Under general enable, exactly when general enable turned it on.  Under
+ * the other sub-verbs (which change no row's enabled), when it has no
+ * file here: nothing runs it. */
+static bool goes_back(struct each_ctx *e, const struct jail_row *row)
+{
+	if (e->was_off)
+		return ids_have(e->was_off, row->id);
+	return row->enabled && !has_file(e->ad, row->name);
 }
 
 /* Bring one jail's files and running state in line with its row, within
@@ -45,18 +83,17 @@ static void apply_one(void *ctx, const struct jail_row *row,
 			if (row->enabled && scope.owned &&
 			    admin_enforce_rows(e->ad, row->name) != EXIT_DONE)
 				e->failed = true;
-		}
-		else if (!row->enabled || has_file(e->ad, row->name) ||
-			 strset_add(&e->refused, row->name))
+		} else if (!goes_back(e, row) || !ids_add(&e->put_back, row->id)) {
 			e->failed = true;
+		}
 		break;
 	case ADMIN_SKIPPED:
 		/* A row that cannot become a file (its log's directory
 		 * missing, say) that general enable turned on: nothing
 		 * would run it, so it goes back. */
 		e->skipped++;
-		if (e->was_off && strset_has(e->was_off, row->name) &&
-		    strset_add(&e->refused, row->name))
+		if (e->was_off && ids_have(e->was_off, row->id) &&
+		    !ids_add(&e->put_back, row->id))
 			e->failed = true;
 		break;
 	case ADMIN_LEFT_ALONE:
@@ -71,12 +108,12 @@ static void apply_one(void *ctx, const struct jail_row *row,
 /* A jail that could not be enabled (its log missing, fail2ban refusing
  * it) is left with no file, and its row disabled again: every jail is
  * enabled all or nothing (said above, one line each). */
-static bool disable_refused(struct admin *ad, const struct strset *refused)
+static bool disable_put_back(struct admin *ad, const struct ids *rows)
 {
 	bool ok = true;
 
-	for (size_t i = 0; i < refused->count; i++) {
-		if (jails_set_enabled(ad->db, refused->items[i], false) != DB_OK) {
+	for (size_t i = 0; i < rows->count; i++) {
+		if (jails_set_enabled_id(ad->db, rows->items[i], false) != DB_OK) {
 			admin_db_error(ad, "putting a row back");
 			ok = false;
 		}
@@ -85,29 +122,29 @@ static bool disable_refused(struct admin *ad, const struct strset *refused)
 }
 
 static int apply_all(struct admin *ad, const char *what,
-		     struct strset *was_off)
+		     const struct ids *was_off)
 {
 	struct each_ctx e = { .ad = ad, .was_off = was_off };
-	size_t refused;
-	bool put_back;
+	size_t put_back;
+	bool put_back_ok;
 
 	if (jails_read(ad->db, NULL, apply_one, &e) != DB_OK) {
-		strset_free(&e.refused);
+		free(e.put_back.items);
 		return admin_db_error(ad, "reading the jails");
 	}
-	put_back = disable_refused(ad, &e.refused);
-	refused = e.refused.count;
-	strset_free(&e.refused);
+	put_back_ok = disable_put_back(ad, &e.put_back);
+	put_back = e.put_back.count;
+	free(e.put_back.items);
 	printf("%s: %d jail(s)%s%s%s\n", what, e.done,
 	       e.skipped ? ", some skipped (see above)" : "",
-	       refused ? ", some left disabled (see above)" : "",
+	       put_back ? ", some left disabled (see above)" : "",
 	       e.left_alone ? ", some left alone: not mc-f2b's here" : "");
-	return e.failed || e.skipped || !put_back || refused ?
+	return e.failed || e.skipped || !put_back_ok || put_back ?
 	       EXIT_RUNTIME : EXIT_DONE;
 }
 
 struct off_ctx {
-	struct strset names;
+	struct ids ids;
 	bool failed;
 };
 
@@ -118,7 +155,7 @@ static void note_off(void *ctx, const struct jail_row *row,
 
 	(void)bad_column;
 	(void)why;
-	if (!row->enabled && strset_add(&o->names, row->name))
+	if (!row->enabled && !ids_add(&o->ids, row->id))
 		o->failed = true;
 }
 
@@ -129,11 +166,11 @@ static int general_enable(struct admin *ad)
 
 	if (jails_read(ad->db, NULL, note_off, &off) != DB_OK || off.failed ||
 	    jails_set_enabled(ad->db, NULL, true) != DB_OK) {
-		strset_free(&off.names);
+		free(off.ids.items);
 		return admin_db_error(ad, "updating the jails");
 	}
-	rc = apply_all(ad, "enabled", &off.names);
-	strset_free(&off.names);
+	rc = apply_all(ad, "enabled", &off.ids);
+	free(off.ids.items);
 	return rc;
 }
 

@@ -210,6 +210,14 @@ enum db_status jails_set_enabled(struct db *db, const char *name, bool on)
 		       args, 2, NULL);
 }
 
+enum db_status jails_set_enabled_id(struct db *db, long long id, bool on)
+{
+	struct db_arg args[] = { DB_INT(on), DB_INT(id) };
+
+	return db_exec(db, "UPDATE fail2ban_jail SET enabled = ? WHERE id = ?",
+		       args, 2, NULL);
+}
+
 enum db_status jails_set_max_count(struct db *db, const char *name,
 				   long long max_count)
 {

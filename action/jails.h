@@ -37,6 +37,8 @@ enum db_status jails_bl(struct db *db, const struct jail_row *row,
 
 /* enabled for one jail (name) or all (NULL). */
 enum db_status jails_set_enabled(struct db *db, const char *name, bool on);
+/* The same for one row, by its id. */
+enum db_status jails_set_enabled_id(struct db *db, long long id, bool on);
 
 /* max_count for one jail or all (NULL). */
 enum db_status jails_set_max_count(struct db *db, const char *name,

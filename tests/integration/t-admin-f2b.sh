@@ -244,6 +244,18 @@ test_admin_general_enable_leaves_refused_jails_disabled() {
 		WHERE name IN ('nodir', 'web') ORDER BY name" | tr '\t\n' ': ')" \
 		"nodir:0 web:1 " "the rows after general enable"
 	config_loads
+	# A row that was on before (other nodes may have its log) stays on,
+	# though this node cannot run it: only what general enable turned on
+	# goes back.
+	sql "INSERT INTO fail2ban_jail (enabled, name, maxretry, findtime, bantime,
+		port, filter, banaction, logpath, max_count) VALUES
+		(1, 'elsewhere', 3, 600, 600, '80', 'test', 'mc-custom', '$F2B/elsewhere.log', 3)"
+	mc general enable
+	assert_eq "$rc" 1 "exit status with a row this node cannot run ($err)"
+	assert_eq "$(sql "SELECT enabled FROM fail2ban_jail WHERE name = 'elsewhere'")" 1 \
+		"a row that was enabled before"
+	[ ! -e "$F2B/jail.d/mc-f2b-elsewhere.conf" ] || fail "a file names the missing log"
+	config_loads
 }
 
 # A node without the sync loop is right from the start: jail enable puts
