@@ -314,7 +314,6 @@ static int check_known_keys(const dictionary *ini, char *err, size_t errlen)
 	return 0;
 }
 
-/* Does any section carry a password in the file itself? */
 /* yes/no, as fail2ban and Debian's files write it; nothing else, so that
  * a typo is refused rather than read as "no". */
 static int parse_yes_no(const char *v, bool *out, const char *what,
@@ -337,6 +336,7 @@ static int parse_yes_no(const char *v, bool *out, const char *what,
 	return -1;
 }
 
+/* Does any section carry a password in the file itself? */
 static bool holds_password(const dictionary *ini)
 {
 	const char *m = iniparser_getstring(ini, "master:password", "");

@@ -83,7 +83,9 @@ static unsigned ms_to_seconds(unsigned ms)
  * - it initialises OpenSSL in full: openssl.cnf parsed, every cipher and
  *   digest registered, all of it torn down again at exit.  A unix socket
  *   never carries TLS, so for one OpenSSL is initialised bare, first, and the
- *   connector's own initialisation then finds the work done. */
+ *   connector's own initialisation then finds the work done.  The host
+ *   "localhost" without a socket path is a unix socket too: the connector
+ *   takes its built-in default path for it, never TCP. */
 static void lighten_client_start(const struct db_endpoint *ep)
 {
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
@@ -91,7 +93,7 @@ static void lighten_client_start(const struct db_endpoint *ep)
 	/* Only the static library lets this global be set from outside. */
 	mysql_port = ep->port;
 #endif
-	if (ep->socket[0])
+	if (ep->socket[0] || strcmp(ep->host, "localhost") == 0)
 		OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
 				    OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
 				    OPENSSL_INIT_NO_ADD_ALL_DIGESTS |

@@ -12,8 +12,11 @@
 # namespaces: its own /run and /proc, only a loopback interface (so the
 # nftables rules fail2ban adds stay in the copy), and every process it
 # starts (mariadbd, fail2ban-server) is killed with it.  Other mounts of
-# the machine (/proc, /sys, /dev) are not part of the root file system:
-# /proc is the namespace's own, /dev is the machine's, /sys is absent.
+# the machine are not part of the copy: /proc is the namespace's own, /dev
+# a small one of its own (the machine's null, zero, full, random, urandom
+# and tty; its own shm and pts: no /dev/log reaching the machine's syslog),
+# /sys is absent.  The root file system must hold /usr, /etc, /var and
+# the directory of DIR and SCRIPT (it fails loudly otherwise).
 
 sandbox_run() {
 	local dir=$1 script=$2
@@ -28,7 +31,20 @@ sandbox_run() {
 		mount -t overlay mc-f2b-sandbox \
 			-o "lowerdir=/,upperdir=$dir/upper,workdir=$dir/work" "$dir/root"
 		mount -t proc proc "$dir/root/proc"
-		mount --rbind /dev "$dir/root/dev"
+		dev=$dir/root/dev
+		mount -t tmpfs -o mode=0755 dev "$dev"
+		for node in null zero full random urandom tty; do
+			touch "$dev/$node"
+			mount --bind "/dev/$node" "$dev/$node"
+		done
+		mkdir "$dev/shm" "$dev/pts"
+		mount -t tmpfs -o mode=1777 shm "$dev/shm"
+		mount -t devpts -o newinstance,ptmxmode=0666 devpts "$dev/pts"
+		ln -s pts/ptmx "$dev/ptmx"
+		ln -s /proc/self/fd "$dev/fd"
+		ln -s /proc/self/fd/0 "$dev/stdin"
+		ln -s /proc/self/fd/1 "$dev/stdout"
+		ln -s /proc/self/fd/2 "$dev/stderr"
 		mount -t tmpfs -o mode=0755 run "$dir/root/run"
 		mkdir -p "$dir/root/run/lock"
 		ip link set lo up
