@@ -14,11 +14,14 @@
 #include "bans.h"
 #include "cli.h"
 #include "f2b.h"
+#include "f2bconf.h"
+#include "jails.h"
 #include "log.h"
 #include "outage.h"
 #include "spool.h"
 
-enum { OPT_TIME = 256, OPT_BANTIME, OPT_FAILURES, OPT_RESTORED, OPT_F2B_CALL };
+enum { OPT_TIME = 256, OPT_BANTIME, OPT_FAILURES, OPT_RESTORED, OPT_F2B_CALL,
+       OPT_PORT };
 
 static const struct option action_options[] = {
 	{ "jail",     required_argument, NULL, 'j' },
@@ -28,6 +31,7 @@ static const struct option action_options[] = {
 	{ "failures", required_argument, NULL, OPT_FAILURES },
 	{ "restored", required_argument, NULL, OPT_RESTORED },
 	{ "f2b-call", no_argument,       NULL, OPT_F2B_CALL },
+	{ "port",     required_argument, NULL, OPT_PORT },
 	{ "help",     no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -40,7 +44,7 @@ static const char unban_usage[] =
 
 /* What the command line said, before validation. */
 struct action_args {
-	const char *jail, *ip, *time, *bantime, *failures, *restored;
+	const char *jail, *ip, *time, *bantime, *failures, *restored, *port;
 	bool f2b_call;
 	bool help;
 };
@@ -62,6 +66,7 @@ static int read_options(const char *verb, int argc, char **argv,
 		case OPT_FAILURES: a->failures = optarg; break;
 		case OPT_RESTORED: a->restored = optarg; break;
 		case OPT_F2B_CALL: a->f2b_call = true; break;
+		case OPT_PORT: a->port = optarg; break;
 		case 'h': a->help = true; break;
 		case ':':
 			return usage_error(verb, "option '%s' needs a value",
@@ -91,6 +96,8 @@ static int refuse_extra(const char *verb, const struct action_args *a,
 		return usage_error(verb, "-i is not an option of %s", verb);
 	if (!f2b_call && a->f2b_call)
 		return usage_error(verb, "--f2b-call belongs to unban");
+	if (a->port && strcmp(verb, "start") != 0)
+		return usage_error(verb, "--port belongs to start");
 	return EXIT_DONE;
 }
 
@@ -354,10 +361,78 @@ int cmd_unban(int argc, char **argv, const struct cli *cli)
 	return run_event_verb("unban", unban_usage, argc, argv, cli);
 }
 
-/* flush, start and stop change nothing in the database: a stopping jail must
- * not unban the cluster, and a starting one has nothing to record.  They
- * validate their input and the configuration, so that a broken setup shows
- * in fail2ban's log when the jail starts rather than at the first ban. */
+/* The ports of start's --port, as a row and an action take them. */
+static int take_port(const char *verb, const char *port)
+{
+	const char *why;
+
+	if (port && (strlen(port) > JAIL_PORT_MAX || !jail_port_valid(port, &why)))
+		return usage_error(verb, "--port: %s", strlen(port) > JAIL_PORT_MAX ?
+				   "longer than a row holds" : why);
+	return EXIT_DONE;
+}
+
+/* A jail of the administrator's own (defined in fail2ban's files) that
+ * runs the action but has no row yet gets one at its start: its bans are
+ * then recorded, counted and blacklisted after [custom] max_count, and
+ * synced.  The row says where the jail is defined only by what it lacks
+ * (no filter, no log path, zero settings): the jail's settings stay in its
+ * file, and mc-f2b never writes a file for it (it is not mc-f2b's).  Any
+ * failure here is said and the start goes on: the firewall part of the
+ * action must still start, and a ban finds out again. */
+static void register_custom_jail(const struct mc_config *cfg, const char *jail,
+				 const char *port)
+{
+	struct f2b_defined defined;
+	struct jail_row row;
+	struct db *db;
+	const char *in, *why;
+	char err[512];
+	bool found;
+	enum db_status s;
+
+	if (cli_connect_master(cfg, &db, err, sizeof(err)) != DB_OK) {
+		log_warning("start %s: master: %s; the jail's row is not checked",
+			    jail, err);
+		return;
+	}
+	s = jails_get(db, jail, &row, &found, &in, &why);
+	if (s != DB_OK || found) {
+		if (s != DB_OK)
+			log_warning("start %s: reading its row: %s", jail,
+				    db_error(db));
+		db_close(db);
+		return;
+	}
+	if (f2bconf_read(cfg->f2b_config_dir, &defined, err, sizeof(err)) != 0) {
+		log_warning("start %s: fail2ban's configuration: %s; no row "
+			    "registered", jail, err);
+		db_close(db);
+		return;
+	}
+	in = f2bconf_defined_in(&defined, jail);
+	if (!in)
+		log_warning("start %s: no row in fail2ban_jail, and no file of "
+			    "fail2ban's configuration defines it: its bans will "
+			    "be refused", jail);
+	else if (jail_custom_row(jail, port, cfg->custom_max_count, &row,
+				 &why) != 0)
+		log_warning("start %s: not registered: %s", jail, why);
+	else if ((s = jails_create(db, &row)) == DB_OK)
+		log_decision("start %s: registered in fail2ban_jail (defined in "
+			     "%s; blacklisted after %lld bans)", jail, in,
+			     row.max_count);
+	else if (s != DB_CONFLICT)   /* a concurrent start registered it */
+		log_warning("start %s: registering it: %s", jail, db_error(db));
+	f2bconf_free(&defined);
+	db_close(db);
+}
+
+/* flush, start and stop change nothing in what is banned: a stopping jail
+ * must not unban the cluster, and a starting one has nothing to record.
+ * They validate their input and the configuration, so that a broken setup
+ * shows in fail2ban's log when the jail starts rather than at the first
+ * ban; start also registers a jail of the administrator's own. */
 static int run_jail_verb(const char *verb, int argc, char **argv,
 			 const struct cli *cli)
 {
@@ -369,13 +444,17 @@ static int run_jail_verb(const char *verb, int argc, char **argv,
 	if ((rc = read_options(verb, argc, argv, &a)))
 		return rc;
 	if (a.help) {
-		printf("usage: mc-f2b %s -j JAIL\n", verb);
+		printf("usage: mc-f2b %s -j JAIL%s\n", verb,
+		       strcmp(verb, "start") == 0 ? " [--port PORTS]" : "");
 		return EXIT_DONE;
 	}
 	if ((rc = refuse_extra(verb, &a, false, false, false)) ||
 	    (rc = cli_take_jail(verb, a.jail, jail)) ||
+	    (rc = take_port(verb, a.port)) ||
 	    (rc = cli_load_config(cli, &cfg)))
 		return rc;
+	if (strcmp(verb, "start") == 0)
+		register_custom_jail(&cfg, jail, a.port ? a.port : "");
 	config_wipe_secrets(&cfg);
 	log_decision("%s %s", verb, jail);
 	return EXIT_DONE;

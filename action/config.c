@@ -44,6 +44,7 @@ static const char *const fail2ban_keys[] = {
 static const char *const node_keys[] = { "name", NULL };
 static const char *const spool_keys[] = { "dir", NULL };
 static const char *const log_keys[] = { "stderr", NULL };
+static const char *const custom_keys[] = { "max_count", NULL };
 
 static const struct section_keys known[] = {
 	{ "master", db_keys },
@@ -52,6 +53,7 @@ static const struct section_keys known[] = {
 	{ "node", node_keys },
 	{ "spool", spool_keys },
 	{ "log", log_keys },
+	{ "custom", custom_keys },
 };
 
 
@@ -262,6 +264,7 @@ static void set_defaults(struct mc_config *cfg)
 	strcpy(cfg->f2b_config_dir, DEFAULT_F2B_CONFIG_DIR);
 	strcpy(cfg->f2b_client, DEFAULT_F2B_CLIENT);
 	strcpy(cfg->spool_dir, DEFAULT_SPOOL_DIR);
+	cfg->custom_max_count = 3;
 	if (gethostname(cfg->node, sizeof(cfg->node)) != 0)
 		cfg->node[0] = '\0';
 	cfg->node[sizeof(cfg->node) - 1] = '\0';
@@ -370,6 +373,10 @@ static int load_sections(const dictionary *ini, struct mc_config *cfg,
 	if ((v = get(ini, "spool", "dir")) &&
 	    copy_path(cfg->spool_dir, sizeof(cfg->spool_dir), v,
 		      "[spool] dir", err, errlen))
+		return -1;
+	if ((v = get(ini, "custom", "max_count")) &&
+	    read_number(v, 0, 1000000, &cfg->custom_max_count,
+			"[custom] max_count", err, errlen))
 		return -1;
 	if ((v = get(ini, "log", "stderr")) &&
 	    parse_yes_no(v, &cfg->log_stderr, "[log] stderr", err, errlen))

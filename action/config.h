@@ -33,6 +33,9 @@ struct mc_config {
 	char spool_dir[PATH_MAX];
 	bool log_stderr;                /* [log] stderr: decisions on stderr
 					 * too, as under -v */
+	unsigned custom_max_count;      /* [custom] max_count: of a jail of
+					 * the administrator's own that start
+					 * registers (0: no blacklist) */
 };
 
 /* The path to read: the -c argument if given, else $MC_F2B_CONFIG, else

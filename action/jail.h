@@ -48,6 +48,15 @@ void jail_bl_name(const char *jail, char out[JAIL_BL_NAME_MAX + 1]);
 /* Is name the name of a permanent jail ("...-bl")? */
 bool jail_is_bl_name(const char *name);
 
+/* The row of a jail of the administrator's own, registered when it first
+ * starts with mc-f2b's action (see mc-f2b(8), start): enabled, the ports
+ * its action blocks (empty: every port), no filter, no log path, zero
+ * settings (they are the jail file's), banaction mc-custom, max_count as
+ * given.  Returns 0, or -1 with why when the name may not be a row's
+ * (a "-bl" name) or the ports are not valid. */
+int jail_custom_row(const char *name, const char *port, long long max_count,
+		    struct jail_row *row, const char **why);
+
 /* --- the columns ---------------------------------------------------------- */
 
 /* Ports as fail2ban's actions take them: comma-separated numbers, ranges

@@ -22,7 +22,7 @@ static const struct verb verbs[] = {
 	{ "ban",    cmd_ban,    "record a ban (called by fail2ban)" },
 	{ "unban",  cmd_unban,  "mark a ban inactive, keeping its count" },
 	{ "flush",  cmd_flush,  "a jail is stopping: change nothing" },
-	{ "start",  cmd_start,  "a jail is starting: check the configuration" },
+	{ "start",  cmd_start,  "a jail is starting: check, register a jail of one's own" },
 	{ "stop",   cmd_stop,   "a jail has stopped: change nothing" },
 	/* Called by people (the knowledge base's commands). */
 	{ "jail",   cmd_jail,   "enable, disable, change, create, list, show, "

@@ -180,3 +180,48 @@ CONF
 	sleep 0.5
 	assert_eq "$(row mc-test 192.0.2.67)" "1,1,0,0" "row after the retry"
 }
+
+# A jail of the administrator's own, in jail.local, with mc-custom and no
+# row in fail2ban_jail: its start registers it, its bans are recorded and
+# counted, the fourth lands the address in its permanent jail, and mc-f2b
+# writes no file for the jail itself nor lets a verb change it.
+test_f2b_own_jail_without_a_row_is_registered_at_its_start() {
+	local ip=203.0.113.90 n
+	f2b_up
+	cat >"$F2B/jail.local" <<CONF
+[own-auth]
+enabled = true
+filter = test
+logpath = $F2B/own.log
+maxretry = 1
+action = mc-custom[port="2525"]
+CONF
+	: >"$F2B/own.log"
+	f2b "$F2B" reload >/dev/null 2>&1 || fail "reload: $(tail -3 "$F2B/fail2ban.log")"
+	assert_eq "$(sql "SELECT COUNT(*) FROM fail2ban_jail WHERE name = 'own-auth'")" 0 \
+		"no row before the first ban"
+	for n in 1 2 3; do
+		printf 'auth failure from %s\n' "$ip" >>"$F2B/own.log"
+		eventually "ban $n" row_is own-auth "$ip" "$n,1,0,0"
+		f2b "$F2B" set own-auth unbanip "$ip" >/dev/null
+		eventually "unban $n" row_is own-auth "$ip" "$n,0,0,0"
+	done
+	printf 'auth failure from %s\n' "$ip" >>"$F2B/own.log"
+	eventually "ban 4, blacklisted" row_is own-auth "$ip" "4,1,1,0"
+	eventually "in own-auth-bl" banned_in own-auth-bl "$ip"
+	assert_eq "$(sql "SELECT CONCAT_WS(',', enabled, maxretry, findtime, bantime,
+		port, filter, banaction, logpath, max_count) FROM fail2ban_jail
+		WHERE name = 'own-auth'")" "1,0,0,0,2525,,mc-custom,,3" "the registered row"
+	grep -qx 'action = nftables\[port="2525"\]' "$F2B/jail.d/mc-f2b-own-auth-bl.conf" ||
+		fail "the permanent jail blocks other ports: $(cat "$F2B/jail.d/mc-f2b-own-auth-bl.conf")"
+	mc jail dump
+	[ ! -e "$F2B/jail.d/mc-f2b-own-auth.conf" ] || fail "a file for the jail itself"
+	expect_refusal 2 jail enable -j own-auth
+	expect_refusal 2 jail change -j own-auth --option bantime -v 60
+	f2b "$F2B" -t >/dev/null 2>&1 || fail "the configuration no longer loads"
+	# A start for a jail no file defines registers nothing.
+	mc start -j nowhere --port 25
+	assert_eq "$rc" 0 "start of an undefined jail"
+	assert_eq "$(sql "SELECT COUNT(*) FROM fail2ban_jail WHERE name = 'nowhere'")" 0 \
+		"no row for a jail no file defines"
+}

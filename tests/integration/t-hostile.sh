@@ -74,6 +74,7 @@ HOSTILE_SLOTS=(
 	"unban-call-i|unban|-j|mc-exim|-i|@|--f2b-call"
 	"flush-j|flush|-j|@"
 	"start-j|start|-j|@"
+	"start-port|start|-j|mc-exim|--port|@"
 	"stop-j|stop|-j|@"
 	"jail-sub|jail|@"
 	"jail-enable-j|jail|enable|-j|@"
@@ -168,8 +169,8 @@ declare -A HOSTILE_ACCEPTED=(
 	[ban-time/bantime_increment]=0
 )
 # Values that are well-formed jail names: a new jail may take them, the
-# verbs that only check a name (flush, start, stop never read the database)
-# accept them, and a listing filtered by them is empty.  Everywhere else
+# verbs that only check a name (flush, start and stop; start registers a
+# jail only when a file of fail2ban's defines it) accept them, and a listing filtered by them is empty.  Everywhere else
 # they name a jail that does not exist: exit 2.
 for name in lead0_ip octet_999 fraction hex_ip hex octal exponent huge word \
 	short_ip bantime_increment int64_over bl_name; do
@@ -177,6 +178,12 @@ for name in lead0_ip octet_999 fraction hex_ip hex octal exponent huge word \
 		blacklist-list-j whitelist-list-j; do
 		HOSTILE_ACCEPTED[$slot/$name]=0
 	done
+done
+# Words and dashes are service names (ports as an action takes them), and
+# empty means every port: start takes them, and writes nothing for a jail
+# that has its row.
+for name in section_word section_word_lc bl_name word empty; do
+	HOSTILE_ACCEPTED[start-port/$name]=0
 done
 # The name of a permanent jail is a jail name, but never a new row's.
 unset 'HOSTILE_ACCEPTED[jail-create-name/bl_name]'
