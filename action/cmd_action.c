@@ -38,7 +38,7 @@ static const struct option action_options[] = {
 
 static const char ban_usage[] =
 	"usage: mc-f2b ban -j JAIL -i IP [--time EPOCH] [--bantime SECONDS]\n"
-	"                  [--failures N] [--restored 0|1]\n";
+	"                  [--failures N] [--restored 0|1] [--port PORTS]\n";
 static const char unban_usage[] =
 	"usage: mc-f2b unban -j JAIL -i IP [--f2b-call]\n";
 
@@ -96,8 +96,8 @@ static int refuse_extra(const char *verb, const struct action_args *a,
 		return usage_error(verb, "-i is not an option of %s", verb);
 	if (!f2b_call && a->f2b_call)
 		return usage_error(verb, "--f2b-call belongs to unban");
-	if (a->port && strcmp(verb, "start") != 0)
-		return usage_error(verb, "--port belongs to start");
+	if (a->port && strcmp(verb, "start") != 0 && strcmp(verb, "ban") != 0)
+		return usage_error(verb, "--port belongs to start and ban");
 	return EXIT_DONE;
 }
 
@@ -223,7 +223,91 @@ static bool spooled_in_outage(struct mc_config *cfg,
 	return true;
 }
 
-static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
+/* The ports of --port (start and ban), as a row and an action take them. */
+static int take_port(const char *verb, const char *port)
+{
+	const char *why;
+
+	if (port && (strlen(port) > JAIL_PORT_MAX || !jail_port_valid(port, &why)))
+		return usage_error(verb, "--port: %s", strlen(port) > JAIL_PORT_MAX ?
+				   "longer than a row holds" : why);
+	return EXIT_DONE;
+}
+
+/* A jail of the administrator's own (defined in fail2ban's files) that
+ * runs the action but has no row yet gets one at its start: its bans are
+ * then recorded, counted and blacklisted after [custom] max_count, and
+ * synced.  The row says where the jail is defined only by what it lacks
+ * (no filter, no log path, zero settings): the jail's settings stay in its
+ * file, and mc-f2b never writes a file for it (it is not mc-f2b's).  Any
+ * failure here is said and the start goes on: the firewall part of the
+ * action must still start.  A ban from the action (which passes --port)
+ * that finds no row tries the same once, so that a start made while the
+ * master was out of reach is made up for.  Returns whether the row is
+ * there now. */
+static bool register_custom_jail(const struct mc_config *cfg, struct db *db,
+				 const char *jail, const char *port)
+{
+	struct f2b_defined defined;
+	struct jail_row row;
+	const char *in, *why;
+	char err[512];
+	bool found, registered = false;
+	enum db_status s;
+
+	s = jails_get(db, jail, &row, &found, &in, &why);
+	if (s != DB_OK || found) {
+		if (s != DB_OK)
+			log_warning("%s: reading its row: %s", jail, db_error(db));
+		return found;
+	}
+	if (f2bconf_read(cfg->f2b_config_dir, &defined, err, sizeof(err)) != 0) {
+		log_warning("%s: fail2ban's configuration: %s; no row "
+			    "registered", jail, err);
+		return false;
+	}
+	in = f2bconf_defined_in(&defined, jail);
+	if (!in) {
+		log_warning("%s: no row in fail2ban_jail, and no file of "
+			    "fail2ban's configuration defines it: its bans are "
+			    "refused", jail);
+	} else if (jail_custom_row(jail, port, cfg->custom_max_count, &row,
+				   &why) != 0) {
+		log_warning("%s: not registered: %s", jail, why);
+	} else if ((s = jails_create(db, &row)) == DB_OK) {
+		log_decision("%s: registered in fail2ban_jail (defined in %s; "
+			     "blacklisted after %lld bans)", jail, in,
+			     row.max_count);
+		registered = true;
+	} else if (s == DB_CONFLICT) {
+		registered = true;   /* a concurrent start or ban did it */
+	} else {
+		log_warning("%s: registering it: %s", jail, db_error(db));
+	}
+	f2bconf_free(&defined);
+	return registered;
+}
+
+/* start's side of it: its own connection, and never a failure. */
+static void register_at_start(const struct mc_config *cfg, const char *jail,
+			      const char *port)
+{
+	struct db *db;
+	char err[512];
+
+	if (cli_connect_master(cfg, &db, err, sizeof(err)) != DB_OK) {
+		log_warning("start %s: master: %s; the jail's row is not checked",
+			    jail, err);
+		return;
+	}
+	register_custom_jail(cfg, db, jail, port);
+	db_close(db);
+}
+
+/* port: the ports a ban from the action passed (NULL from a person): a
+ * jail with no row is then registered if a file of fail2ban's defines it. */
+static int apply_event(struct mc_config *cfg, const struct ban_event *ev,
+		       const char *port)
 {
 	struct ban_result res;
 	struct db *db;
@@ -250,6 +334,11 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev)
 				   "spool");
 	}
 	bs = bans_apply(db, ev, &res, err, sizeof(err));
+	if (bs == BANS_UNKNOWN_JAIL && ev->kind == EVENT_BAN && port &&
+	    register_custom_jail(cfg, db, ev->jail, port)) {
+		bans_result_free(&res);
+		bs = bans_apply(db, ev, &res, err, sizeof(err));
+	}
 	db_close(db);
 	if (bs == BANS_OK || bs == BANS_UNKNOWN_JAIL)
 		cli_master_answered(cfg);
@@ -336,6 +425,7 @@ static int run_event_verb(const char *verb, const char *usage, int argc,
 		return EXIT_DONE;
 	}
 	if ((rc = refuse_extra(verb, &a, is_ban, true, !is_ban)) ||
+	    (rc = take_port(verb, a.port)) ||
 	    (rc = build_event(verb, &a, &ev)) ||
 	    (rc = cli_load_config(cli, &cfg)))
 		return rc;
@@ -345,7 +435,7 @@ static int run_event_verb(const char *verb, const char *usage, int argc,
 	}
 	snprintf(ev.host, sizeof(ev.host), "%s", cfg.node);
 	ev.at = (long long)time(NULL);
-	rc = apply_event(&cfg, &ev);
+	rc = apply_event(&cfg, &ev, a.port);
 	if (rc == EXIT_DONE && a.f2b_call)
 		rc = unban_in_fail2ban(&cfg, &ev);
 	return rc;
@@ -359,73 +449,6 @@ int cmd_ban(int argc, char **argv, const struct cli *cli)
 int cmd_unban(int argc, char **argv, const struct cli *cli)
 {
 	return run_event_verb("unban", unban_usage, argc, argv, cli);
-}
-
-/* The ports of start's --port, as a row and an action take them. */
-static int take_port(const char *verb, const char *port)
-{
-	const char *why;
-
-	if (port && (strlen(port) > JAIL_PORT_MAX || !jail_port_valid(port, &why)))
-		return usage_error(verb, "--port: %s", strlen(port) > JAIL_PORT_MAX ?
-				   "longer than a row holds" : why);
-	return EXIT_DONE;
-}
-
-/* A jail of the administrator's own (defined in fail2ban's files) that
- * runs the action but has no row yet gets one at its start: its bans are
- * then recorded, counted and blacklisted after [custom] max_count, and
- * synced.  The row says where the jail is defined only by what it lacks
- * (no filter, no log path, zero settings): the jail's settings stay in its
- * file, and mc-f2b never writes a file for it (it is not mc-f2b's).  Any
- * failure here is said and the start goes on: the firewall part of the
- * action must still start, and a ban finds out again. */
-static void register_custom_jail(const struct mc_config *cfg, const char *jail,
-				 const char *port)
-{
-	struct f2b_defined defined;
-	struct jail_row row;
-	struct db *db;
-	const char *in, *why;
-	char err[512];
-	bool found;
-	enum db_status s;
-
-	if (cli_connect_master(cfg, &db, err, sizeof(err)) != DB_OK) {
-		log_warning("start %s: master: %s; the jail's row is not checked",
-			    jail, err);
-		return;
-	}
-	s = jails_get(db, jail, &row, &found, &in, &why);
-	if (s != DB_OK || found) {
-		if (s != DB_OK)
-			log_warning("start %s: reading its row: %s", jail,
-				    db_error(db));
-		db_close(db);
-		return;
-	}
-	if (f2bconf_read(cfg->f2b_config_dir, &defined, err, sizeof(err)) != 0) {
-		log_warning("start %s: fail2ban's configuration: %s; no row "
-			    "registered", jail, err);
-		db_close(db);
-		return;
-	}
-	in = f2bconf_defined_in(&defined, jail);
-	if (!in)
-		log_warning("start %s: no row in fail2ban_jail, and no file of "
-			    "fail2ban's configuration defines it: its bans will "
-			    "be refused", jail);
-	else if (jail_custom_row(jail, port, cfg->custom_max_count, &row,
-				 &why) != 0)
-		log_warning("start %s: not registered: %s", jail, why);
-	else if ((s = jails_create(db, &row)) == DB_OK)
-		log_decision("start %s: registered in fail2ban_jail (defined in "
-			     "%s; blacklisted after %lld bans)", jail, in,
-			     row.max_count);
-	else if (s != DB_CONFLICT)   /* a concurrent start registered it */
-		log_warning("start %s: registering it: %s", jail, db_error(db));
-	f2bconf_free(&defined);
-	db_close(db);
 }
 
 /* flush, start and stop change nothing in what is banned: a stopping jail
@@ -454,7 +477,7 @@ static int run_jail_verb(const char *verb, int argc, char **argv,
 	    (rc = cli_load_config(cli, &cfg)))
 		return rc;
 	if (strcmp(verb, "start") == 0)
-		register_custom_jail(&cfg, jail, a.port ? a.port : "");
+		register_at_start(&cfg, jail, a.port ? a.port : "");
 	config_wipe_secrets(&cfg);
 	log_decision("%s %s", verb, jail);
 	return EXIT_DONE;

@@ -219,9 +219,23 @@ CONF
 	expect_refusal 2 jail enable -j own-auth
 	expect_refusal 2 jail change -j own-auth --option bantime -v 60
 	f2b "$F2B" -t >/dev/null 2>&1 || fail "the configuration no longer loads"
-	# A start for a jail no file defines registers nothing.
+	# A start for a jail no file defines registers nothing, nor does a
+	# ban from the action.
 	mc start -j nowhere --port 25
 	assert_eq "$rc" 0 "start of an undefined jail"
+	mc ban -j nowhere -i 203.0.113.91 --port 25
+	assert_eq "$rc" 2 "a ban for a jail no file defines ($err)"
 	assert_eq "$(sql "SELECT COUNT(*) FROM fail2ban_jail WHERE name = 'nowhere'")" 0 \
 		"no row for a jail no file defines"
+	# The start's registration missed (the master was out of reach then,
+	# say): the action's next ban registers the jail and is recorded; a
+	# person's ban, without --port, is refused as before.
+	sql "DELETE FROM fail2ban_jail WHERE name = 'own-auth'"
+	mc ban -j own-auth -i 203.0.113.92
+	assert_eq "$rc" 2 "a person's ban of a jail with no row ($err)"
+	mc ban -j own-auth -i 203.0.113.92 --port 2525
+	assert_eq "$rc" 0 "the action's ban registers the jail ($err)"
+	assert_eq "$(row own-auth 203.0.113.92)" "1,1,0,0" "the ban recorded"
+	assert_eq "$(sql "SELECT port FROM fail2ban_jail WHERE name = 'own-auth'")" 2525 \
+		"registered with the action's ports"
 }
