@@ -228,9 +228,8 @@ static int take_port(const char *verb, const char *port)
 {
 	const char *why;
 
-	if (port && (strlen(port) > JAIL_PORT_MAX || !jail_port_valid(port, &why)))
-		return usage_error(verb, "--port: %s", strlen(port) > JAIL_PORT_MAX ?
-				   "longer than a row holds" : why);
+	if (port && !jail_port_valid(port, &why))
+		return usage_error(verb, "--port: %s", why);
 	return EXIT_DONE;
 }
 

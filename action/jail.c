@@ -453,13 +453,7 @@ void jail_scope_explain(const char *name, const struct jail_facts *facts,
 int jail_custom_row(const char *name, const char *port, long long max_count,
 		    struct jail_row *row, const char **why)
 {
-	if (!jail_row_name_valid(name, why))
-		return -1;
-	if (strlen(port) > JAIL_PORT_MAX) {
-		*why = "ports longer than a row holds";
-		return -1;
-	}
-	if (!jail_port_valid(port, why))
+	if (!jail_row_name_valid(name, why) || !jail_port_valid(port, why))
 		return -1;
 	memset(row, 0, sizeof(*row));
 	row->enabled = true;

@@ -377,6 +377,28 @@ static void test_growth_doubles_and_refuses_overflow(void **state)
 	free(items);
 }
 
+/* The row start registers for a jail of the administrator's own. */
+static void test_custom_row(void **state)
+{
+	struct jail_row row;
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(jail_custom_row("own-auth", "25,465", 3, &row, &why), 0);
+	assert_true(row.enabled);
+	assert_string_equal(row.name, "own-auth");
+	assert_string_equal(row.port, "25,465");
+	assert_string_equal(row.banaction, "mc-custom");
+	assert_string_equal(row.filter, "");
+	assert_string_equal(row.logpath, "");
+	assert_int_equal(row.maxretry, 0);
+	assert_int_equal(row.max_count, 3);
+	assert_int_equal(jail_custom_row("own-auth", "", 0, &row, &why), 0);
+	assert_int_equal(jail_custom_row("own-bl", "25", 3, &row, &why), -1);
+	assert_int_equal(jail_custom_row("DEFAULT", "25", 3, &row, &why), -1);
+	assert_int_equal(jail_custom_row("own", "25;x", 3, &row, &why), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_loops_and_unreadable_files),
 		cmocka_unit_test(test_logpath_must_be_a_regular_file),
 		cmocka_unit_test(test_growth_doubles_and_refuses_overflow),
+		cmocka_unit_test(test_custom_row),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
