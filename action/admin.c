@@ -159,6 +159,7 @@ int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 		cli_say_outage(&ad.cfg);
 		return EXIT_RUNTIME;
 	}
+	cli_load_nodes(&ad.cfg, ad.db);
 	rc = sub->run(&ad);
 	db_close(ad.db);
 	if (ad.defined_read)
@@ -177,6 +178,15 @@ bool admin_fail2ban(struct admin *ad)
 				ad->link.socket);
 	}
 	return ad->fail2ban == 1;
+}
+
+int admin_refuse_node(struct admin *ad, const char *ip)
+{
+	if (!cli_is_node(&ad->cfg, ip))
+		return EXIT_DONE;
+	return usage_error(ad->verb, "%s is an address of this cluster's nodes "
+			   "(this node, [cluster] nodes, MailCleaner's master "
+			   "and slave tables): never banned", ip);
 }
 
 int admin_db_error(struct admin *ad, const char *what)

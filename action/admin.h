@@ -56,6 +56,10 @@ struct sub_verb {
 int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 	      int argc, char **argv, const struct cli *cli);
 
+/* An address of the cluster's nodes is never banned or blacklisted:
+ * EXIT_BAD_INPUT and one line when ip is one. */
+int admin_refuse_node(struct admin *ad, const char *ip);
+
 /* Is the local fail2ban running?  Asked once; when it is not, one note
  * says that the database and the files are changed all the same. */
 bool admin_fail2ban(struct admin *ad);

@@ -86,7 +86,88 @@ struct f2b_link cli_f2b_link(const struct mc_config *cfg, unsigned timeout_ms)
 	return (struct f2b_link){
 		.socket = cfg->f2b_socket, .config_dir = cfg->f2b_config_dir,
 		.client = cfg->f2b_client, .timeout_ms = timeout_ms,
+		.nodes = &cfg->nodes,
 	};
+}
+
+/* --- the cluster's own addresses (nodes.h) ------------------------------ */
+
+static int on_node_hostname(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct nodes *set = ctx;
+
+	/* The column is input like any other: a host name or an address,
+	 * nothing else, and only what it resolves to is kept. */
+	if (ncols == 1 && cols[0] && strlen(cols[0]) <= NODES_NAME_MAX &&
+	    !strchr(cols[0], ','))
+		nodes_resolve_list(set, cols[0]);
+	return 0;
+}
+
+/* MailCleaner's master and slave tables: a table that is not there is no
+ * error (not every mc_config is MailCleaner's). */
+static void nodes_from_tables(struct db *db, struct nodes *set)
+{
+	/* Only the hostname column: these tables also hold passwords and
+	 * keys, and the node's account is granted this column alone. */
+	static const char *const table[] = { "master", "slave" };
+	static const char *const sql[] = {
+		"SELECT hostname FROM master",
+		"SELECT hostname FROM slave",
+	};
+
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
+		enum db_status s = db_query(db, sql[i], NULL, 0,
+					    on_node_hostname, set);
+
+		if (s != DB_OK && s != DB_NO_TABLE)
+			log_warning("cluster nodes: table %s: %s (the node's "
+				    "account needs SELECT (hostname) on it, "
+				    "see mc-f2b(8))", table[i], db_error(db));
+	}
+}
+
+void cli_load_nodes(struct mc_config *cfg, struct db *db)
+{
+	struct nodes *set = &cfg->nodes;
+	char err[512];
+
+	memset(set, 0, sizeof(*set));
+	if (nodes_add_local(set, err, sizeof(err)) != 0)
+		log_warning("cluster nodes: %s", err);
+	nodes_resolve_list(set, cfg->cluster_nodes);
+	if (db && cfg->mailcleaner_tables)
+		nodes_from_tables(db, set);
+	if (set->cut)
+		log_warning("cluster nodes: more than %d addresses; those past "
+			    "it are not protected from bans", NODES_MAX);
+	if (nodes_store(cfg->spool_dir, set, err, sizeof(err)) != 0)
+		log_warning("cluster nodes: not kept for the bans: %s", err);
+}
+
+void cli_load_nodes_for_ban(struct mc_config *cfg)
+{
+	struct nodes *set = &cfg->nodes;
+	char err[512];
+	int kept;
+
+	memset(set, 0, sizeof(*set));
+	nodes_add_literal(set, cfg->cluster_nodes);
+	kept = nodes_load_stored(cfg->spool_dir, set, err, sizeof(err));
+	if (kept < 0)
+		log_warning("cluster nodes: %s", err);
+	/* Nothing kept yet (no sync loop has run): this node's own
+	 * addresses at least, which need no resolver. */
+	if (kept != 1 && nodes_add_local(set, err, sizeof(err)) != 0)
+		log_warning("cluster nodes: %s", err);
+}
+
+bool cli_is_node(const struct mc_config *cfg, const char *ip)
+{
+	struct addr a;
+	const char *why;
+
+	return addr_parse(ip, &a, &why) == 0 && nodes_has(&cfg->nodes, &a);
 }
 
 /* --- the local fail2ban, told from a detached process ------------------ */
@@ -116,6 +197,7 @@ static bool in_scope(const struct follow_up *f, enum jail_need need)
 	return allowed > 0;
 }
 
+/* A whitelisted address, or one of the cluster's nodes. */
 static void lift_whitelisted(void *ctx)
 {
 	const struct follow_up *f = ctx;
@@ -126,7 +208,7 @@ static void lift_whitelisted(void *ctx)
 		return;
 	if (f2b_command(f->link.socket, argv, 4, f->link.timeout_ms,
 			err, sizeof(err)) != F2B_OK)
-		log_warning("unban of whitelisted %s in %s: %s", f->ev->ip,
+		log_warning("unban of never-banned %s in %s: %s", f->ev->ip,
 			    f->ev->jail, err);
 }
 
@@ -143,6 +225,21 @@ static void move_to_blacklist(void *ctx)
 	else
 		log_decision("ban %s in %s-bl: permanent", f->ev->ip,
 			     f->ev->jail);
+}
+
+void cli_refuse_node_ban(const struct mc_config *cfg,
+			 const struct ban_event *ev)
+{
+	struct follow_up f = {
+		ev, NULL, cli_f2b_link(cfg, F2B_DETACHED_TIMEOUT_MS),
+	};
+
+	log_warning("ban %s in %s refused: an address of this cluster's nodes "
+		    "is never banned; not recorded, lifted here", ev->ip,
+		    ev->jail);
+	if (detach_run(lift_whitelisted, &f) != 0)
+		log_warning("%s in %s: could not start a process to tell "
+			    "fail2ban", ev->ip, ev->jail);
 }
 
 void cli_tell_fail2ban(const struct mc_config *cfg, const struct ban_event *ev,
@@ -177,8 +274,13 @@ static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
 	struct replay_ctx *rc = ctx;
 	struct ban_result res;
 	char err[512];
+	enum bans_status s;
 
-	enum bans_status s = bans_apply(rc->db, ev, &res, err, sizeof(err));
+	if (ev->kind == EVENT_BAN && cli_is_node(rc->cfg, ev->ip)) {
+		cli_refuse_node_ban(rc->cfg, ev);
+		return SPOOL_REFUSED;
+	}
+	s = bans_apply(rc->db, ev, &res, err, sizeof(err));
 
 	if (s == BANS_OK) {
 		log_decision("replayed %s of %s in %s (spooled at %lld)",

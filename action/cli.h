@@ -90,6 +90,27 @@ struct ban_result;
 void cli_tell_fail2ban(const struct mc_config *cfg, const struct ban_event *ev,
 		       const struct ban_result *res);
 
+/* The addresses the cluster never bans (nodes.h), in full: the entries of
+ * [cluster] nodes resolved, this node's interfaces, and the hostname column
+ * of MailCleaner's master and slave tables read through db (when db is not
+ * NULL and [cluster] mailcleaner_tables is yes).  Kept in the spool
+ * directory for the bans that follow.  Problems are said in log lines: a
+ * node that cannot be resolved now is left out, never the whole list. */
+void cli_load_nodes(struct mc_config *cfg, struct db *db);
+
+/* What a ban uses, resolving nothing: the list cli_load_nodes kept, and
+ * the addresses [cluster] nodes writes literally; with no list kept yet,
+ * this node's interfaces instead. */
+void cli_load_nodes_for_ban(struct mc_config *cfg);
+
+/* Is ip an address of the cluster?  (false for text that is no address) */
+bool cli_is_node(const struct mc_config *cfg, const char *ip);
+
+/* fail2ban banned an address of the cluster: nothing is recorded, and the
+ * local fail2ban is told to lift the ban (from a detached process). */
+void cli_refuse_node_ban(const struct mc_config *cfg,
+			 const struct ban_event *ev);
+
 /* How long a call to fail2ban's socket may wait: a person at a prompt, and
  * a detached process that may queue behind a storm of actions. */
 #define F2B_PROMPT_TIMEOUT_MS 5000

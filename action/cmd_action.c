@@ -316,6 +316,12 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev,
 	enum bans_status bs;
 	int rc;
 
+	/* Before anything else, so that no outage spools it: an address of
+	 * the cluster is never recorded. */
+	if (ev->kind == EVENT_BAN && cli_is_node(cfg, ev->ip)) {
+		cli_refuse_node_ban(cfg, ev);
+		return EXIT_DONE;
+	}
 	if (spooled_in_outage(cfg, ev, &rc))
 		return rc;
 	ds = cli_open_master(cfg, &db, &spool_waits, err, sizeof(err));
@@ -434,6 +440,7 @@ static int run_event_verb(const char *verb, const char *usage, int argc,
 	}
 	snprintf(ev.host, sizeof(ev.host), "%s", cfg.node);
 	ev.at = (long long)time(NULL);
+	cli_load_nodes_for_ban(&cfg);
 	rc = apply_event(&cfg, &ev, a.port);
 	if (rc == EXIT_DONE && a.f2b_call)
 		rc = unban_in_fail2ban(&cfg, &ev);

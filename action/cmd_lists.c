@@ -110,6 +110,7 @@ static int blacklist_add(struct admin *ad)
 	int rc;
 
 	if ((rc = cli_take_ip(ad->verb, ad->a.ip, ip)) ||
+	    (rc = admin_refuse_node(ad, ip)) ||
 	    (rc = admin_jail(ad, &row, false)) ||
 	    (rc = admin_require(ad, row.name, JAIL_NEED_BL, &scope)) ||
 	    (rc = whitelisted(ad, row.name, ip, &white)))

@@ -123,6 +123,9 @@ static int round_once(struct syncer *s)
 		s->since[0] = '\0';     /* everything, to heal drift */
 		strset_free(&s->recent);
 		s->last_full = time(NULL);
+		/* The cluster's addresses, names resolved again now and
+		 * then, never in a ban. */
+		cli_load_nodes(&s->cfg, s->replica);
 	}
 	st = sync_round(s->replica, &s->link, s->since, &s->recent, &c);
 	if (st != DB_OK) {
@@ -134,6 +137,9 @@ static int round_once(struct syncer *s)
 	if (s->down_said)
 		log_warning("sync: database and fail2ban reachable again");
 	s->down_said = false;
+	if (c.node_rows)
+		log_warning("sync: %u row(s) ban an address of this cluster's "
+			    "nodes: never applied", c.node_rows);
 	if (c.banned || c.unbanned || c.bl_banned || c.bl_unbanned ||
 	    c.ignored || c.unignored)
 		log_decision("sync: %u row(s): banned %u, unbanned %u, "
@@ -239,6 +245,9 @@ int cmd_sync(int argc, char **argv, const struct cli *cli)
 		return rc;
 	/* A long-running loop reconnects: it keeps the passwords. */
 	s.link = cli_f2b_link(&s.cfg, F2B_DETACHED_TIMEOUT_MS);
+	/* Until the first full round resolves them, what a ban would use:
+	 * the spool may be replayed before the replica answers. */
+	cli_load_nodes_for_ban(&s.cfg);
 	s.verbose = once;
 	if (once)
 		rc = round_once(&s) == 0 ? EXIT_DONE : EXIT_RUNTIME;

@@ -45,6 +45,9 @@ static const char *const node_keys[] = { "name", NULL };
 static const char *const spool_keys[] = { "dir", NULL };
 static const char *const log_keys[] = { "stderr", NULL };
 static const char *const custom_keys[] = { "max_count", NULL };
+static const char *const cluster_keys[] = {
+	"nodes", "mailcleaner_tables", NULL,
+};
 
 static const struct section_keys known[] = {
 	{ "master", db_keys },
@@ -54,6 +57,7 @@ static const struct section_keys known[] = {
 	{ "spool", spool_keys },
 	{ "log", log_keys },
 	{ "custom", custom_keys },
+	{ "cluster", cluster_keys },
 };
 
 
@@ -265,6 +269,7 @@ static void set_defaults(struct mc_config *cfg)
 	strcpy(cfg->f2b_client, DEFAULT_F2B_CLIENT);
 	strcpy(cfg->spool_dir, DEFAULT_SPOOL_DIR);
 	cfg->custom_max_count = 3;
+	cfg->mailcleaner_tables = true;
 	if (gethostname(cfg->node, sizeof(cfg->node)) != 0)
 		cfg->node[0] = '\0';
 	cfg->node[sizeof(cfg->node) - 1] = '\0';
@@ -339,6 +344,50 @@ static int parse_yes_no(const char *v, bool *out, const char *what,
 	return -1;
 }
 
+/* [cluster] nodes: addresses or host names, separated by commas.  Each is
+ * checked here, so that a typo is said when the file is loaded rather than
+ * resolved (or not) later. */
+static int load_cluster_nodes(const char *v, struct mc_config *cfg,
+			      char *err, size_t errlen)
+{
+	unsigned entries = 0;
+
+	if (copy_value(cfg->cluster_nodes, sizeof(cfg->cluster_nodes), v,
+		       "[cluster] nodes", err, errlen))
+		return -1;
+	for (const char *p = v; *p; ) {
+		char entry[NODES_NAME_MAX + 1];
+		size_t len;
+		const char *why = "";
+
+		p += strspn(p, " \t");
+		len = strcspn(p, ",");
+		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == 0 || len > NODES_NAME_MAX) {
+			errbuf_set(err, errlen, "[cluster] nodes: %s entry",
+				   len ? "a too long" : "an empty");
+			return -1;
+		}
+		memcpy(entry, p, len);
+		entry[len] = '\0';
+		if (!nodes_entry_valid(entry, &why)) {
+			errbuf_set(err, errlen, "[cluster] nodes '%s': %s "
+				   "(expected addresses or host names, "
+				   "separated by commas)", entry, why);
+			return -1;
+		}
+		if (++entries > CLUSTER_NODES_MAX) {
+			errbuf_set(err, errlen, "[cluster] nodes: at most %d",
+				   CLUSTER_NODES_MAX);
+			return -1;
+		}
+		p += strcspn(p, ",");
+		p += *p == ',';
+	}
+	return 0;
+}
+
 /* Does any section carry a password in the file itself? */
 static bool holds_password(const dictionary *ini)
 {
@@ -380,6 +429,13 @@ static int load_sections(const dictionary *ini, struct mc_config *cfg,
 		return -1;
 	if ((v = get(ini, "log", "stderr")) &&
 	    parse_yes_no(v, &cfg->log_stderr, "[log] stderr", err, errlen))
+		return -1;
+	if ((v = get(ini, "cluster", "nodes")) && v[0] &&
+	    load_cluster_nodes(v, cfg, err, errlen))
+		return -1;
+	if ((v = get(ini, "cluster", "mailcleaner_tables")) &&
+	    parse_yes_no(v, &cfg->mailcleaner_tables,
+			 "[cluster] mailcleaner_tables", err, errlen))
 		return -1;
 	if ((v = get(ini, "node", "name")) &&
 	    copy_value(cfg->node, sizeof(cfg->node), v, "[node] name",

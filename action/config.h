@@ -9,8 +9,11 @@
 #include <stddef.h>
 
 #include "event.h"
+#include "nodes.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/mc-f2b/mc-f2b.ini"
+/* Entries of [cluster] nodes, at most. */
+#define CLUSTER_NODES_MAX 64
 
 struct db_endpoint {
 	char host[256];
@@ -36,6 +39,11 @@ struct mc_config {
 	unsigned custom_max_count;      /* [custom] max_count: of a jail of
 					 * the administrator's own that start
 					 * registers (0: no blacklist) */
+	char cluster_nodes[4096];       /* [cluster] nodes, as written */
+	bool mailcleaner_tables;        /* [cluster] mailcleaner_tables: read
+					 * MailCleaner's master and slave */
+	struct nodes nodes;             /* not from the file: filled by
+					 * cli_load_nodes() (nodes.h) */
 };
 
 /* The path to read: the -c argument if given, else $MC_F2B_CONFIG, else

@@ -46,6 +46,8 @@ static enum db_status classify(unsigned code)
 		return DB_BUSY;
 	case ER_BAD_DB_ERROR:
 		return DB_NO_DATABASE;
+	case ER_NO_SUCH_TABLE:
+		return DB_NO_TABLE;
 	default:
 		return DB_FAILED;
 	}

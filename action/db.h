@@ -22,6 +22,7 @@ enum db_status {
 			   * retrying at once would only wait again */
 	DB_NO_DATABASE,   /* connected, but the named database does not
 			   * exist (only db_connect says this) */
+	DB_NO_TABLE,      /* the statement names a table that is not there */
 	DB_FAILED,        /* anything else: the statement is wrong or refused */
 };
 

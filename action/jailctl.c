@@ -213,7 +213,7 @@ int jailctl_publish_bl(const struct f2b_link *link, const struct jail_bl *bl,
 	const char *why;
 	const char *filter = jailfile_bl_filter_installed(link->config_dir) ?
 			     JAILFILE_BL_FILTER : "";
-	char *text = jailfile_render_bl(bl, filter, &why);
+	char *text = jailfile_render_bl(bl, filter, link->nodes, &why);
 	int rc;
 
 	jail_bl_name(bl->jail, name);
@@ -304,7 +304,7 @@ int jailctl_publish(const struct f2b_link *link, const struct jail_row *row,
 			 row->logpath, why);
 		return -1;
 	}
-	if (!(text = jailfile_render_jail(row, wl, &why))) {
+	if (!(text = jailfile_render_jail(row, wl, link->nodes, &why))) {
 		snprintf(err, errlen, "jail %s: %s", row->name, why);
 		return -1;
 	}

@@ -14,12 +14,15 @@
 #include "f2b.h"
 #include "f2bconf.h"
 #include "jail.h"
+#include "nodes.h"
 
 struct f2b_link {
 	const char *socket;       /* fail2ban's socket */
 	const char *config_dir;   /* its configuration (jail files: jail.d/) */
 	const char *client;       /* fail2ban-client, absolute path */
 	unsigned timeout_ms;      /* per socket operation */
+	const struct nodes *nodes;  /* never banned: in the ignoreip of every
+				     * file written (NULL: none known) */
 };
 
 /* Is fail2ban answering on its socket? */

@@ -13,28 +13,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The whitelist as the line "ignoreip = ...\n", or "" for an empty one:
- * canonical entries only, however many (fail2ban reads a line of any
- * length). */
+/* The whitelist, then the cluster's addresses it does not cover already,
+ * as the line "ignoreip = ...\n", or "" when both are empty: canonical
+ * entries only, however many (fail2ban reads a line of any length). */
 static char *render_ignoreip(const struct jail_whitelist *wl,
-			     const char **why)
+			     const struct nodes *nodes, const char **why)
 {
 	static const char head[] = "ignoreip =";
-	size_t room, used;
+	size_t room, used, n_nodes = nodes ? nodes->count : 0;
 	char *out;
 
-	if (wl->count > (SIZE_MAX - sizeof(head) - 1) / ADDR_NET_TEXT_MAX) {
+	if (wl->count > (SIZE_MAX - sizeof(head) - 1) / ADDR_NET_TEXT_MAX -
+			n_nodes) {
 		*why = "whitelist too long";
 		return NULL;
 	}
-	room = sizeof(head) + wl->count * ADDR_NET_TEXT_MAX + 1;
+	room = sizeof(head) + (wl->count + n_nodes) * ADDR_NET_TEXT_MAX + 1;
 	if (!(out = malloc(room))) {
 		*why = "out of memory";
 		return NULL;
 	}
-	out[0] = '\0';
-	if (wl->count == 0)
-		return out;
 	memcpy(out, head, sizeof(head));
 	used = sizeof(head) - 1;
 	for (size_t i = 0; i < wl->count; i++) {
@@ -42,7 +40,17 @@ static char *render_ignoreip(const struct jail_whitelist *wl,
 		addr_net_format(&wl->nets[i], out + used);
 		used += strlen(out + used);
 	}
-	memcpy(out + used, "\n", 2);
+	for (size_t i = 0; i < n_nodes; i++) {
+		if (jail_whitelist_covers(wl, &nodes->addr[i]))
+			continue;
+		out[used++] = ' ';
+		addr_format(&nodes->addr[i], out + used);
+		used += strlen(out + used);
+	}
+	if (used == sizeof(head) - 1)
+		out[0] = '\0';
+	else
+		memcpy(out + used, "\n", 2);
 	return out;
 }
 
@@ -99,7 +107,7 @@ bool jailfile_bl_filter_installed(const char *config_dir)
 }
 
 char *jailfile_render_bl(const struct jail_bl *bl, const char *filter,
-			 const char **why)
+			 const struct nodes *nodes, const char **why)
 {
 	char name[JAIL_BL_NAME_MAX + 1];
 	char action[JAIL_PORT_MAX + 64];
@@ -107,7 +115,7 @@ char *jailfile_render_bl(const struct jail_bl *bl, const char *filter,
 
 	if (!jail_row_name_valid(bl->jail, why) || !jail_port_valid(bl->port, why) ||
 	    !filter_valid(filter, why) ||
-	    !(ignoreip = render_ignoreip(&bl->whitelist, why)))
+	    !(ignoreip = render_ignoreip(&bl->whitelist, nodes, why)))
 		return NULL;
 	jail_bl_name(bl->jail, name);
 	/* The firewall part of mc-custom, without the recording: the -bl
@@ -131,14 +139,15 @@ char *jailfile_render_bl(const struct jail_bl *bl, const char *filter,
 }
 
 char *jailfile_render_jail(const struct jail_row *row,
-			   const struct jail_whitelist *wl, const char **why)
+			   const struct jail_whitelist *wl,
+			   const struct nodes *nodes, const char **why)
 {
 	char action[JAIL_ACTION_MAX + JAIL_PORT_MAX + 32];
 	const char *column;
 	char *ignoreip, *text;
 
 	if (!jail_row_check(row, NULL, &column, why) ||
-	    !(ignoreip = render_ignoreip(wl, why)))
+	    !(ignoreip = render_ignoreip(wl, nodes, why)))
 		return NULL;
 	action_value(row->banaction, row->port, action, sizeof(action));
 	text = format_text(why,

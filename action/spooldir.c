@@ -112,6 +112,8 @@ int spooldir_open(struct spooldir *s, const char *dir, int how,
 	s->dirfd = open_dir(dir, err, errlen);
 	if (s->dirfd < 0)
 		return -1;
+	if (how == SPOOLDIR_NO_LOCK)
+		return 0;
 	s->lock = spooldir_file(s, "lock", O_RDWR | O_CREAT, &st, err, errlen);
 	if (s->lock >= 0 && flock(s->lock, how) == 0)
 		return 0;
@@ -125,7 +127,8 @@ int spooldir_open(struct spooldir *s, const char *dir, int how,
 
 void spooldir_close(struct spooldir *s)
 {
-	close(s->lock);
+	if (s->lock >= 0)
+		close(s->lock);
 	close(s->dirfd);
 }
 

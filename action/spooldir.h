@@ -23,8 +23,11 @@ struct spooldir {
 /* Returned by spooldir_file() for a file that is not there (no O_CREAT). */
 #define SPOOLDIR_MISSING (-2)
 
+/* No lock: for a file that is only ever replaced whole (by a rename). */
+#define SPOOLDIR_NO_LOCK 0
+
 /* Open the directory (made with mode 0700 when missing), judge it, and take
- * its lock: LOCK_SH to read, LOCK_EX to change anything.  Returns 0, or -1
+ * its lock: LOCK_SH to read, LOCK_EX to change anything, SPOOLDIR_NO_LOCK.  Returns 0, or -1
  * with one line in err saying what to fix. */
 int spooldir_open(struct spooldir *s, const char *dir, int how,
 		  char *err, size_t errlen);

@@ -45,9 +45,12 @@ static int want_in(struct strset *out, struct strset *have, const char *item,
 	return strset_add(out, item);
 }
 
-/* One row: its whitelist entry, then its bans. */
+/* One row: its whitelist entry, then its bans.  An address of the
+ * cluster is never banned, whatever its row says, and never taken out of
+ * an ignore list (the jail files put it there). */
 static int decide_row(const struct sync_jail *jail, const struct sync_row *r,
-		      struct f2b_view *view, struct sync_actions *out)
+		      const struct nodes *nodes, struct f2b_view *view,
+		      struct sync_actions *out)
 {
 	struct addr a;
 	struct addr_net net;
@@ -55,15 +58,22 @@ static int decide_row(const struct sync_jail *jail, const struct sync_row *r,
 	const char *why;
 	bool covered, want;
 
+	bool node;
+
 	if (addr_net_parse(r->ip, &net, &why) != 0)
 		return 0;   /* not written by mc-f2b: nothing to apply */
 	addr_net_format(&net, canon);
-	if ((r->whitelisted ? want_in(&out->add_ignore, &view->ignoreip, canon, true)
+	node = addr_parse(r->ip, &a, &why) == 0 && nodes && nodes_has(nodes, &a);
+	if (node && (r->active || r->blacklisted))
+		out->node_rows++;
+	if (!node &&
+	    (r->whitelisted ? want_in(&out->add_ignore, &view->ignoreip, canon, true)
 			    : want_in(&out->del_ignore, &view->ignoreip, canon, false)))
 		return -1;
 	if (addr_parse(r->ip, &a, &why) != 0)
 		return 0;   /* a network: only ever a whitelist entry */
-	covered = r->whitelisted || jail_whitelist_covers(&jail->whitelist, &a);
+	covered = r->whitelisted || node ||
+		  jail_whitelist_covers(&jail->whitelist, &a);
 	want = r->active && !covered;
 	if (want_in(want ? &out->ban : &out->unban, &view->banned, canon, want))
 		return -1;
@@ -76,14 +86,15 @@ static int decide_row(const struct sync_jail *jail, const struct sync_row *r,
 }
 
 int sync_decide(const struct sync_jail *jail, const struct sync_row *rows,
-		size_t nrows, struct f2b_view *view, struct sync_actions *out)
+		size_t nrows, const struct nodes *nodes, struct f2b_view *view,
+		struct sync_actions *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!jail->scope.act)
 		return 0;
 	for (size_t i = 0; i < nrows; i++)
 		if (strcmp(rows[i].jail, jail->name) == 0 &&
-		    decide_row(jail, &rows[i], view, out) != 0)
+		    decide_row(jail, &rows[i], nodes, view, out) != 0)
 			return -1;
 	return 0;
 }
@@ -421,10 +432,12 @@ static void sync_jail_rows(const struct f2b_link *link, struct sync_jail *jail,
 		c->errors++;
 		log_warning("sync: cannot read jail %s from fail2ban", jail->name);
 	} else if (view.loaded) {
-		if (sync_decide(jail, rc->rows, rc->count, &view, &actions) != 0) {
+		if (sync_decide(jail, rc->rows, rc->count, link->nodes, &view,
+				&actions) != 0) {
 			c->errors++;
 			log_warning("sync: jail %s: out of memory", jail->name);
 		} else {
+			c->node_rows += actions.node_rows;
 			apply_actions(link, jail, &view, &actions, c);
 		}
 		sync_actions_free(&actions);

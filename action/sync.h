@@ -43,14 +43,18 @@ struct f2b_view {
 /* What must change in the local fail2ban for one jail. */
 struct sync_actions {
 	struct strset ban, unban, bl_ban, bl_unban, add_ignore, del_ignore;
+	unsigned node_rows;   /* rows banning an address of the cluster:
+			       * not applied */
 };
 
 /* The pure part: decide for the rows of one jail, within its scope (no
- * action at all without scope.act, none in <jail>-bl without scope.bl).
+ * action at all without scope.act, none in <jail>-bl without scope.bl);
+ * an address of nodes (may be NULL) is never banned.
  * Unit-tested.  Returns 0, or -1 when memory ran out (out is then
  * incomplete: the round must not count as done). */
 int sync_decide(const struct sync_jail *jail, const struct sync_row *rows,
-		size_t nrows, struct f2b_view *view, struct sync_actions *out);
+		size_t nrows, const struct nodes *nodes, struct f2b_view *view,
+		struct sync_actions *out);
 
 void sync_actions_free(struct sync_actions *a);
 void f2b_view_free(struct f2b_view *v);
@@ -61,6 +65,8 @@ struct sync_counts {
 		 unignored, errors;
 	unsigned skipped;     /* enabled jails this node does not let sync
 				 touch (said in one line per round) */
+	unsigned node_rows;   /* rows that would ban an address of the
+				 cluster: left unapplied */
 };
 
 /* One round: rows changed since *since (all rows when since is empty),

@@ -180,6 +180,29 @@ static void test_log_stderr(void **state)
 	assert_refused(0644, "[log]\nfile = /var/log/x\n", "unknown key 'file'");
 }
 
+static void test_cluster(void **state)
+{
+	(void)state;
+	assert_int_equal(load(0644, "[master]\nuser = mc\n"), 0);
+	assert_string_equal(cfg.cluster_nodes, "");
+	assert_true(cfg.mailcleaner_tables);
+	assert_int_equal(load(0644, "[cluster]\nnodes = mx2.example.org, "
+			      "192.0.2.20,2001:db8::20\nmailcleaner_tables = "
+			      "no\n"), 0);
+	assert_string_equal(cfg.cluster_nodes,
+			    "mx2.example.org, 192.0.2.20,2001:db8::20");
+	assert_false(cfg.mailcleaner_tables);
+	assert_refused(0644, "[cluster]\nnodes = 192.0.2.0/24\n",
+		       "[cluster] nodes '192.0.2.0/24'");
+	assert_refused(0644, "[cluster]\nnodes = mx1, ,mx2\n",
+		       "an empty entry");
+	assert_refused(0644, "[cluster]\nnodes = mx1&rm\n", "[cluster] nodes");
+	assert_refused(0644, "[cluster]\nnodes = -mx1\n", "start with '-'");
+	assert_refused(0644, "[cluster]\nmailcleaner_tables = maybe\n",
+		       "expected yes or no");
+	assert_refused(0644, "[cluster]\nnode = mx1\n", "unknown key 'node'");
+}
+
 static void test_owner(void **state)
 {
 	(void)state;
@@ -506,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_program_owned_by_another_user),
 		cmocka_unit_test(test_config_path),
 		cmocka_unit_test(test_log_stderr),
+		cmocka_unit_test(test_cluster),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

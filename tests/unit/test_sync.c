@@ -86,7 +86,7 @@ static void test_bans_follow_the_rows(void **state)
 	strset_add(&v.banned, "192.0.2.3");
 	strset_add(&v.banned, "192.0.2.77");     /* no row: left alone */
 	strset_add(&v.bl_banned, "192.0.2.5");
-	sync_decide(&j, rows, 6, &v, &a);
+	sync_decide(&j, rows, 6, NULL, &v, &a);
 	assert_set(&a.ban, (const char *[]){ "192.0.2.1", "2001:db8::9" }, 2);
 	assert_set(&a.unban, (const char *[]){ "192.0.2.3" }, 1);
 	assert_set(&a.bl_ban, (const char *[]){ "192.0.2.4" }, 1);
@@ -113,7 +113,7 @@ static void test_whitelist_entries_and_what_they_cover(void **state)
 	strset_add(&v.ignoreip, "127.0.0.1/8");      /* no row: left alone */
 	strset_add(&v.banned, "198.51.100.7");
 	strset_add(&v.bl_banned, "198.51.100.7");
-	sync_decide(&j, rows, 3, &v, &a);
+	sync_decide(&j, rows, 3, NULL, &v, &a);
 	assert_set(&a.add_ignore, (const char *[]){ "198.51.100.0/24" }, 1);
 	assert_set(&a.del_ignore, (const char *[]){ "203.0.113.0/24" }, 1);
 	assert_set(&a.unban, (const char *[]){ "198.51.100.7" }, 1);
@@ -142,7 +142,7 @@ static void test_a_long_whitelist_covers_to_its_end(void **state)
 		whitelist(&j, entry);
 	}
 	whitelist(&j, "203.0.113.0/24");
-	assert_int_equal(sync_decide(&j, rows, 1, &v, &a), 0);
+	assert_int_equal(sync_decide(&j, rows, 1, NULL, &v, &a), 0);
 	assert_int_equal(a.ban.count, 0);
 	sync_actions_free(&a);
 	f2b_view_free(&v);
@@ -167,13 +167,13 @@ static void test_scope_limits_the_actions(void **state)
 	strset_add(&v.banned, "192.0.2.5");
 	strset_add(&v.bl_banned, "192.0.2.5");
 	j.scope = (struct jail_scope){ 0 };
-	assert_int_equal(sync_decide(&j, rows, 4, &v, &a), 0);
+	assert_int_equal(sync_decide(&j, rows, 4, NULL, &v, &a), 0);
 	assert_int_equal(a.ban.count + a.unban.count + a.bl_ban.count +
 			 a.bl_unban.count + a.add_ignore.count +
 			 a.del_ignore.count, 0);
 	sync_actions_free(&a);
 	j.scope = (struct jail_scope){ .owned = false, .act = true, .bl = false };
-	assert_int_equal(sync_decide(&j, rows, 4, &v, &a), 0);
+	assert_int_equal(sync_decide(&j, rows, 4, NULL, &v, &a), 0);
 	assert_set(&a.ban, (const char *[]){ "192.0.2.1" }, 1);
 	assert_set(&a.unban, (const char *[]){ "192.0.2.5" }, 1);
 	assert_int_equal(a.bl_ban.count + a.bl_unban.count, 0);
@@ -194,10 +194,57 @@ static void test_other_jails_and_disabled_blacklists(void **state)
 
 	(void)state;
 	strcpy(rows[1].jail, "mc-webauth");
-	sync_decide(&j, rows, 3, &v, &a);
+	sync_decide(&j, rows, 3, NULL, &v, &a);
 	/* max_count 0: a blacklisted row bans nothing in -bl. */
 	assert_int_equal(a.bl_ban.count, 0);
 	assert_int_equal(a.ban.count, 0);
+	sync_actions_free(&a);
+	f2b_view_free(&v);
+}
+
+/* An address of the cluster: never banned or blacklisted, lifted where
+ * fail2ban has it, and never taken out of an ignore list. */
+static void test_cluster_addresses_are_never_banned(void **state)
+{
+	struct sync_jail j = jail(3);
+	struct f2b_view v = { .loaded = true, .bl_loaded = true };
+	struct sync_actions a;
+	struct nodes nodes = { .count = 0 };
+	struct addr n;
+	const char *why;
+	struct sync_row rows[] = {
+		row("192.0.2.10", true, true, false),
+		row("2001:db8::a", false, false, false),
+		row("192.0.2.11", true, true, false),
+	};
+	static const char *const banned[] = { "192.0.2.11" };
+	static const char *const lifted[] = { "192.0.2.10" };
+
+	(void)state;
+	assert_int_equal(addr_parse("192.0.2.10", &n, &why), 0);
+	assert_int_equal(nodes_add(&nodes, &n), 0);
+	assert_int_equal(addr_parse("2001:db8::a", &n, &why), 0);
+	assert_int_equal(nodes_add(&nodes, &n), 0);
+	strset_add(&v.banned, "192.0.2.10");
+	strset_add(&v.bl_banned, "192.0.2.10");
+	strset_add(&v.ignoreip, "2001:db8::a");
+	assert_int_equal(sync_decide(&j, rows, 3, &nodes, &v, &a), 0);
+	assert_set(&a.ban, banned, 1);
+	assert_set(&a.bl_ban, banned, 1);
+	assert_set(&a.unban, lifted, 1);
+	assert_set(&a.bl_unban, lifted, 1);
+	assert_int_equal(a.del_ignore.count, 0);
+	assert_int_equal(a.node_rows, 1);
+	sync_actions_free(&a);
+	f2b_view_free(&v);
+
+	/* Without the list, the same rows ban the first address. */
+	memset(&v, 0, sizeof(v));
+	v.loaded = v.bl_loaded = true;
+	strset_add(&v.ignoreip, "2001:db8::a");
+	assert_int_equal(sync_decide(&j, rows, 3, NULL, &v, &a), 0);
+	assert_int_equal(a.ban.count, 2);
+	assert_int_equal(a.del_ignore.count, 1);
 	sync_actions_free(&a);
 	f2b_view_free(&v);
 }
@@ -211,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_other_jails_and_disabled_blacklists),
 		cmocka_unit_test(test_a_long_whitelist_covers_to_its_end),
 		cmocka_unit_test(test_scope_limits_the_actions),
+		cmocka_unit_test(test_cluster_addresses_are_never_banned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
