@@ -159,7 +159,7 @@ int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 		cli_say_outage(&ad.cfg);
 		return EXIT_RUNTIME;
 	}
-	cli_load_nodes(&ad.cfg, ad.db);
+	cli_load_nodes(&ad.cfg, ad.db, false);
 	rc = sub->run(&ad);
 	db_close(ad.db);
 	if (ad.defined_read)

@@ -92,21 +92,37 @@ struct f2b_link cli_f2b_link(const struct mc_config *cfg, unsigned timeout_ms)
 
 /* --- the cluster's own addresses (nodes.h) ------------------------------ */
 
+struct node_rows {
+	struct nodes *set;
+	bool say;
+	int failed;
+};
+
 static int on_node_hostname(void *ctx, const char *const *cols, size_t ncols)
 {
-	struct nodes *set = ctx;
+	struct node_rows *nr = ctx;
 
 	/* The column is input like any other: a host name or an address,
 	 * nothing else, and only what it resolves to is kept. */
-	if (ncols == 1 && cols[0] && strlen(cols[0]) <= NODES_NAME_MAX &&
-	    !strchr(cols[0], ','))
-		nodes_resolve_list(set, cols[0]);
+	if (ncols != 1 || !cols[0])
+		return 0;
+	if (strchr(cols[0], ',') || strlen(cols[0]) > NODES_NAME_MAX) {
+		nr->failed++;
+		if (nr->say)
+			log_warning("cluster node skipped: a hostname of "
+				    "MailCleaner's tables is no host name");
+		return 0;
+	}
+	nr->failed += nodes_resolve_list(nr->set, cols[0], nr->say);
 	return 0;
 }
 
 /* MailCleaner's master and slave tables: a table that is not there is no
- * error (not every mc_config is MailCleaner's). */
-static void nodes_from_tables(struct db *db, struct nodes *set)
+ * error (not every mc_config is MailCleaner's).  Neither is one the account
+ * may not read, unless say_denied: the server answers so for a table that
+ * does not exist as well, so a node without MailCleaner's tables and
+ * without a grant on them would hear it on every verb. */
+static int nodes_from_tables(struct db *db, struct nodes *set, bool say)
 {
 	/* Only the hostname column: these tables also hold passwords and
 	 * keys, and the node's account is granted this column alone. */
@@ -116,28 +132,45 @@ static void nodes_from_tables(struct db *db, struct nodes *set)
 		"SELECT hostname FROM slave",
 	};
 
+	struct node_rows nr = { set, say, 0 };
+
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		enum db_status s = db_query(db, sql[i], NULL, 0,
-					    on_node_hostname, set);
+					    on_node_hostname, &nr);
 
-		if (s != DB_OK && s != DB_NO_TABLE)
-			log_warning("cluster nodes: table %s: %s (the node's "
-				    "account needs SELECT (hostname) on it, "
+		if (s == DB_DENIED && say)
+			log_warning("cluster nodes: table %s: %s (grant the "
+				    "node's account SELECT (hostname) on it, "
+				    "or set [cluster] mailcleaner_tables = no; "
 				    "see mc-f2b(8))", table[i], db_error(db));
+		else if (s != DB_OK && s != DB_NO_TABLE && s != DB_DENIED) {
+			nr.failed++;
+			if (say)
+				log_warning("cluster nodes: table %s: %s",
+					    table[i], db_error(db));
+		}
 	}
+	return nr.failed;
 }
 
-void cli_load_nodes(struct mc_config *cfg, struct db *db)
+void cli_load_nodes(struct mc_config *cfg, struct db *db, bool say)
 {
 	struct nodes *set = &cfg->nodes;
 	char err[512];
+	int failed;
 
 	memset(set, 0, sizeof(*set));
 	if (nodes_add_local(set, err, sizeof(err)) != 0)
 		log_warning("cluster nodes: %s", err);
-	nodes_resolve_list(set, cfg->cluster_nodes);
+	failed = nodes_resolve_list(set, cfg->cluster_nodes, say);
 	if (db && cfg->mailcleaner_tables)
-		nodes_from_tables(db, set);
+		failed += nodes_from_tables(db, set, say);
+	/* A node that does not resolve now (the resolver down, say) keeps
+	 * the addresses it had: a list that shrank by accident would let
+	 * the cluster ban that node. */
+	if (failed && nodes_load_stored(cfg->spool_dir, set, err,
+					sizeof(err)) < 0 && say)
+		log_warning("cluster nodes: %s", err);
 	if (set->cut)
 		log_warning("cluster nodes: more than %d addresses; those past "
 			    "it are not protected from bans", NODES_MAX);

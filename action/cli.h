@@ -94,9 +94,11 @@ void cli_tell_fail2ban(const struct mc_config *cfg, const struct ban_event *ev,
  * [cluster] nodes resolved, this node's interfaces, and the hostname column
  * of MailCleaner's master and slave tables read through db (when db is not
  * NULL and [cluster] mailcleaner_tables is yes).  Kept in the spool
- * directory for the bans that follow.  Problems are said in log lines: a
- * node that cannot be resolved now is left out, never the whole list. */
-void cli_load_nodes(struct mc_config *cfg, struct db *db);
+ * directory for the bans that follow.  When an entry cannot be resolved
+ * now, the addresses kept before are kept too.  Problems (a name that does
+ * not resolve, a table the account may not read) are said in log lines
+ * only when say: the sync loop says them, the verbs people run do not. */
+void cli_load_nodes(struct mc_config *cfg, struct db *db, bool say);
 
 /* What a ban uses, resolving nothing: the list cli_load_nodes kept, and
  * the addresses [cluster] nodes writes literally; with no list kept yet,

@@ -66,6 +66,7 @@ struct syncer {
 	struct strset recent;
 	time_t last_full;
 	bool down_said;
+	bool nodes_loaded;     /* once: a missing grant has been said */
 	bool verbose;          /* --once: print what the round did */
 };
 
@@ -124,8 +125,9 @@ static int round_once(struct syncer *s)
 		strset_free(&s->recent);
 		s->last_full = time(NULL);
 		/* The cluster's addresses, names resolved again now and
-		 * then, never in a ban. */
-		cli_load_nodes(&s->cfg, s->replica);
+		 * then, never in a ban; a missing grant said once. */
+		cli_load_nodes(&s->cfg, s->replica, !s->nodes_loaded);
+		s->nodes_loaded = true;
 	}
 	st = sync_round(s->replica, &s->link, s->since, &s->recent, &c);
 	if (st != DB_OK) {

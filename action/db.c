@@ -48,6 +48,9 @@ static enum db_status classify(unsigned code)
 		return DB_NO_DATABASE;
 	case ER_NO_SUCH_TABLE:
 		return DB_NO_TABLE;
+	case ER_TABLEACCESS_DENIED_ERROR:
+	case ER_COLUMNACCESS_DENIED_ERROR:
+		return DB_DENIED;
 	default:
 		return DB_FAILED;
 	}

@@ -23,6 +23,8 @@ enum db_status {
 	DB_NO_DATABASE,   /* connected, but the named database does not
 			   * exist (only db_connect says this) */
 	DB_NO_TABLE,      /* the statement names a table that is not there */
+	DB_DENIED,        /* the account may not read or write that table
+			   * (the server says so of a missing table too) */
 	DB_FAILED,        /* anything else: the statement is wrong or refused */
 };
 

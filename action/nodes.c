@@ -106,42 +106,36 @@ bool nodes_in_net(const struct nodes *set, const struct addr_net *net,
 	return false;
 }
 
-/* Call fn for each entry of "a, b,c", trimmed; entries are at most
- * NODES_NAME_MAX (the configuration refused longer ones). */
-static void each_entry(const char *list, void (*fn)(struct nodes *, const char *),
-		       struct nodes *set)
+/* The entry that starts at p (up to the next comma), trimmed, into entry;
+ * returns its length, 0 for an empty one or one too long to be a name
+ * (the configuration refused those). */
+static size_t next_entry(const char *p, char entry[NODES_NAME_MAX + 1])
+{
+	size_t len = strcspn(p, ",");
+
+	while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+		len--;
+	if (len > NODES_NAME_MAX)
+		return 0;
+	memcpy(entry, p, len);
+	entry[len] = '\0';
+	return len;
+}
+
+void nodes_add_literal(struct nodes *set, const char *list)
 {
 	const char *p = list;
 
 	while (*p) {
 		char entry[NODES_NAME_MAX + 1];
-		size_t len;
+		struct addr a;
+		const char *why;
 
 		p += strspn(p, " \t,");
-		len = strcspn(p, ",");
-		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
-		if (len && len <= NODES_NAME_MAX) {
-			memcpy(entry, p, len);
-			entry[len] = '\0';
-			fn(set, entry);
-		}
+		if (next_entry(p, entry) && addr_parse(entry, &a, &why) == 0)
+			nodes_add(set, &a);
 		p += strcspn(p, ",");
 	}
-}
-
-static void add_if_literal(struct nodes *set, const char *entry)
-{
-	struct addr a;
-	const char *why;
-
-	if (addr_parse(entry, &a, &why) == 0)
-		nodes_add(set, &a);
-}
-
-void nodes_add_literal(struct nodes *set, const char *list)
-{
-	each_entry(list, add_if_literal, set);
 }
 
 int nodes_encode(const struct nodes *set, char *buf, size_t buflen)
@@ -237,7 +231,8 @@ int nodes_add_local(struct nodes *set, char *err, size_t errlen)
 	return 0;
 }
 
-static void resolve_one(struct nodes *set, const char *entry)
+/* Returns 0, or -1 when the entry brought no address (said when say). */
+static int resolve_one(struct nodes *set, const char *entry, bool say)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *r;
 	struct addr a;
@@ -247,29 +242,46 @@ static void resolve_one(struct nodes *set, const char *entry)
 
 	if (addr_parse(entry, &a, &why) == 0) {
 		nodes_add(set, &a);
-		return;
+		return 0;
 	}
 	if (!name_valid(entry, &why)) {
-		log_warning("cluster node '%s' skipped: %s", entry, why);
-		return;
+		if (say)
+			log_warning("cluster node '%s' skipped: %s",
+				    strlen(entry) <= 64 ? entry : "(too long)",
+				    why);
+		return -1;
 	}
 	rc = getaddrinfo(entry, NULL, &hints, &res);
 	if (rc != 0) {
-		log_warning("cluster node %s: %s; its addresses are not "
-			    "protected from bans until it resolves", entry,
-			    gai_strerror(rc));
-		return;
+		if (say)
+			log_warning("cluster node %s: %s", entry,
+				    gai_strerror(rc));
+		return -1;
 	}
 	for (r = res; r && taken < NODES_PER_NAME_MAX; r = r->ai_next)
 		if (addr_of_sockaddr(r->ai_addr, &a) == 0 &&
 		    nodes_add(set, &a) == 0)
 			taken++;
 	freeaddrinfo(res);
+	return 0;
 }
 
-void nodes_resolve_list(struct nodes *set, const char *list)
+int nodes_resolve_list(struct nodes *set, const char *list, bool say)
 {
-	each_entry(list, resolve_one, set);
+	const char *p = list;
+	int failed = 0;
+
+	while (*p) {
+		char entry[NODES_NAME_MAX + 1];
+		size_t len;
+
+		p += strspn(p, " \t,");
+		len = next_entry(p, entry);
+		if (len && resolve_one(set, entry, say) != 0)
+			failed++;
+		p += strcspn(p, ",");
+	}
+	return failed;
 }
 
 /* --- the file in the spool directory ------------------------------------ */

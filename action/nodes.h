@@ -70,10 +70,10 @@ int nodes_decode(const char *text, struct nodes *set);
 int nodes_add_local(struct nodes *set, char *err, size_t errlen);
 
 /* Every entry of the comma-separated list: an address as it is, a name
- * through the resolver (one that is not a host name, or does not resolve,
- * is said in one log line and skipped; a name brings at most
- * NODES_PER_NAME_MAX addresses). */
-void nodes_resolve_list(struct nodes *set, const char *list);
+ * through the resolver (at most NODES_PER_NAME_MAX addresses).  One that
+ * is not a host name, or does not resolve, is skipped (said in a log line
+ * when say).  Returns how many were skipped. */
+int nodes_resolve_list(struct nodes *set, const char *list, bool say);
 
 /* Keep the list in <spool_dir>/nodes (temporary file, rename), for the
  * bans that follow.  Returns 0, or -1 with err. */

@@ -47,6 +47,9 @@ name = $4
 
 [spool]
 dir = $5/spool
+
+[cluster]
+nodes = 192.0.2.50, localhost
 INI
 	chmod 600 "$1"
 }
@@ -86,6 +89,19 @@ port = $MPORT" "$(mdb_socket "$REPLICA")" node-b "$B"
 		INSERT INTO fail2ban_jail (enabled, name, maxretry, findtime, bantime,
 		port, filter, banaction, logpath, max_count) VALUES
 		(1, 'mc-exim', 1, 600, 3600, '25', 'test', 'mc-custom', '/l', 3)"
+	# MailCleaner's tables of its servers, as its install SQL makes them:
+	# a node of the cluster at 198.51.100.50, and a name that is none.
+	mdb_sql "$MASTER" mc_config -e "CREATE TABLE master (
+		hostname varchar(150) NOT NULL DEFAULT 'localhost',
+		port int NOT NULL DEFAULT 3306, password varchar(100),
+		ssh_pub_key blob, PRIMARY KEY (hostname));
+		CREATE TABLE slave (id int NOT NULL,
+		hostname varchar(150) NOT NULL DEFAULT 'localhost',
+		port int NOT NULL DEFAULT 3307, password varchar(100),
+		ssh_pub_key blob, PRIMARY KEY (id));
+		INSERT INTO master (hostname, password) VALUES ('localhost', 'x');
+		INSERT INTO slave (id, hostname, password) VALUES
+		(1, '198.51.100.50', 'x'), (2, 'not a name; DROP', 'x')"
 	within_10s "the schema replicated" replica_has "SELECT COUNT(*) FROM fail2ban_jail" 1
 	f2b_make_conf "$A" "$MC_F2B" "$c/a.ini" "$BUILD_DIR" || fail "conf A"
 	f2b_make_conf "$B" "$MC_F2B" "$c/b.ini" "$BUILD_DIR" || fail "conf B"
@@ -148,6 +164,55 @@ test_cluster_changes_on_one_node_reach_the_other() {
 		bash -c "[ -n \"\$(mariadb --no-defaults -uroot -S '$(mdb_socket "$MASTER")' mc_config -N -e \"SELECT 1 FROM fail2ban_ips WHERE ip='203.0.113.72' AND active AND host='node-b'\")\" ]"
 	within_10s "that ban back in A's jail" in_jail "$A" mc-exim 203.0.113.72
 	assert_eq "$(master_row 203.0.113.72)" "1,1,0,0,node-b" "the spooled ban, counted once"
+}
+
+# Node B's address (from [cluster] nodes) and another node's (from
+# MailCleaner's slave table): an attack in A's log, a row written by hand,
+# blacklist add and a ban on the command line all leave them unbanned on
+# both nodes, and the files mc-f2b writes carry them in ignoreip.
+test_cluster_never_bans_its_own_nodes() {
+	setup_cluster
+	local c=$WORK/cluster out rc
+	printf 'auth failure from 192.0.2.50\nauth failure from 203.0.113.90\n' \
+		>>"$A/test.log"
+	within_10s "the attacker after the node recorded" \
+		bash -c "[ -n \"\$(mariadb --no-defaults -uroot -S '$(mdb_socket "$MASTER")' mc_config -N -e \"SELECT 1 FROM fail2ban_ips WHERE ip='203.0.113.90'\")\" ]"
+	within_10s "fail2ban's ban of node B lifted on A" \
+		grep -q 'Unban 192.0.2.50' "$A/fail2ban.log"
+	assert_eq "$(master_sql "SELECT COUNT(*) FROM fail2ban_ips WHERE ip = '192.0.2.50'")" 0 \
+		"a ban of node B recorded"
+	# Rows written by hand, banned and blacklisted, for both nodes and an
+	# attacker; the attacker's reach both nodes, the nodes' never.
+	master_sql "INSERT INTO fail2ban_ips (ip, count, active, blacklisted,
+		whitelisted, jail, host) VALUES
+		('198.51.100.50', 5, 1, 1, 0, 'mc-exim', 'elsewhere'),
+		('192.0.2.50', 5, 1, 1, 0, 'mc-exim', 'elsewhere'),
+		('203.0.113.91', 5, 1, 1, 0, 'mc-exim', 'elsewhere')"
+	within_10s "the attacker's row in B's mc-exim-bl" in_jail "$B" mc-exim-bl 203.0.113.91
+	within_10s "the attacker's row in A's mc-exim-bl" in_jail "$A" mc-exim-bl 203.0.113.91
+	local node jail dir
+	for node in 198.51.100.50 192.0.2.50; do
+		for dir in "$A" "$B"; do
+			for jail in mc-exim mc-exim-bl; do
+				not_in_jail "$dir" "$jail" "$node" ||
+					fail "$node banned in $jail of ${dir##*/}"
+			done
+		done
+	done
+	grep -q 'ban an address of this cluster' "$c/sync-a.log" ||
+		fail "sync on A said nothing of the rows it left alone"
+	# The -bl file sync wrote carries both nodes in its ignoreip.
+	grep -E '^ignoreip = .*192\.0\.2\.50' "$A/jail.d/mc-f2b-mc-exim-bl.conf" |
+		grep -q '198\.51\.100\.50' || fail "nodes not in the -bl file's ignoreip"
+	# A person's blacklist add, and fail2ban's form of a ban.
+	out=$("$MC_F2B" -c "$c/a.ini" blacklist add -j mc-exim -i 198.51.100.50 2>&1)
+	rc=$?
+	assert_eq "$rc" 2 "blacklist add of a node's address"
+	assert_eq "$(printf '%s\n' "$out" | wc -l)" 1 "one line: $out"
+	out=$("$MC_F2B" -c "$c/b.ini" ban -j mc-exim -i 127.0.0.1 2>&1)
+	assert_eq "$?" 0 "fail2ban's ban of this node's own address"
+	assert_eq "$(master_sql "SELECT COUNT(*) FROM fail2ban_ips WHERE ip = '127.0.0.1'")" 0 \
+		"a ban of this node's own address recorded"
 }
 
 # The CPU time a process has used so far, in nanoseconds (the scheduler's
