@@ -299,3 +299,25 @@ bool addr_net_contains(const struct addr_net *n, const struct addr *a)
 	}
 	return true;
 }
+
+unsigned addr_net_host_bits(const struct addr_net *n)
+{
+	return (n->base.family == AF_INET ? 32u : 128u) - n->prefix;
+}
+
+struct addr addr_net_nth(const struct addr_net *n, unsigned long i)
+{
+	struct addr a = n->base;
+	unsigned host = addr_net_host_bits(n);
+	int b = n->base.family == AF_INET ? 3 : 15;
+
+	if (host < sizeof(i) * 8)
+		i &= (1UL << host) - 1;
+	for (; b >= 0 && i; b--) {
+		unsigned long sum = a.bytes[b] + (i & 0xffUL);
+
+		a.bytes[b] = (unsigned char)sum;
+		i = (i >> 8) + (sum >> 8);
+	}
+	return a;
+}

@@ -43,6 +43,14 @@ void addr_format(const struct addr *a, char out[ADDR_TEXT_MAX]);
  * address, so that a host and its /32 are one row. */
 void addr_net_format(const struct addr_net *n, char out[ADDR_NET_TEXT_MAX]);
 
+/* How many bits of the network's addresses are the host's (0 for a single
+ * address). */
+unsigned addr_net_host_bits(const struct addr_net *n);
+
+/* The i-th address of the network, counted from its first (i below
+ * 2^addr_net_host_bits, else the count wraps inside the network). */
+struct addr addr_net_nth(const struct addr_net *n, unsigned long i);
+
 /* True when a lies inside n (always false across families). */
 bool addr_net_contains(const struct addr_net *n, const struct addr *a);
 

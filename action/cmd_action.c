@@ -21,7 +21,14 @@
 #include "spool.h"
 
 enum { OPT_TIME = 256, OPT_BANTIME, OPT_FAILURES, OPT_RESTORED, OPT_F2B_CALL,
-       OPT_PORT };
+       OPT_PORT, OPT_YES };
+
+/* A person's ban of a network: above this many addresses only with --yes,
+ * and never above PERSON_BAN_MAX (one row per address). */
+#define PERSON_BAN_ASK 256
+#define PERSON_BAN_MAX 65536
+/* Addresses per "banip" call to the local fail2ban. */
+#define PERSON_BAN_BATCH 256
 
 static const struct option action_options[] = {
 	{ "jail",     required_argument, NULL, 'j' },
@@ -32,13 +39,15 @@ static const struct option action_options[] = {
 	{ "restored", required_argument, NULL, OPT_RESTORED },
 	{ "f2b-call", no_argument,       NULL, OPT_F2B_CALL },
 	{ "port",     required_argument, NULL, OPT_PORT },
+	{ "yes",      no_argument,       NULL, OPT_YES },
 	{ "help",     no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char ban_usage[] =
 	"usage: mc-f2b ban -j JAIL -i IP [--time EPOCH] [--bantime SECONDS]\n"
-	"                  [--failures N] [--restored 0|1] [--port PORTS]\n";
+	"                  [--failures N] [--restored 0|1] [--port PORTS]\n"
+	"       mc-f2b ban -j JAIL -i IP|NETWORK --f2b-call [--yes]\n";
 static const char unban_usage[] =
 	"usage: mc-f2b unban -j JAIL -i IP [--f2b-call]\n";
 
@@ -46,6 +55,7 @@ static const char unban_usage[] =
 struct action_args {
 	const char *jail, *ip, *time, *bantime, *failures, *restored, *port;
 	bool f2b_call;
+	bool yes;
 	bool help;
 };
 
@@ -67,6 +77,7 @@ static int read_options(const char *verb, int argc, char **argv,
 		case OPT_RESTORED: a->restored = optarg; break;
 		case OPT_F2B_CALL: a->f2b_call = true; break;
 		case OPT_PORT: a->port = optarg; break;
+		case OPT_YES: a->yes = true; break;
 		case 'h': a->help = true; break;
 		case ':':
 			return usage_error(verb, "option '%s' needs a value",
@@ -95,9 +106,17 @@ static int refuse_extra(const char *verb, const struct action_args *a,
 	if (!ip && a->ip)
 		return usage_error(verb, "-i is not an option of %s", verb);
 	if (!f2b_call && a->f2b_call)
-		return usage_error(verb, "--f2b-call belongs to unban");
+		return usage_error(verb, "--f2b-call belongs to ban and unban");
 	if (a->port && strcmp(verb, "start") != 0 && strcmp(verb, "ban") != 0)
 		return usage_error(verb, "--port belongs to start and ban");
+	if (a->yes && !(a->f2b_call && strcmp(verb, "ban") == 0))
+		return usage_error(verb, "--yes belongs to ban --f2b-call");
+	/* A person's ban is not fail2ban's: none of fail2ban's numbers. */
+	if (a->f2b_call && ban_numbers &&
+	    (a->time || a->bantime || a->failures || a->restored || a->port))
+		return usage_error(verb, "--f2b-call is a person's ban: no "
+				   "--time, --bantime, --failures, --restored "
+				   "or --port");
 	return EXIT_DONE;
 }
 
@@ -375,10 +394,11 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev,
 	return spool_event(cfg, ev, why);
 }
 
-/* unban --f2b-call lifts a ban in the local fail2ban: only in a jail this
+/* ban and unban --f2b-call act in the local fail2ban: only in a jail this
  * node lets mc-f2b act on (jail.h), and that is known before anything is
  * written. */
-static int check_f2b_call(const struct mc_config *cfg, const char *jail)
+static int check_f2b_call(const struct mc_config *cfg, const char *verb,
+			  const char *jail)
 {
 	const struct f2b_link link = cli_f2b_link(cfg, F2B_PROMPT_TIMEOUT_MS);
 	char why[PATH_MAX + 256];
@@ -387,9 +407,9 @@ static int check_f2b_call(const struct mc_config *cfg, const char *jail)
 	case 1:
 		return EXIT_DONE;
 	case 0:
-		return usage_error("unban", "--f2b-call: %s", why);
+		return usage_error(verb, "--f2b-call: %s", why);
 	}
-	log_error("unban: fail2ban's configuration: %s", why);
+	log_error("%s: fail2ban's configuration: %s", verb, why);
 	return EXIT_RUNTIME;
 }
 
@@ -414,6 +434,128 @@ static int unban_in_fail2ban(const struct mc_config *cfg,
 	return EXIT_DONE;
 }
 
+/* --- a person's ban: ban -j JAIL -i IP|NETWORK --f2b-call [--yes] -------- */
+
+/* The network to ban and its size, refused when it holds an address of the
+ * cluster or more addresses than the person confirmed. */
+static int take_person_net(const struct mc_config *cfg, const char *text,
+			   bool yes, struct addr_net *net, unsigned long *count)
+{
+	unsigned host_bits;
+	struct addr node;
+	char shown_node[ADDR_TEXT_MAX];
+	const char *why;
+
+	if (!text)
+		return usage_error("ban", "-i IP is required");
+	if (addr_net_parse(text, net, &why) != 0)
+		return usage_error("ban", "invalid address or network '%s': %s",
+				   strlen(text) <= 64 ? text : "(too long)", why);
+	host_bits = addr_net_host_bits(net);
+	if (host_bits > 16)
+		return usage_error("ban", "%s holds more than %d addresses: "
+				   "ban smaller networks", text, PERSON_BAN_MAX);
+	*count = 1UL << host_bits;
+	if (nodes_in_net(&cfg->nodes, net, &node)) {
+		addr_format(&node, shown_node);
+		return usage_error("ban", "%s is %san address of this cluster's "
+				   "nodes (this node, [cluster] nodes, "
+				   "MailCleaner's master and slave tables): never "
+				   "banned", text, *count > 1 ? "a network that "
+				   "holds " : "");
+	}
+	if (*count > PERSON_BAN_ASK && !yes)
+		return usage_error("ban", "%s holds %lu addresses: add --yes to "
+				   "ban them all", text, *count);
+	return EXIT_DONE;
+}
+
+/* Record one address of the person's ban, as fail2ban's ban would be;
+ * appended to the batch for the local fail2ban unless whitelisted. */
+static enum bans_status record_person_ban(struct mc_config *cfg,
+					  struct db *db, struct ban_event *ev,
+					  char batch[][ADDR_TEXT_MAX],
+					  size_t *n, char *err, size_t errlen)
+{
+	struct ban_result res;
+	enum bans_status bs = bans_apply(db, ev, &res, err, errlen);
+
+	if (bs == BANS_OK) {
+		log_ban(ev, &res);
+		if (res.plan.outcome != BAN_WHITELISTED)
+			snprintf(batch[(*n)++], ADDR_TEXT_MAX, "%s", ev->ip);
+		cli_tell_fail2ban(cfg, ev, &res);
+	}
+	bans_result_free(&res);
+	return bs;
+}
+
+/* "set JAIL banip ..." for the batch; one line on failure. */
+static int ban_batch_in_fail2ban(const struct mc_config *cfg, const char *jail,
+				 char batch[][ADDR_TEXT_MAX], size_t n)
+{
+	const char *argv[3 + PERSON_BAN_BATCH] = { "set", jail, "banip" };
+	char err[256];
+
+	if (n == 0)
+		return EXIT_DONE;
+	for (size_t i = 0; i < n; i++)
+		argv[3 + i] = batch[i];
+	/* fail2ban answers once the actions of every address have run:
+	 * a few milliseconds each, under its one lock. */
+	if (f2b_command(cfg->f2b_socket, argv, 3 + n,
+			F2B_PROMPT_TIMEOUT_MS + (unsigned)n * 200u,
+			err, sizeof(err)) == F2B_OK)
+		return EXIT_DONE;
+	log_error("ban: recorded, but the local fail2ban did not ban: %s", err);
+	return EXIT_RUNTIME;
+}
+
+static int person_ban(struct mc_config *cfg, const struct action_args *a,
+		      struct ban_event *ev)
+{
+	char batch[PERSON_BAN_BATCH][ADDR_TEXT_MAX], err[512];
+	struct addr_net net;
+	unsigned long count = 0, done = 0;
+	size_t n = 0;
+	struct db *db;
+	enum bans_status bs = BANS_OK;
+	int rc = EXIT_DONE;
+
+	if (cli_open_master(cfg, &db, NULL, err, sizeof(err)) != DB_OK) {
+		log_error("ban: master: %s", err);
+		cli_say_outage(cfg);
+		return EXIT_RUNTIME;
+	}
+	cli_load_nodes(cfg, db, false);
+	if ((rc = take_person_net(cfg, a->ip, a->yes, &net, &count))) {
+		db_close(db);
+		return rc;
+	}
+	for (unsigned long i = 0; i < count && bs == BANS_OK && !rc; i++) {
+		struct addr one = addr_net_nth(&net, i);
+
+		addr_format(&one, ev->ip);
+		bs = record_person_ban(cfg, db, ev, batch, &n, err, sizeof(err));
+		if (bs == BANS_OK)
+			done++;
+		if (n == PERSON_BAN_BATCH || (n && i + 1 == count)) {
+			rc = ban_batch_in_fail2ban(cfg, ev->jail, batch, n);
+			n = 0;
+		}
+	}
+	db_close(db);
+	if (bs != BANS_OK) {
+		log_error("ban %s in %s: %s%s", ev->ip, ev->jail, err,
+			  done ? " (the addresses before it were banned)" : "");
+		return bs == BANS_UNKNOWN_JAIL ? EXIT_BAD_INPUT : EXIT_RUNTIME;
+	}
+	if (rc == EXIT_DONE)
+		printf("banned %s in %s: recorded, and in the local fail2ban; "
+		       "the other nodes follow by sync\n", a->ip, ev->jail);
+	return rc;
+}
+
 static int run_event_verb(const char *verb, const char *usage, int argc,
 			  char **argv, const struct cli *cli)
 {
@@ -429,14 +571,29 @@ static int run_event_verb(const char *verb, const char *usage, int argc,
 		fputs(usage, stdout);
 		return EXIT_DONE;
 	}
-	if ((rc = refuse_extra(verb, &a, is_ban, true, !is_ban)) ||
-	    (rc = take_port(verb, a.port)) ||
-	    (rc = build_event(verb, &a, &ev)) ||
-	    (rc = cli_load_config(cli, &cfg)))
+	if ((rc = refuse_extra(verb, &a, is_ban, true, true)) ||
+	    (rc = take_port(verb, a.port)))
 		return rc;
-	if (a.f2b_call && (rc = check_f2b_call(&cfg, ev.jail))) {
+	if (is_ban && a.f2b_call) {
+		/* -i may be a network here: checked once the nodes are
+		 * known. */
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = EVENT_BAN;
+		if ((rc = cli_take_jail(verb, a.jail, ev.jail)))
+			return rc;
+	} else if ((rc = build_event(verb, &a, &ev))) {
+		return rc;
+	}
+	if ((rc = cli_load_config(cli, &cfg)))
+		return rc;
+	if (a.f2b_call && (rc = check_f2b_call(&cfg, verb, ev.jail))) {
 		config_wipe_secrets(&cfg);
 		return rc;
+	}
+	if (is_ban && a.f2b_call) {
+		snprintf(ev.host, sizeof(ev.host), "%s", cfg.node);
+		ev.at = ev.time = (long long)time(NULL);
+		return person_ban(&cfg, &a, &ev);
 	}
 	snprintf(ev.host, sizeof(ev.host), "%s", cfg.node);
 	ev.at = (long long)time(NULL);

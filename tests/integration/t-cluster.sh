@@ -144,6 +144,11 @@ test_cluster_changes_on_one_node_reach_the_other() {
 		fail "unban on A"
 	not_in_jail "$A" mc-exim 203.0.113.70 || fail "still banned on A"
 	within_10s "unban --f2b-call on A lifted on B" not_in_jail "$B" mc-exim 203.0.113.70
+	# A person's ban on A is in A's fail2ban at once, and reaches B.
+	"$MC_F2B" -c "$WORK/cluster/a.ini" ban -j mc-exim -i 203.0.113.73 --f2b-call \
+		>/dev/null 2>&1 || fail "ban --f2b-call on A"
+	in_jail "$A" mc-exim 203.0.113.73 || fail "a person's ban not in A's jail"
+	within_10s "ban --f2b-call on A in B's jail" in_jail "$B" mc-exim 203.0.113.73
 	# whitelist add on A reaches B's ignore list.
 	"$MC_F2B" -c "$WORK/cluster/a.ini" whitelist add -j mc-exim -i 198.51.100.0/24 \
 		>/dev/null 2>&1 || fail "whitelist add on A"

@@ -135,6 +135,45 @@ test_f2b_unban_f2b_call_lifts_the_local_ban() {
 	assert_eq "$(row mc-exim 192.0.2.65)" "1,0,0,0" "row"
 }
 
+# A person's ban (MailCleaner's "ban --f2b-call"): recorded and counted as
+# fail2ban's would be, banned in the local fail2ban at once, a network
+# address by address; never an address of the cluster's nodes; above 256
+# addresses only with --yes.
+test_f2b_a_persons_ban_is_recorded_and_banned_at_once() {
+	f2b_up
+	assert_eq "$(mc_out ban -j mc-exim -i 192.0.2.80 --f2b-call)" \
+		"banned 192.0.2.80 in mc-exim: recorded, and in the local fail2ban; the other nodes follow by sync" \
+		"what a person is told"
+	assert_eq "$(row mc-exim 192.0.2.80)" "1,1,0,0" "row"
+	banned_in mc-exim 192.0.2.80 || fail "not banned in fail2ban"
+	eventually "in the nftables set" nft_set_has addr-set-mc-exim 192.0.2.80
+	# fail2ban's own actionban found the row active: not counted again.
+	assert_eq "$(row mc-exim 192.0.2.80)" "1,1,0,0" "row after fail2ban's action"
+	mc ban -j mc-exim -i 192.0.2.96/28 --f2b-call >/dev/null
+	assert_eq "$rc" 0 "a /28: $err"
+	assert_eq "$(sql "SELECT COUNT(*) FROM fail2ban_ips WHERE ip LIKE '192.0.2.%' AND active AND ip <> '192.0.2.80'")" 16 \
+		"rows of the /28"
+	banned_in mc-exim 192.0.2.96 && banned_in mc-exim 192.0.2.111 ||
+		fail "the /28 not banned in fail2ban"
+	local before
+	before=$(table_state)
+	expect_refusal 2 ban -j mc-exim -i 198.51.100.0/23 --f2b-call
+	case $err in *"512 addresses: add --yes"*) ;; *) fail "message: $err" ;; esac
+	expect_refusal 2 ban -j mc-exim -i 127.0.0.1 --f2b-call
+	expect_refusal 2 ban -j mc-exim -i 127.0.0.0/28 --f2b-call
+	case $err in *"holds an address of this cluster's nodes"*) ;; *) fail "message: $err" ;; esac
+	expect_refusal 2 ban -j mc-exim -i 10.0.0.0/8 --f2b-call --yes
+	expect_refusal 2 ban -j mc-exim -i 192.0.2.1/33 --f2b-call
+	assert_eq "$(table_state)" "$before" "rows after the refusals"
+	local start=$(date +%s%N)
+	mc ban -j mc-exim -i 198.51.100.0/23 --f2b-call --yes >/dev/null
+	printf '    # a /23 banned by a person: %d ms\n' $((($(date +%s%N) - start) / 1000000))
+	assert_eq "$rc" 0 "a /23 with --yes: $err"
+	assert_eq "$(sql "SELECT COUNT(*) FROM fail2ban_ips WHERE ip LIKE '198.51.10_.%' AND active")" 512 \
+		"rows of the /23"
+	banned_in mc-exim 198.51.101.255 || fail "the /23's last address not banned"
+}
+
 test_f2b_whitelisted_address_is_lifted_and_not_counted() {
 	f2b_up
 	sql "INSERT INTO fail2ban_ips (ip, count, active, whitelisted, jail, host)

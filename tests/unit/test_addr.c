@@ -588,6 +588,40 @@ static void test_host_is_its_own_network(void **state)
 	}
 }
 
+static void assert_nth(const char *net_text, unsigned long i, const char *want)
+{
+	struct addr_net n;
+	struct addr a;
+	char out[ADDR_TEXT_MAX];
+	const char *why;
+
+	assert_int_equal(addr_net_parse(net_text, &n, &why), 0);
+	a = addr_net_nth(&n, i);
+	addr_format(&a, out);
+	assert_string_equal(out, want);
+}
+
+static void test_nth_address_of_a_network(void **state)
+{
+	struct addr_net n;
+	const char *why;
+
+	(void)state;
+	assert_nth("192.0.2.0/24", 0, "192.0.2.0");
+	assert_nth("192.0.2.0/24", 255, "192.0.2.255");
+	assert_nth("198.51.0.0/16", 256, "198.51.1.0");
+	assert_nth("198.51.0.0/16", 65535, "198.51.255.255");
+	/* Past the network's size, the count stays inside it. */
+	assert_nth("192.0.2.0/24", 256, "192.0.2.0");
+	assert_nth("192.0.2.7", 0, "192.0.2.7");
+	assert_nth("2001:db8::/112", 65535, "2001:db8::ffff");
+	assert_nth("2001:db8::/120", 17, "2001:db8::11");
+	assert_int_equal(addr_net_parse("192.0.2.0/24", &n, &why), 0);
+	assert_int_equal(addr_net_host_bits(&n), 8);
+	assert_int_equal(addr_net_parse("2001:db8::1", &n, &why), 0);
+	assert_int_equal(addr_net_host_bits(&n), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_net_format_hand_built),
 		cmocka_unit_test(test_contains),
 		cmocka_unit_test(test_host_is_its_own_network),
+		cmocka_unit_test(test_nth_address_of_a_network),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
