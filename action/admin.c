@@ -13,7 +13,8 @@
 enum {
 	OPT_OPTION = 256, OPT_DIR, OPT_ALL, OPT_JSON, OPT_NAME,
 	OPT_ENABLED, OPT_MAXRETRY, OPT_FINDTIME, OPT_BANTIME, OPT_PORT,
-	OPT_FILTER, OPT_BANACTION, OPT_LOGPATH, OPT_MAX_COUNT,
+	OPT_FILTER, OPT_BANACTION, OPT_LOGPATH, OPT_MAX_COUNT, OPT_SEND,
+	OPT_NO_SEND, OPT_EACH_BAN,
 };
 
 static const struct option admin_options[] = {
@@ -34,6 +35,10 @@ static const struct option admin_options[] = {
 	{ "banaction", required_argument, NULL, OPT_BANACTION },
 	{ "logpath",   required_argument, NULL, OPT_LOGPATH },
 	{ "max-count", required_argument, NULL, OPT_MAX_COUNT },
+	{ "email",     required_argument, NULL, 'e' },
+	{ "send",      no_argument,       NULL, OPT_SEND },
+	{ "no-send",   no_argument,       NULL, OPT_NO_SEND },
+	{ "each-ban",  no_argument,       NULL, OPT_EACH_BAN },
 	{ "help",      no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -49,6 +54,9 @@ static unsigned option_group(int c)
 	case OPT_DIR: return ARG_DIR;
 	case OPT_ALL: return ARG_ALL;
 	case OPT_JSON: case 'h': return 0;
+	case 'n': case OPT_NAME: return ARG_NAME;
+	case 'e': return ARG_EMAIL;
+	case OPT_SEND: case OPT_NO_SEND: case OPT_EACH_BAN: return ARG_SEND;
 	default: return ARG_CREATE;
 	}
 }
@@ -64,7 +72,11 @@ static void store_option(struct admin_args *a, int c, const char *v)
 	case OPT_ALL: a->all = true; break;
 	case OPT_JSON: a->json = true; break;
 	case 'h': a->help = true; break;
-	case OPT_NAME: a->name = v; break;
+	case 'n': case OPT_NAME: a->name = v; break;
+	case 'e': a->email = v; break;
+	case OPT_SEND: a->send = 1; break;
+	case OPT_NO_SEND: a->send = 0; break;
+	case OPT_EACH_BAN: a->each_ban = true; break;
 	case OPT_ENABLED: a->enabled = v; break;
 	case OPT_MAXRETRY: a->maxretry = v; break;
 	case OPT_FINDTIME: a->findtime = v; break;
@@ -85,9 +97,10 @@ static int parse_args(const char *verb, int argc, char **argv,
 
 	memset(a, 0, sizeof(*a));
 	a->json = cli->json;
+	a->send = -1;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":j:i:v:h", admin_options,
+	while ((c = getopt_long(argc, argv, ":j:i:v:n:e:h", admin_options,
 				NULL)) != -1) {
 		if (c == ':')
 			return usage_error(verb, "option '%s' needs a value",
@@ -160,6 +173,10 @@ int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 		return EXIT_RUNTIME;
 	}
 	cli_load_nodes(&ad.cfg, ad.db, false);
+	/* The files this verb may write send the mails fail2ban_conf says;
+	 * a table that cannot be read sends none. */
+	if (jails_mail_conf(ad.db, &ad.cfg.mail) != DB_OK)
+		memset(&ad.cfg.mail, 0, sizeof(ad.cfg.mail));
 	rc = sub->run(&ad);
 	db_close(ad.db);
 	if (ad.defined_read)
@@ -178,6 +195,22 @@ bool admin_fail2ban(struct admin *ad)
 				ad->link.socket);
 	}
 	return ad->fail2ban == 1;
+}
+
+int admin_apply_mail(struct admin *ad)
+{
+	unsigned changed, errors;
+
+	if (jails_mail_conf(ad->db, &ad->cfg.mail) != DB_OK)
+		return admin_db_error(ad, "reading fail2ban_conf");
+	if (sync_mail(ad->db, &ad->link, &changed, &errors) != DB_OK)
+		return admin_db_error(ad, "reading the jails");
+	if (errors) {
+		log_error("%s %s: recorded, but %u jail file(s) here did not "
+			  "follow (see above)", ad->verb, ad->sub, errors);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_DONE;
 }
 
 int admin_refuse_node(struct admin *ad, const char *ip)

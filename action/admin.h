@@ -20,7 +20,10 @@ enum admin_arg {
 	ARG_OPTION = 1 << 3,   /* --option NAME */
 	ARG_DIR = 1 << 4,      /* --dir DIR */
 	ARG_ALL = 1 << 5,      /* --all */
-	ARG_CREATE = 1 << 6,   /* jail create's --name, --port, ... */
+	ARG_CREATE = 1 << 6,   /* jail create's --port, --filter, ... */
+	ARG_NAME = 1 << 7,     /* --name (jail create), -n NAME (mail name) */
+	ARG_EMAIL = 1 << 8,    /* -e EMAIL */
+	ARG_SEND = 1 << 9,     /* --send | --no-send [--each-ban] */
 };
 
 struct admin_args {
@@ -29,6 +32,10 @@ struct admin_args {
 	/* jail create */
 	const char *name, *enabled, *maxretry, *findtime, *bantime, *port;
 	const char *filter, *banaction, *logpath, *max_count;
+	/* mail */
+	const char *email;
+	int send;                    /* -1 not given, 0 --no-send, 1 --send */
+	bool each_ban;
 };
 
 /* Everything a sub-verb works with. */
@@ -55,6 +62,16 @@ struct sub_verb {
  * connect to the master, run it.  Returns the exit status. */
 int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 	      int argc, char **argv, const struct cli *cli);
+
+/* blacklist enable and disable of -j JAIL: its max_count (0: disabled),
+ * the -bl jail's file and running state (cmd_lists.c; jail disable-bl
+ * too). */
+int blacklist_set_max_count(struct admin *ad, long long n);
+
+/* Bring the mail lines of this node's jail files in line with the rows
+ * (sync_mail, with fail2ban_conf read again), reloading the jails whose
+ * file changed.  Returns the exit status. */
+int admin_apply_mail(struct admin *ad);
 
 /* An address of the cluster's nodes is never banned or blacklisted:
  * EXIT_BAD_INPUT and one line when ip is one. */

@@ -71,7 +71,14 @@ struct ban_facts {
 	bool whitelisted;      /* by an entry of the jail's whitelist */
 	bool out_of_memory;
 	struct jail_bl *bl;    /* the jail's port and whitelist, kept */
+	struct mail_conf *mail;   /* fail2ban_conf's values, kept */
 };
+
+static void take_mail_value(char *dst, size_t dstlen, const char *src)
+{
+	if (src && strlen(src) < dstlen)
+		memcpy(dst, src, strlen(src) + 1);
+}
 
 /* One result row per whitelist entry of the jail (or one row if none); the
  * jail and (jail, ip) columns repeat on each. */
@@ -86,6 +93,13 @@ static int on_facts_row(void *ctx, const char *const *cols, size_t ncols)
 	f->max_count = cols[0] ? strtoll(cols[0], NULL, 10) : 0;
 	if (cols[7] && strlen(cols[7]) < sizeof(f->bl->port))
 		memcpy(f->bl->port, cols[7], strlen(cols[7]) + 1);
+	/* What the -bl jail's file needs to send its mails, should this
+	 * ban be the one that loads it (checked when it is written). */
+	f->bl->send_mail = !cols[8] || atoi(cols[8]) != 0;
+	take_mail_value(f->mail->src_email, sizeof(f->mail->src_email), cols[9]);
+	take_mail_value(f->mail->src_name, sizeof(f->mail->src_name), cols[10]);
+	take_mail_value(f->mail->dest_email, sizeof(f->mail->dest_email),
+			cols[11]);
 	if (cols[1]) {
 		f->row.exists = true;
 		f->row.id = strtoll(cols[1], NULL, 10);
@@ -111,13 +125,17 @@ static int on_facts_row(void *ctx, const char *const *cols, size_t ncols)
 /* The jail's max_count, the (jail, ip) row and the jail's whitelist (read
  * through the index on (jail, whitelisted)), in one round trip. */
 static enum db_status read_facts(struct db *db, const struct ban_event *ev,
-				 struct ban_facts *f, struct jail_bl *bl)
+				 struct ban_facts *f, struct jail_bl *bl,
+				 struct mail_conf *mail)
 {
 	static const char sql[] =
 		"SELECT j.max_count, r.id, r.count, r.active, r.blacklisted, "
-		"r.whitelisted, w.ip, j.port FROM fail2ban_jail j "
+		"r.whitelisted, w.ip, j.port, j.send_mail_bl, c.src_email, "
+		"c.src_name, c.dest_email FROM fail2ban_jail j "
 		"LEFT JOIN fail2ban_ips r ON r.jail = j.name AND r.ip = ? "
 		"LEFT JOIN fail2ban_ips w ON w.jail = j.name AND w.whitelisted = 1 "
+		"LEFT JOIN (SELECT src_email, src_name, dest_email FROM "
+		"fail2ban_conf ORDER BY id LIMIT 1) c ON TRUE "
 		"WHERE j.name = ?";
 	const char *why;
 	struct db_arg args[] = { DB_TEXT(ev->ip), DB_TEXT(ev->jail) };
@@ -130,6 +148,8 @@ static enum db_status read_facts(struct db *db, const struct ban_event *ev,
 	if (jail_bl_init(bl, ev->jail, "", NULL) != 0)
 		return DB_FAILED;   /* events are validated before this */
 	f->bl = bl;
+	memset(mail, 0, sizeof(*mail));
+	f->mail = mail;
 	if (addr_parse(ev->ip, &f->ip, &why) != 0)
 		return DB_FAILED;
 	s = db_query(db, sql, args, 2, on_facts_row, f);
@@ -186,7 +206,7 @@ static enum db_status record_once(struct db *db, const struct ban_event *ev,
 				  struct ban_result *res, bool *unknown_jail)
 {
 	struct ban_facts f;
-	enum db_status s = read_facts(db, ev, &f, &res->bl);
+	enum db_status s = read_facts(db, ev, &f, &res->bl, &res->mail);
 
 	if (s != DB_OK)
 		return s;

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "event.h"
 #include "jail.h"
+#include "mail.h"
 
 /* What the table holds for one (jail, ip) before the event. */
 struct ip_row {
@@ -54,6 +55,7 @@ struct ban_result {
 	struct ban_plan plan;
 	long long max_count;
 	struct jail_bl bl;     /* what <jail>-bl needs, when plan.blacklist_now */
+	struct mail_conf mail; /* fail2ban_conf, for the file of <jail>-bl */
 };
 
 /* Apply a ban (decided again on conflicts) or an unban (the row becomes

@@ -86,7 +86,7 @@ struct f2b_link cli_f2b_link(const struct mc_config *cfg, unsigned timeout_ms)
 	return (struct f2b_link){
 		.socket = cfg->f2b_socket, .config_dir = cfg->f2b_config_dir,
 		.client = cfg->f2b_client, .timeout_ms = timeout_ms,
-		.nodes = &cfg->nodes,
+		.nodes = &cfg->nodes, .mail = &cfg->mail,
 	};
 }
 
@@ -283,6 +283,9 @@ void cli_tell_fail2ban(const struct mc_config *cfg, const struct ban_event *ev,
 	};
 	void (*work)(void *) = NULL;
 
+	/* Read with the ban: the -bl jail's file, if this ban writes it,
+	 * sends the jail's blacklisting mails. */
+	f.link.mail = &res->mail;
 	if (ev->kind != EVENT_BAN)
 		return;
 	if (res->plan.outcome == BAN_WHITELISTED)

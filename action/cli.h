@@ -37,6 +37,7 @@ int cmd_blacklist(int argc, char **argv, const struct cli *cli);
 int cmd_whitelist(int argc, char **argv, const struct cli *cli);
 int cmd_status(int argc, char **argv, const struct cli *cli);
 int cmd_sync(int argc, char **argv, const struct cli *cli);
+int cmd_mail(int argc, char **argv, const struct cli *cli);
 
 /* Print "mc-f2b: <verb>: <message>" and return EXIT_BAD_INPUT. */
 int usage_error(const char *verb, const char *fmt, ...)

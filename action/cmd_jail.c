@@ -454,6 +454,37 @@ static int jail_dump(struct admin *ad)
 	return d.failed || d.skipped ? EXIT_RUNTIME : EXIT_DONE;
 }
 
+/* --- MailCleaner's mail and blacklist spellings ------------------------ */
+
+/* modify-mail -j JAIL --send|--no-send [--each-ban]: the jail's mails at
+ * each blacklisting (send_mail_bl), or at each ban (send_mail). */
+static int jail_modify_mail(struct admin *ad)
+{
+	const char *column = ad->a.each_ban ? "send_mail" : "send_mail_bl";
+	struct jail_row row;
+	struct jail_scope scope;
+	int rc;
+
+	if (ad->a.send < 0)
+		return usage_error(ad->verb, "modify-mail needs --send or "
+				   "--no-send");
+	if ((rc = admin_jail(ad, &row, false)) ||
+	    (rc = admin_require(ad, row.name, ad->a.each_ban ? JAIL_NEED_OWNED
+				: JAIL_NEED_BL, &scope)))
+		return rc;
+	if (jails_set_number(ad->db, row.name, column, ad->a.send) != DB_OK)
+		return admin_db_error(ad, "updating the jail");
+	if ((rc = admin_apply_mail(ad)))
+		return rc;
+	printf("jail %s: %s = %d\n", row.name, column, ad->a.send);
+	return EXIT_DONE;
+}
+
+static int jail_disable_bl(struct admin *ad)
+{
+	return blacklist_set_max_count(ad, 0);
+}
+
 static const struct sub_verb jail_subs[] = {
 	{ "enable", ARG_JAIL, jail_enable, "enable -j JAIL" },
 	{ "disable", ARG_JAIL, jail_disable, "disable -j JAIL" },
@@ -462,7 +493,7 @@ static const struct sub_verb jail_subs[] = {
 	  "change -j JAIL --option OPTION -v VALUE\n"
 	  "                      OPTION: findtime, bantime, maxretry, max_count,"
 	  " port,\n                      filter, banaction, logpath" },
-	{ "create", ARG_CREATE, jail_create,
+	{ "create", ARG_CREATE | ARG_NAME, jail_create,
 	  "create --name NAME --filter FILTER --logpath PATH [--port PORTS]\n"
 	  "                      [--maxretry N] [--findtime S] [--bantime S] "
 	  "[--max-count N]\n"
@@ -470,6 +501,10 @@ static const struct sub_verb jail_subs[] = {
 	{ "list", 0, jail_list, "list" },
 	{ "show", ARG_JAIL, jail_show, "show -j JAIL" },
 	{ "dump", ARG_DIR, jail_dump, "dump [--dir DIR]" },
+	{ "modify-mail", ARG_JAIL | ARG_SEND, jail_modify_mail,
+	  "modify-mail -j JAIL --send|--no-send [--each-ban]" },
+	{ "disable-bl", ARG_JAIL, jail_disable_bl,
+	  "disable-bl -j JAIL  (the same as blacklist disable)" },
 };
 
 int cmd_jail(int argc, char **argv, const struct cli *cli)

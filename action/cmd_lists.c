@@ -29,7 +29,7 @@ static int tell(struct admin *ad, const char *a0, const char *a1,
 
 /* --- blacklist ---------------------------------------------------------- */
 
-static int set_max_count(struct admin *ad, long long n)
+int blacklist_set_max_count(struct admin *ad, long long n)
 {
 	struct jail_row row;
 	struct jail_scope scope;
@@ -58,12 +58,12 @@ static int blacklist_enable(struct admin *ad)
 	if (ad->a.value && !parse_int_in(ad->a.value, 1, 1000000, &n))
 		return usage_error(ad->verb, "-v: expected a number of bans "
 				   "from 1 to 1000000");
-	return set_max_count(ad, n);
+	return blacklist_set_max_count(ad, n);
 }
 
 static int blacklist_disable(struct admin *ad)
 {
-	return set_max_count(ad, 0);
+	return blacklist_set_max_count(ad, 0);
 }
 
 /* Is the address covered by the jail's whitelist? */

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "jailctl.h"
+#include "jails.h"
 #include "log.h"
 #include "outage.h"
 #include "spool.h"
@@ -67,6 +68,8 @@ struct syncer {
 	time_t last_full;
 	bool down_said;
 	bool nodes_loaded;     /* once: a missing grant has been said */
+	char mail_sig[SYNC_MAIL_SIG_MAX];  /* what the files' mails last
+					    * followed ("" at start) */
 	bool verbose;          /* --once: print what the round did */
 };
 
@@ -100,6 +103,27 @@ static void say_down(struct syncer *s, const char *what)
 	s->down_said = true;
 }
 
+/* A change of the mails' settings (mail.h), made here or on another node,
+ * reaches this node's files in the round that sees it; at start, the files
+ * are brought in line with the database.  Also before the bans: a -bl jail
+ * the round loads is written with its mails. */
+static void mail_round(struct syncer *s)
+{
+	char sig[SYNC_MAIL_SIG_MAX];
+	unsigned changed, errors;
+
+	if (sync_mail_signature(s->replica, sig) != DB_OK ||
+	    strcmp(sig, s->mail_sig) == 0 ||
+	    jails_mail_conf(s->replica, &s->cfg.mail) != DB_OK ||
+	    sync_mail(s->replica, &s->link, &changed, &errors) != DB_OK)
+		return;   /* the round's own statements say what is wrong */
+	if (changed)
+		log_decision("sync: mail settings: %u jail file(s) written "
+			     "again", changed);
+	if (errors == 0)
+		snprintf(s->mail_sig, sizeof(s->mail_sig), "%s", sig);
+}
+
 /* One round; returns 0 when it ran, -1 when the replica or fail2ban is
  * out of reach. */
 static int round_once(struct syncer *s)
@@ -129,6 +153,7 @@ static int round_once(struct syncer *s)
 		cli_load_nodes(&s->cfg, s->replica, !s->nodes_loaded);
 		s->nodes_loaded = true;
 	}
+	mail_round(s);
 	st = sync_round(s->replica, &s->link, s->since, &s->recent, &c);
 	if (st != DB_OK) {
 		say_down(s, db_error(s->replica));

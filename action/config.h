@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "event.h"
+#include "mail.h"
 #include "nodes.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/mc-f2b/mc-f2b.ini"
@@ -44,6 +45,9 @@ struct mc_config {
 					 * MailCleaner's master and slave */
 	struct nodes nodes;             /* not from the file: filled by
 					 * cli_load_nodes() (nodes.h) */
+	struct mail_conf mail;          /* not from the file: fail2ban_conf,
+					 * read by the verbs that write jail
+					 * files (empty: no mail) */
 };
 
 /* The path to read: the -c argument if given, else $MC_F2B_CONFIG, else

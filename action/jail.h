@@ -33,6 +33,8 @@ struct jail_row {
 	char banaction[JAIL_ACTION_MAX + 1];
 	char logpath[JAIL_LOGPATH_MAX + 1];
 	long long max_count;
+	bool send_mail;      /* a mail at each ban of the jail (mail.h) */
+	bool send_mail_bl;   /* a mail at each ban in <jail>-bl */
 };
 
 /* --- names ---------------------------------------------------------------- */
@@ -113,6 +115,7 @@ struct jail_bl {
 	char jail[JAIL_NAME_MAX + 1];     /* the jail, not "<jail>-bl" */
 	char port[JAIL_PORT_MAX + 1];
 	struct jail_whitelist whitelist;  /* freed by jail_bl_free() */
+	bool send_mail;                   /* the jail's send_mail_bl */
 };
 
 /* The -bl of a jail, with a copy of the jail's whitelist (wl may be NULL:

@@ -213,7 +213,8 @@ int jailctl_publish_bl(const struct f2b_link *link, const struct jail_bl *bl,
 	const char *why;
 	const char *filter = jailfile_bl_filter_installed(link->config_dir) ?
 			     JAILFILE_BL_FILTER : "";
-	char *text = jailfile_render_bl(bl, filter, link->nodes, &why);
+	char *text = jailfile_render_bl(bl, filter, link->nodes, link->mail,
+					&why);
 	int rc;
 
 	jail_bl_name(bl->jail, name);
@@ -255,6 +256,7 @@ static int publish_bl_of(const struct f2b_link *link,
 			 row->name);
 		return -1;
 	}
+	bl.send_mail = row->send_mail_bl;
 	rc = jailctl_publish_bl(link, &bl, load, err, errlen);
 	jail_bl_free(&bl);
 	return rc;
@@ -304,7 +306,8 @@ int jailctl_publish(const struct f2b_link *link, const struct jail_row *row,
 			 row->logpath, why);
 		return -1;
 	}
-	if (!(text = jailfile_render_jail(row, wl, link->nodes, &why))) {
+	if (!(text = jailfile_render_jail(row, wl, link->nodes, link->mail,
+					  &why))) {
 		snprintf(err, errlen, "jail %s: %s", row->name, why);
 		return -1;
 	}
@@ -336,4 +339,37 @@ int jailctl_withdraw(const struct f2b_link *link, const char *name,
 	    (stop && jailctl_stop(link, name, err, errlen) != 0))
 		return -1;
 	return scope->bl ? jailctl_withdraw_bl(link, name, stop, err, errlen) : 0;
+}
+
+int jailctl_set_mail(const struct f2b_link *link, const char *name,
+		     const char *line, bool load, char *err, size_t errlen)
+{
+	char *text, *next;
+	bool same;
+	int rc;
+
+	if (jailfile_read(link->config_dir, name, &text, err, errlen) != 0)
+		return -1;
+	if (!text)
+		return 0;   /* no file: nothing runs the jail here */
+	next = mail_set_line(text, line);
+	same = next && strcmp(next, text) == 0;
+	free(text);
+	if (!next) {
+		snprintf(err, errlen, "jail %s: its file has no action line, "
+			 "or memory ran out", name);
+		return -1;
+	}
+	if (same) {
+		free(next);
+		return 0;
+	}
+	rc = jailfile_write(link->config_dir, name, next, err, errlen);
+	free(next);
+	if (rc != 0)
+		return -1;
+	if (load && jailctl_loaded(link, name, err, errlen) == F2B_OK &&
+	    jailctl_load(link, name, err, errlen) != 0)
+		return -1;
+	return 1;
 }

@@ -14,6 +14,7 @@
 #include "f2b.h"
 #include "f2bconf.h"
 #include "jail.h"
+#include "mail.h"
 #include "nodes.h"
 
 struct f2b_link {
@@ -23,6 +24,8 @@ struct f2b_link {
 	unsigned timeout_ms;      /* per socket operation */
 	const struct nodes *nodes;  /* never banned: in the ignoreip of every
 				     * file written (NULL: none known) */
+	const struct mail_conf *mail;  /* fail2ban_conf, for the files of
+					* jails that send mails (NULL: none) */
 };
 
 /* Is fail2ban answering on its socket? */
@@ -82,6 +85,15 @@ int jailctl_publish_bl(const struct f2b_link *link, const struct jail_bl *bl,
 		       bool load, char *err, size_t errlen);
 
 /* Remove the -bl jail's file and, with stop, stop that jail. */
+/* The mail line (mail.h; "" for none) of the file of name, a jail or a
+ * -bl jail of mc-f2b's: when the file is there and says otherwise, it is
+ * written again with that line alone changed, and the jail reloaded when
+ * load and it runs.  Nothing else of the file changes: the rest is what a
+ * person's verb wrote.  Returns 1 when the file changed, 0 when not, -1
+ * with err set. */
+int jailctl_set_mail(const struct f2b_link *link, const char *name,
+		     const char *line, bool load, char *err, size_t errlen);
+
 int jailctl_withdraw_bl(const struct f2b_link *link, const char *jail,
 			bool stop, char *err, size_t errlen);
 

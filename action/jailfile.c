@@ -54,6 +54,24 @@ static char *render_ignoreip(const struct jail_whitelist *wl,
 	return out;
 }
 
+/* The mail line of a jail whose mails are asked for (mail.h), or "": a
+ * mail configuration that is not valid sends nothing.  Returns -1 only
+ * when the line does not fit, which valid values never do. */
+static int mail_line(bool wanted, const struct mail_conf *mail,
+		     const char *jail, char out[MAIL_LINE_MAX], const char **why)
+{
+	const char *column;
+
+	out[0] = '\0';
+	if (!wanted || !mail || !mail_conf_valid(mail, &column, why))
+		return 0;
+	if (mail_action_line(mail, jail, out, MAIL_LINE_MAX) < 0) {
+		*why = "mail line too long";
+		return -1;
+	}
+	return 0;
+}
+
 /* action = <banaction>[port="<port>"]: every option of the action keeps its
  * default; an empty port list blocks every port. */
 static void action_value(const char *banaction, const char *port, char *out,
@@ -107,17 +125,20 @@ bool jailfile_bl_filter_installed(const char *config_dir)
 }
 
 char *jailfile_render_bl(const struct jail_bl *bl, const char *filter,
-			 const struct nodes *nodes, const char **why)
+			 const struct nodes *nodes, const struct mail_conf *mail,
+			 const char **why)
 {
 	char name[JAIL_BL_NAME_MAX + 1];
-	char action[JAIL_PORT_MAX + 64];
+	char action[JAIL_PORT_MAX + 64], mail_text[MAIL_LINE_MAX];
 	char *ignoreip, *text;
 
 	if (!jail_row_name_valid(bl->jail, why) || !jail_port_valid(bl->port, why) ||
-	    !filter_valid(filter, why) ||
-	    !(ignoreip = render_ignoreip(&bl->whitelist, nodes, why)))
+	    !filter_valid(filter, why))
 		return NULL;
 	jail_bl_name(bl->jail, name);
+	if (mail_line(bl->send_mail, mail, name, mail_text, why) != 0 ||
+	    !(ignoreip = render_ignoreip(&bl->whitelist, nodes, why)))
+		return NULL;
 	/* The firewall part of mc-custom, without the recording: the -bl
 	 * jail's bans are the jail's blacklisted rows already. */
 	action_value("nftables", bl->port, action, sizeof(action));
@@ -131,22 +152,26 @@ char *jailfile_render_bl(const struct jail_bl *bl, const char *filter,
 		"filter =%s%s\n"
 		"bantime = -1\n"
 		"action = %s\n"
+		"%s"
 		"%s",
 		bl->jail, bl->jail, name, filter[0] ? " " : "", filter, action,
-		ignoreip);
+		mail_text, ignoreip);
 	free(ignoreip);
 	return text;
 }
 
 char *jailfile_render_jail(const struct jail_row *row,
 			   const struct jail_whitelist *wl,
-			   const struct nodes *nodes, const char **why)
+			   const struct nodes *nodes, const struct mail_conf *mail,
+			   const char **why)
 {
 	char action[JAIL_ACTION_MAX + JAIL_PORT_MAX + 32];
+	char mail_text[MAIL_LINE_MAX];
 	const char *column;
 	char *ignoreip, *text;
 
 	if (!jail_row_check(row, NULL, &column, why) ||
+	    mail_line(row->send_mail, mail, row->name, mail_text, why) != 0 ||
 	    !(ignoreip = render_ignoreip(wl, nodes, why)))
 		return NULL;
 	action_value(row->banaction, row->port, action, sizeof(action));
@@ -162,9 +187,11 @@ char *jailfile_render_jail(const struct jail_row *row,
 		"findtime = %lld\n"
 		"bantime = %lld\n"
 		"action = %s\n"
+		"%s"
 		"%s",
 		row->id, row->name, row->filter, row->logpath, row->port,
-		row->maxretry, row->findtime, row->bantime, action, ignoreip);
+		row->maxretry, row->findtime, row->bantime, action, mail_text,
+		ignoreip);
 	free(ignoreip);
 	return text;
 }

@@ -11,16 +11,19 @@
 #include <stddef.h>
 
 #include "jail.h"
+#include "mail.h"
 #include "nodes.h"
 
-/* The text of a jail's file: self-contained (it names its action), with the
- * jail's whitelist and the cluster's addresses (nodes, may be NULL) as
- * ignoreip, however long.  The row is checked again (jail_row_check
+/* The text of a jail's file: self-contained (it names its action), with
+ * fail2ban's sendmail action beside it when the row's send_mail asks and
+ * mail (may be NULL) is valid, the jail's whitelist and the cluster's
+ * addresses (nodes, may be NULL) as ignoreip, however long.  The row is checked again (jail_row_check
  * without the look-ups).  Returns the text, to be freed, or NULL (why says
  * why). */
 char *jailfile_render_jail(const struct jail_row *row,
 			   const struct jail_whitelist *wl,
-			   const struct nodes *nodes, const char **why);
+			   const struct nodes *nodes, const struct mail_conf *mail,
+			   const char **why);
 
 /* The filter of a permanent jail, filter.d/mc-none.conf: it matches
  * nothing (the bans come from mc-f2b) and spares fail2ban's "No filter set"
@@ -34,11 +37,13 @@ bool jailfile_bl_filter_installed(const char *config_dir);
 
 /* The text of the -bl jail's file: the filter given (JAILFILE_BL_FILTER, or
  * "" for none), no log, banned for ever, blocked by fail2ban's nftables
- * action on the jail's ports, the jail's whitelist and the cluster's
+ * action on the jail's ports (and the sendmail action when bl->send_mail
+ * and mail is valid), the jail's whitelist and the cluster's
  * addresses (nodes, may be NULL) as ignoreip.  Returns the text, to be
  * freed, or NULL when a value is invalid (why says which). */
 char *jailfile_render_bl(const struct jail_bl *bl, const char *filter,
-			 const struct nodes *nodes, const char **why);
+			 const struct nodes *nodes, const struct mail_conf *mail,
+			 const char **why);
 
 /* Write <config_dir>/jail.d/mc-f2b-<name>.conf atomically (temporary file,
  * fsync, rename), mode 0644. */

@@ -9,7 +9,7 @@
 
 #define JAIL_COLUMNS \
 	"id, enabled, name, maxretry, findtime, bantime, port, filter, " \
-	"banaction, logpath, max_count"
+	"banaction, logpath, max_count, send_mail, send_mail_bl"
 
 /* Rows are read whole before any is handed on: the callback may run
  * statements of its own, which an unfinished result would refuse. */
@@ -77,6 +77,10 @@ static const char *fill_row(struct jail_row *row, const char *const *cols,
 		return "bantime";
 	if (!take_number(&row->max_count, cols[10]))
 		return "max_count";
+	/* NULL is the table's default: no mail per ban, one per
+	 * blacklisting. */
+	row->send_mail = cols[11] && atoi(cols[11]) != 0;
+	row->send_mail_bl = !cols[12] || atoi(cols[12]) != 0;
 	*why = NULL;
 	return NULL;
 }
@@ -193,6 +197,7 @@ enum db_status jails_bl(struct db *db, const struct jail_row *row,
 
 	if (jail_bl_init(bl, row->name, row->port, NULL) != 0)
 		return DB_FAILED;
+	bl->send_mail = row->send_mail_bl;
 	s = jails_whitelist(db, row->name, &bl->whitelist);
 	if (s != DB_OK)
 		jail_bl_free(bl);
@@ -243,6 +248,12 @@ enum db_status jails_set_number(struct db *db, const char *name,
 		{ "max_count",
 		  "UPDATE fail2ban_jail SET max_count = ? WHERE name = ?",
 		  "UPDATE fail2ban_jail SET max_count = ?" },
+		{ "send_mail",
+		  "UPDATE fail2ban_jail SET send_mail = ? WHERE name = ?",
+		  "UPDATE fail2ban_jail SET send_mail = ?" },
+		{ "send_mail_bl",
+		  "UPDATE fail2ban_jail SET send_mail_bl = ? WHERE name = ?",
+		  "UPDATE fail2ban_jail SET send_mail_bl = ?" },
 	};
 	struct db_arg args[] = { DB_INT(value), DB_TEXT(name) };
 
@@ -289,4 +300,63 @@ enum db_status jails_create(struct db *db, const struct jail_row *row)
 	};
 
 	return db_exec(db, sql, args, 10, NULL);
+}
+
+/* --- fail2ban_conf: the mails' sender and recipient --------------------- */
+
+static int on_mail_conf(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct mail_conf *m = ctx;
+
+	(void)ncols;
+	take_text(m->src_email, sizeof(m->src_email), cols[0]);
+	take_text(m->src_name, sizeof(m->src_name), cols[1]);
+	take_text(m->dest_email, sizeof(m->dest_email), cols[2]);
+	return 1;   /* the first row is the one */
+}
+
+enum db_status jails_mail_conf(struct db *db, struct mail_conf *out)
+{
+	static const char sql[] =
+		"SELECT src_email, src_name, dest_email FROM fail2ban_conf "
+		"ORDER BY id LIMIT 1";
+
+	memset(out, 0, sizeof(*out));
+	return db_query(db, sql, NULL, 0, on_mail_conf, out);
+}
+
+enum db_status jails_mail_set(struct db *db, const char *column,
+			      const char *value)
+{
+	/* One fixed statement per column; the first row is the one read. */
+	static const struct {
+		const char *column, *update;
+	} statements[] = {
+		{ "src_email", "UPDATE fail2ban_conf SET src_email = ? "
+			       "ORDER BY id LIMIT 1" },
+		{ "src_name", "UPDATE fail2ban_conf SET src_name = ? "
+			      "ORDER BY id LIMIT 1" },
+		{ "dest_email", "UPDATE fail2ban_conf SET dest_email = ? "
+				"ORDER BY id LIMIT 1" },
+	};
+	/* An empty table gets MailCleaner's defaults first (as schema
+	 * install seeds them). */
+	static const char seed[] =
+		"INSERT INTO fail2ban_conf (src_email, src_name, dest_email, "
+		"chain) SELECT ?, ?, ?, 'INPUT' FROM DUAL WHERE NOT EXISTS "
+		"(SELECT 1 FROM fail2ban_conf)";
+	struct db_arg seed_args[] = { DB_TEXT(MAIL_DEFAULT_SRC),
+				      DB_TEXT(MAIL_DEFAULT_NAME),
+				      DB_TEXT(MAIL_DEFAULT_DEST) };
+	struct db_arg args[] = { DB_TEXT(value) };
+	enum db_status s;
+
+	for (size_t i = 0; i < sizeof(statements) / sizeof(statements[0]); i++) {
+		if (strcmp(column, statements[i].column) != 0)
+			continue;
+		s = db_exec(db, seed, seed_args, 3, NULL);
+		return s != DB_OK ? s :
+		       db_exec(db, statements[i].update, args, 1, NULL);
+	}
+	return DB_FAILED;
 }

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "jail.h"
+#include "mail.h"
 
 /* Called per row.  A row whose values do not even fit a jail_row (a name
  * longer than jail names may be, a number that is not one) comes with
@@ -35,6 +36,16 @@ enum db_status jails_whitelist(struct db *db, const char *jail,
 enum db_status jails_bl(struct db *db, const struct jail_row *row,
 			struct jail_bl *bl);
 
+/* fail2ban_conf's first row (all empty when there is none: no mail is
+ * sent then). */
+enum db_status jails_mail_conf(struct db *db, struct mail_conf *out);
+
+/* Set src_email, src_name or dest_email (column) of that row, made first
+ * with MailCleaner's defaults when the table is empty.  The value is the
+ * caller's to check (mail.h). */
+enum db_status jails_mail_set(struct db *db, const char *column,
+			      const char *value);
+
 /* enabled for one jail (name) or all (NULL). */
 enum db_status jails_set_enabled(struct db *db, const char *name, bool on);
 /* The same for one row, by its id. */
@@ -44,8 +55,9 @@ enum db_status jails_set_enabled_id(struct db *db, long long id, bool on);
 enum db_status jails_set_max_count(struct db *db, const char *name,
 				   long long max_count);
 
-/* findtime, bantime, maxretry or max_count of one jail; any other column
- * name is refused (DB_FAILED) without touching the database. */
+/* findtime, bantime, maxretry, max_count, send_mail or send_mail_bl of one
+ * jail (name), or of every jail (NULL); any other column name is refused
+ * (DB_FAILED) without touching the database. */
 enum db_status jails_set_number(struct db *db, const char *name,
 				const char *column, long long value);
 

@@ -36,6 +36,8 @@ static const struct verb verbs[] = {
 	{ "status", cmd_status, "the bans in force on every server" },
 	{ "sync",   cmd_sync,   "keep the local fail2ban in step with the "
 				"cluster's database" },
+	{ "mail",   cmd_mail,   "who sends and receives the notification "
+				"mails, and which jails send them" },
 	{ "schema", cmd_schema, "install, upgrade or check the tables" },
 	{ "spool",  cmd_spool,  "list or replay events kept while the master "
 				"was unreachable" },

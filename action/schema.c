@@ -152,16 +152,18 @@ int schema_check(const struct schema_state *st, schema_report_fn fn, void *ctx)
 /* --- install ------------------------------------------------------------ */
 
 /* Run each statement of the embedded file: they end with ';' at the end of a
- * line, and '--' lines are comments.  *seeded counts the rows the INSERTs
- * added (the default jails). */
-static enum db_status run_schema_sql(struct db *db, unsigned long long *seeded)
+ * line, and '--' lines are comments.  seeded[0] counts the rows the INSERTs
+ * added to fail2ban_jail (the default jails), seeded[1] those they added to
+ * fail2ban_conf (its default row). */
+static enum db_status run_schema_sql(struct db *db,
+				     unsigned long long seeded[2])
 {
 	char stmt[4096];
 	size_t len = 0;
 	const char *line = schema_sql;
 	enum db_status s = DB_OK;
 
-	*seeded = 0;
+	seeded[0] = seeded[1] = 0;
 	while (*line && s == DB_OK) {
 		size_t n = strcspn(line, "\n");
 
@@ -176,7 +178,8 @@ static enum db_status run_schema_sql(struct db *db, unsigned long long *seeded)
 				s = db_exec(db, stmt, NULL, 0, &affected);
 				if (strncmp(stmt + strspn(stmt, " \n"), "INSERT",
 					    6) == 0)
-					*seeded += affected;
+					seeded[strstr(stmt, "fail2ban_conf")
+					       ? 1 : 0] += affected;
 				len = 0;
 			}
 		}
@@ -188,12 +191,12 @@ static enum db_status run_schema_sql(struct db *db, unsigned long long *seeded)
 enum db_status schema_install(struct db *db, schema_report_fn fn, void *ctx)
 {
 	struct schema_state before, after;
-	unsigned long long seeded;
-	char line[128];
+	unsigned long long seeded[2];
+	char line[160];
 	enum db_status s;
 
 	if ((s = schema_inspect(db, &before)) ||
-	    (s = run_schema_sql(db, &seeded)) ||
+	    (s = run_schema_sql(db, seeded)) ||
 	    (s = schema_inspect(db, &after)))
 		return s;
 	if (!before.has_ips && after.has_ips)
@@ -202,11 +205,14 @@ enum db_status schema_install(struct db *db, schema_report_fn fn, void *ctx)
 		fn(ctx, "created table fail2ban_jail");
 	if (!before.has_conf && after.has_conf)
 		fn(ctx, "created table fail2ban_conf");
-	if (seeded) {
+	if (seeded[0]) {
 		snprintf(line, sizeof(line), "added %llu of MailCleaner's default "
-			 "jails, disabled (mc-f2b jail list)", seeded);
+			 "jails, disabled (mc-f2b jail list)", seeded[0]);
 		fn(ctx, line);
 	}
+	if (seeded[1])
+		fn(ctx, "added MailCleaner's default mail settings to "
+		     "fail2ban_conf (mc-f2b mail show)");
 	return DB_OK;
 }
 

@@ -153,6 +153,7 @@ static void on_jail(void *ctx, const struct jail_row *row,
 	snprintf(j->name, sizeof(j->name), "%s", row->name);
 	snprintf(j->port, sizeof(j->port), "%s", row->port);
 	j->max_count = row->max_count;
+	j->send_mail_bl = row->send_mail_bl;
 	if (jails_whitelist(jc->db, row->name, &j->whitelist) != DB_OK)
 		jc->failed = true;
 }
@@ -250,6 +251,16 @@ static enum db_status read_rows(struct db *db, const char *since,
 	snprintf(rc->newest, sizeof(rc->newest), "%s", since);
 	return since[0] ? db_query(db, since_sql, args, 2, on_row, rc)
 			: db_query(db, all_sql, NULL, 0, on_row, rc);
+}
+
+/* The first cell of the first row, into a SYNC_MAIL_SIG_MAX buffer. */
+static int copy_first_cell(void *ctx, const char *const *cols, size_t ncols)
+{
+	char *out = ctx;
+
+	if (ncols >= 1 && cols[0])
+		snprintf(out, SYNC_MAIL_SIG_MAX, "%s", cols[0]);
+	return 1;
 }
 
 /* --- the local fail2ban ------------------------------------------------- */
@@ -364,6 +375,7 @@ static int load_bl(const struct f2b_link *link, const struct sync_jail *jail,
 		snprintf(err, errlen, "too long, or out of memory");
 		return -1;
 	}
+	b.send_mail = jail->send_mail_bl;
 	rc = jailctl_publish_bl(link, &b, true, err, errlen);
 	jail_bl_free(&b);
 	return rc;
@@ -536,5 +548,103 @@ enum db_status sync_round(struct db *replica, const struct f2b_link *link,
 		strset_free(&rc.next);
 	}
 	free(rc.rows);
+	return s;
+}
+
+/* --- the mails' part of the jail files (mail.h) -------------------------- */
+
+enum db_status sync_mail_signature(struct db *db, char out[SYNC_MAIL_SIG_MAX])
+{
+	/* What the mail lines of the files depend on, folded by the server:
+	 * an idle round pays one short statement for it. */
+	static const char sql[] =
+		"SELECT CONCAT_WS(':', "
+		"(SELECT COUNT(*) FROM fail2ban_jail), "
+		"(SELECT COALESCE(SUM(CRC32(CONCAT_WS(':', name, enabled, "
+		"send_mail, send_mail_bl))), 0) FROM fail2ban_jail), "
+		"(SELECT COALESCE(CRC32(CONCAT_WS(':', src_email, src_name, "
+		"dest_email)), 0) FROM (SELECT src_email, src_name, dest_email "
+		"FROM fail2ban_conf ORDER BY id LIMIT 1) c))";
+	out[0] = '\0';
+	return db_query(db, sql, NULL, 0, copy_first_cell, out);
+}
+
+struct mail_ctx {
+	const struct f2b_link *link;
+	const struct mail_conf *mail;
+	bool mail_valid;
+	struct f2b_defined defined;
+	unsigned changed, errors;
+};
+
+/* The line a file should carry: "" when the row does not ask, or when
+ * fail2ban_conf is not valid (said once by sync_mail). */
+static void wanted_line(const struct mail_ctx *mc, bool wanted,
+			const char *jail, char line[MAIL_LINE_MAX])
+{
+	line[0] = '\0';
+	if (wanted && mc->mail_valid &&
+	    mail_action_line(mc->mail, jail, line, MAIL_LINE_MAX) < 0)
+		line[0] = '\0';
+}
+
+static void set_mail(struct mail_ctx *mc, const char *name, bool wanted)
+{
+	char line[MAIL_LINE_MAX], err[512];
+	int rc;
+
+	wanted_line(mc, wanted, name, line);
+	rc = jailctl_set_mail(mc->link, name, line, true, err, sizeof(err));
+	if (rc < 0) {
+		mc->errors++;
+		log_warning("mails of %s: %s", name, err);
+	} else {
+		mc->changed += (unsigned)rc;
+	}
+}
+
+static void on_mail_jail(void *ctx, const struct jail_row *row,
+			 const char *bad_column, const char *why)
+{
+	struct mail_ctx *mc = ctx;
+	struct jail_facts facts;
+	struct jail_scope scope;
+	char bl[JAIL_BL_NAME_MAX + 1];
+
+	(void)why;
+	if (bad_column || !row->enabled)
+		return;
+	jailctl_facts(mc->link, &mc->defined, row->name, &facts);
+	scope = jail_scope_decide(row->name, &facts);
+	if (scope.owned)
+		set_mail(mc, row->name, row->send_mail);
+	if (scope.bl) {
+		jail_bl_name(row->name, bl);
+		set_mail(mc, bl, row->send_mail_bl && row->max_count > 0);
+	}
+}
+
+enum db_status sync_mail(struct db *db, const struct f2b_link *link,
+			 unsigned *changed, unsigned *errors)
+{
+	struct mail_ctx mc = { .link = link, .mail = link->mail };
+	const char *column, *why;
+	char err[512];
+	enum db_status s;
+
+	*changed = *errors = 0;
+	mc.mail_valid = link->mail && mail_conf_valid(link->mail, &column, &why);
+	if (link->mail && link->mail->dest_email[0] && !mc.mail_valid)
+		log_warning("fail2ban_conf: %s: %s; no mail is sent until it "
+			    "is mended (mc-f2b mail)", column, why);
+	if (f2bconf_read(link->config_dir, &mc.defined, err, sizeof(err)) != 0) {
+		log_warning("fail2ban's configuration: %s", err);
+		*errors = 1;
+		return DB_OK;
+	}
+	s = jails_read(db, NULL, on_mail_jail, &mc);
+	f2bconf_free(&mc.defined);
+	*changed = mc.changed;
+	*errors = mc.errors;
 	return s;
 }

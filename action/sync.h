@@ -22,6 +22,7 @@ struct sync_jail {
 	char name[JAIL_NAME_MAX + 1];
 	long long max_count;
 	char port[JAIL_PORT_MAX + 1];
+	bool send_mail_bl;
 	struct jail_whitelist whitelist;
 	struct jail_scope scope;
 };
@@ -87,5 +88,17 @@ enum db_status sync_round(struct db *replica, const struct f2b_link *link,
  * the bans, the blacklist and the whitelist the database holds for it. */
 enum db_status sync_jail(struct db *db, const struct f2b_link *link,
 			 const char *jail, struct sync_counts *counts);
+
+/* The mails of the files (mail.h): what they depend on (the jails' send_mail
+ * and send_mail_bl, fail2ban_conf) as one short text, to see when it
+ * changed; and the pass that follows such a change: the mail line of every
+ * file of an enabled jail that is mc-f2b's here (its -bl jail's too),
+ * from link->mail, with the jails reloaded whose file changed.  Nothing
+ * else of a file changes: the rest is what a person's verb wrote. */
+#define SYNC_MAIL_SIG_MAX 96
+enum db_status sync_mail_signature(struct db *db,
+				   char out[SYNC_MAIL_SIG_MAX]);
+enum db_status sync_mail(struct db *db, const struct f2b_link *link,
+			 unsigned *changed, unsigned *errors);
 
 #endif

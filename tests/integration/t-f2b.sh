@@ -174,6 +174,73 @@ test_f2b_a_persons_ban_is_recorded_and_banned_at_once() {
 	banned_in mc-exim 198.51.101.255 || fail "the /23's last address not banned"
 }
 
+# Mails, through fail2ban's own sendmail action: its mailcmd is pointed at a
+# script that keeps each mail.  A blacklisting sends exactly one mail, to
+# the recipient set with "mail dest"; --no-send none; a hostile recipient
+# is refused at the verb and, written into the row by hand, never reaches
+# a jail file.
+test_f2b_blacklisting_sends_one_mail() {
+	F2B=$WORK/db/fail2ban
+	rm -rf "$F2B"
+	f2b_make_conf "$F2B" "$MC_F2B" "$WORK/mc.ini" "$BUILD_DIR" || fail "fail2ban conf"
+	cp /etc/fail2ban/action.d/sendmail.conf \
+		/etc/fail2ban/action.d/sendmail-common.conf "$F2B/action.d/"
+	printf '#!/bin/sh\n{ printf "TO %%s\\n" "$*"; cat; printf ".\\n"; } >>"%s"\n' \
+		"$WORK/mails" >"$WORK/capture-mail"
+	chmod 755 "$WORK/capture-mail"
+	printf '[Init]\nmailcmd = %s "<dest>"\n' "$WORK/capture-mail" \
+		>"$F2B/action.d/sendmail-common.local"
+	on_exit f2b_stop "$F2B"
+	f2b_start "$F2B" || fail "fail2ban did not start: $(tail -5 "$F2B/fail2ban.log")"
+	mails() { grep -c '^Subject:' "$WORK/mails" 2>/dev/null || echo 0; }
+
+	mc mail dest -e admin@example.org
+	assert_eq "$rc" 0 "mail dest: $err"
+	mc mail name -n "[MailCleaner] mx1"
+	assert_eq "$rc" 0 "mail name: $err"
+	sql "INSERT INTO fail2ban_ips (ip, count, active, jail, host) VALUES
+		('192.0.2.90', 3, 0, 'mc-exim', 'node-b'),
+		('192.0.2.91', 3, 0, 'mc-exim', 'node-b')"
+	attack 192.0.2.90
+	eventually "192.0.2.90 in mc-exim-bl" banned_in mc-exim-bl 192.0.2.90
+	eventually "a mail" bash -c "grep -q '^Subject:' '$WORK/mails' 2>/dev/null"
+	sleep 1
+	assert_eq "$(mails)" 1 "mails after one blacklisting: $(cat "$WORK/mails")"
+	grep -qx 'TO admin@example.org' "$WORK/mails" || fail "recipient: $(cat "$WORK/mails")"
+	grep -q '^Subject: \[Fail2Ban\] mc-exim-bl: banned 192.0.2.90 ' "$WORK/mails" ||
+		fail "subject: $(cat "$WORK/mails")"
+	grep -q '^From: \[MailCleaner\] mx1 <fail2ban@localhost>' "$WORK/mails" ||
+		fail "sender: $(cat "$WORK/mails")"
+	# --no-send: the -bl jail is reloaded without its mail action.
+	mc jail modify-mail -j mc-exim --no-send
+	assert_eq "$rc" 0 "modify-mail --no-send: $err"
+	! grep -q sendmail "$F2B/jail.d/mc-f2b-mc-exim-bl.conf" || fail "mail line kept"
+	attack 192.0.2.91
+	eventually "192.0.2.91 in mc-exim-bl" banned_in mc-exim-bl 192.0.2.91
+	sleep 1
+	assert_eq "$(mails)" 1 "mails after a blacklisting with --no-send"
+	# A hostile recipient: refused at the verb, nothing changed.
+	local before
+	before=$(sql "SELECT CONCAT_WS('|', src_email, src_name, dest_email) FROM fail2ban_conf")
+	expect_refusal 2 mail dest -e 'x"; touch /tmp/mc-f2b-owned; "@example.org'
+	expect_refusal 2 mail dest -e '$(touch${IFS}/tmp/mc-f2b-owned)@example.org'
+	expect_refusal 2 mail name -n 'x`touch /tmp/mc-f2b-owned`'
+	assert_eq "$(sql "SELECT CONCAT_WS('|', src_email, src_name, dest_email) FROM fail2ban_conf")" \
+		"$before" "fail2ban_conf after the refusals"
+	# Written by hand into the row: the files carry no mail at all.
+	sql "UPDATE fail2ban_conf SET dest_email = 'a\$(touch /tmp/mc-f2b-owned)@b'"
+	mc jail modify-mail -j mc-exim --send
+	assert_eq "$rc" 0 "modify-mail --send: $err"
+	case $err in *"fail2ban_conf: dest_email"*) ;; *) fail "no word of the bad row: $err" ;; esac
+	! grep -q 'sendmail\|touch' "$F2B/jail.d/mc-f2b-mc-exim-bl.conf" ||
+		fail "a hostile recipient reached the file: $(cat "$F2B/jail.d/mc-f2b-mc-exim-bl.conf")"
+	[ ! -e /tmp/mc-f2b-owned ] || fail "a command ran"
+	# Mended: the line is back.
+	mc mail dest -e admin@example.org
+	grep -q 'sendmail\[name="mc-exim-bl", dest="admin@example.org"' \
+		"$F2B/jail.d/mc-f2b-mc-exim-bl.conf" || fail "mail line not back"
+}
+
 test_f2b_whitelisted_address_is_lifted_and_not_counted() {
 	f2b_up
 	sql "INSERT INTO fail2ban_ips (ip, count, active, whitelisted, jail, host)

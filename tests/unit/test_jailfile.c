@@ -41,7 +41,7 @@ static void test_render_exact_text(void **state)
 	whitelist(&bl.whitelist, "198.51.100.0/24");
 	whitelist(&bl.whitelist, "2001:DB8::/32");
 	whitelist(&bl.whitelist, "192.0.2.1/32");
-	out = jailfile_render_bl(&bl, JAILFILE_BL_FILTER, NULL, &why);
+	out = jailfile_render_bl(&bl, JAILFILE_BL_FILTER, NULL, NULL, &why);
 	assert_non_null(out);
 	assert_string_equal(out,
 		"# Written by mc-f2b: the permanent jail of mc-exim.\n"
@@ -67,13 +67,13 @@ static void test_bl_filter_is_mc_none_or_nothing(void **state)
 	char *out;
 
 	(void)state;
-	out = jailfile_render_bl(&bl, "", NULL, &why);
+	out = jailfile_render_bl(&bl, "", NULL, NULL, &why);
 	assert_non_null(out);
 	assert_non_null(strstr(out, "\nfilter =\nbantime = -1\n"));
 	free(out);
-	assert_null(jailfile_render_bl(&bl, "sshd", NULL, &why));
+	assert_null(jailfile_render_bl(&bl, "sshd", NULL, NULL, &why));
 	assert_string_equal(why, "not the permanent jail's filter");
-	assert_null(jailfile_render_bl(&bl, "mc-none\nlogpath = /x", NULL, &why));
+	assert_null(jailfile_render_bl(&bl, "mc-none\nlogpath = /x", NULL, NULL, &why));
 	jail_bl_free(&bl);
 }
 
@@ -84,7 +84,7 @@ static void test_no_port_blocks_every_port(void **state)
 	char *out;
 
 	(void)state;
-	out = jailfile_render_bl(&bl, JAILFILE_BL_FILTER, NULL, &why);
+	out = jailfile_render_bl(&bl, JAILFILE_BL_FILTER, NULL, NULL, &why);
 	assert_non_null(out);
 	assert_non_null(strstr(out, "action = nftables[type=allports]\n"));
 	assert_null(strstr(out, "ignoreip"));
@@ -111,7 +111,7 @@ static void test_hostile_values_refused(void **state)
 		struct jail_bl bl = sample("mc-exim", "");
 		snprintf(bl.port, sizeof(bl.port), "%s", ports[i]);
 		why = NULL;
-		if (jailfile_render_bl(&bl, JAILFILE_BL_FILTER, NULL, &why))
+		if (jailfile_render_bl(&bl, JAILFILE_BL_FILTER, NULL, NULL, &why))
 			fail_msg("port '%s' accepted", ports[i]);
 		assert_non_null(why);
 	}
@@ -120,7 +120,7 @@ static void test_hostile_values_refused(void **state)
 	for (size_t i = 0; i < COUNT(names); i++) {
 		struct jail_bl bad = sample("mc-exim", "25");
 		snprintf(bad.jail, sizeof(bad.jail), "%s", names[i]);
-		if (jailfile_render_bl(&bad, JAILFILE_BL_FILTER, NULL, &why))
+		if (jailfile_render_bl(&bad, JAILFILE_BL_FILTER, NULL, NULL, &why))
 			fail_msg("jail '%s' rendered", names[i]);
 	}
 }
@@ -139,7 +139,7 @@ static void test_long_whitelist_is_whole(void **state)
 		snprintf(entry, sizeof(entry), "2001:db8:%x::/48", i);
 		whitelist(&bl.whitelist, entry);
 	}
-	out = jailfile_render_bl(&bl, JAILFILE_BL_FILTER, NULL, &why);
+	out = jailfile_render_bl(&bl, JAILFILE_BL_FILTER, NULL, NULL, &why);
 	assert_non_null(out);
 	assert_non_null(strstr(out, " 2001:db8::/48 2001:db8:1::/48 "));
 	assert_non_null(strstr(out, " 2001:db8:1387::/48\n"));
@@ -151,7 +151,7 @@ static void test_long_whitelist_is_whole(void **state)
 	snprintf(r.filter, sizeof(r.filter), "f");
 	snprintf(r.banaction, sizeof(r.banaction), "mc-custom");
 	snprintf(r.logpath, sizeof(r.logpath), "/var/log/x");
-	out = jailfile_render_jail(&r, &bl.whitelist, NULL, &why);
+	out = jailfile_render_jail(&r, &bl.whitelist, NULL, NULL, &why);
 	assert_non_null(out);
 	assert_non_null(strstr(out, " 2001:db8:1387::/48\n"));
 	free(out);
@@ -201,7 +201,7 @@ static void test_render_jail_exact_text(void **state)
 
 	(void)state;
 	whitelist(&wl, "198.51.100.0/24");
-	out = jailfile_render_jail(&r, &wl, NULL, &why);
+	out = jailfile_render_jail(&r, &wl, NULL, NULL, &why);
 	assert_non_null(out);
 	assert_string_equal(out,
 		"# Written by mc-f2b from fail2ban_jail (id 7): do not\n"
@@ -247,7 +247,7 @@ static void test_row_check_names_the_column(void **state)
 		}
 		assert_false(jail_row_check(&r, NULL, &column, &why));
 		assert_string_equal(column, cases[i]);
-		assert_null(jailfile_render_jail(&r, &wl, NULL, &why));
+		assert_null(jailfile_render_jail(&r, &wl, NULL, NULL, &why));
 	}
 	struct jail_row r = good_row();
 	strcpy(r.logpath, "/var/log/web[12].log");

@@ -130,13 +130,13 @@ static void test_ignoreip_of_the_files(void **state)
 	(void)state;
 	nodes_add_literal(&set, "192.0.2.10,198.51.100.3");
 	assert_int_equal(jail_bl_init(&bl, "mc-exim", "25", NULL), 0);
-	out = jailfile_render_bl(&bl, "", &set, &why);
+	out = jailfile_render_bl(&bl, "", &set, NULL, &why);
 	assert_non_null(out);
 	assert_non_null(strstr(out, "\nignoreip = 192.0.2.10 198.51.100.3\n"));
 	free(out);
 	assert_int_equal(addr_net_parse("192.0.2.0/24", &net, &why), 0);
 	assert_int_equal(jail_whitelist_add(&bl.whitelist, &net), 0);
-	out = jailfile_render_bl(&bl, "", &set, &why);
+	out = jailfile_render_bl(&bl, "", &set, NULL, &why);
 	assert_non_null(out);
 	assert_non_null(strstr(out, "\nignoreip = 192.0.2.0/24 198.51.100.3\n"));
 	free(out);
@@ -144,7 +144,7 @@ static void test_ignoreip_of_the_files(void **state)
 	/* Nothing at all: no ignoreip line. */
 	assert_int_equal(jail_bl_init(&bl, "mc-exim", "25", NULL), 0);
 	set.count = 0;
-	out = jailfile_render_bl(&bl, "", &set, &why);
+	out = jailfile_render_bl(&bl, "", &set, NULL, &why);
 	assert_non_null(out);
 	assert_null(strstr(out, "ignoreip"));
 	free(out);
