@@ -206,6 +206,14 @@ int jailctl_stop(const struct f2b_link *link, const char *name,
 	return s == F2B_OK || s == F2B_UNKNOWN_JAIL || s == F2B_NO_SERVER ? 0 : -1;
 }
 
+/* The mails' settings a file may carry: none where fail2ban has no
+ * sendmail action to read. */
+static const struct mail_conf *usable_mail(const struct f2b_link *link)
+{
+	return link->mail && jailfile_mail_action_installed(link->config_dir) ?
+	       link->mail : NULL;
+}
+
 int jailctl_publish_bl(const struct f2b_link *link, const struct jail_bl *bl,
 		       bool load, char *err, size_t errlen)
 {
@@ -213,8 +221,8 @@ int jailctl_publish_bl(const struct f2b_link *link, const struct jail_bl *bl,
 	const char *why;
 	const char *filter = jailfile_bl_filter_installed(link->config_dir) ?
 			     JAILFILE_BL_FILTER : "";
-	char *text = jailfile_render_bl(bl, filter, link->nodes, link->mail,
-					&why);
+	char *text = jailfile_render_bl(bl, filter, link->nodes,
+					usable_mail(link), &why);
 	int rc;
 
 	jail_bl_name(bl->jail, name);
@@ -306,8 +314,8 @@ int jailctl_publish(const struct f2b_link *link, const struct jail_row *row,
 			 row->logpath, why);
 		return -1;
 	}
-	if (!(text = jailfile_render_jail(row, wl, link->nodes, link->mail,
-					  &why))) {
+	if (!(text = jailfile_render_jail(row, wl, link->nodes,
+					  usable_mail(link), &why))) {
 		snprintf(err, errlen, "jail %s: %s", row->name, why);
 		return -1;
 	}

@@ -113,15 +113,24 @@ static char *format_text(const char **why, const char *fmt, ...)
 	return text;
 }
 
-bool jailfile_bl_filter_installed(const char *config_dir)
+static bool installed(const char *config_dir, const char *file)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	int n = snprintf(path, sizeof(path), "%s/filter.d/%s.conf", config_dir,
-			 JAILFILE_BL_FILTER);
+	int n = snprintf(path, sizeof(path), "%s/%s", config_dir, file);
 
 	return n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0 &&
 	       S_ISREG(st.st_mode);
+}
+
+bool jailfile_bl_filter_installed(const char *config_dir)
+{
+	return installed(config_dir, "filter.d/" JAILFILE_BL_FILTER ".conf");
+}
+
+bool jailfile_mail_action_installed(const char *config_dir)
+{
+	return installed(config_dir, "action.d/sendmail.conf");
 }
 
 char *jailfile_render_bl(const struct jail_bl *bl, const char *filter,

@@ -45,6 +45,11 @@ char *jailfile_render_bl(const struct jail_bl *bl, const char *filter,
 			 const struct nodes *nodes, const struct mail_conf *mail,
 			 const char **why);
 
+/* Is fail2ban's sendmail action (action.d/sendmail.conf, a regular file)
+ * under config_dir?  Without it, no file gets a mail line: a jail whose
+ * action cannot be read would not load at all. */
+bool jailfile_mail_action_installed(const char *config_dir);
+
 /* Write <config_dir>/jail.d/mc-f2b-<name>.conf atomically (temporary file,
  * fsync, rename), mode 0644. */
 int jailfile_write(const char *config_dir, const char *name,

@@ -7,6 +7,7 @@
 
 #include "addr.h"
 #include "grow.h"
+#include "jailfile.h"
 #include "jails.h"
 #include "log.h"
 
@@ -633,8 +634,10 @@ enum db_status sync_mail(struct db *db, const struct f2b_link *link,
 	enum db_status s;
 
 	*changed = *errors = 0;
-	mc.mail_valid = link->mail && mail_conf_valid(link->mail, &column, &why);
-	if (link->mail && link->mail->dest_email[0] && !mc.mail_valid)
+	mc.mail_valid = link->mail && mail_conf_valid(link->mail, &column, &why) &&
+			jailfile_mail_action_installed(link->config_dir);
+	if (link->mail && link->mail->dest_email[0] &&
+	    !mail_conf_valid(link->mail, &column, &why))
 		log_warning("fail2ban_conf: %s: %s; no mail is sent until it "
 			    "is mended (mc-f2b mail)", column, why);
 	if (f2bconf_read(link->config_dir, &mc.defined, err, sizeof(err)) != 0) {

@@ -105,6 +105,14 @@ port = $MPORT" "$(mdb_socket "$REPLICA")" node-b "$B"
 	within_10s "the schema replicated" replica_has "SELECT COUNT(*) FROM fail2ban_jail" 1
 	f2b_make_conf "$A" "$MC_F2B" "$c/a.ini" "$BUILD_DIR" || fail "conf A"
 	f2b_make_conf "$B" "$MC_F2B" "$c/b.ini" "$BUILD_DIR" || fail "conf B"
+	# fail2ban's sendmail action, its mails going nowhere: the -bl jails
+	# send their blacklisting mails (MailCleaner's default).
+	local n
+	for n in "$A" "$B"; do
+		cp /etc/fail2ban/action.d/sendmail.conf \
+			/etc/fail2ban/action.d/sendmail-common.conf "$n/action.d/"
+		printf '[Init]\nmailcmd = /bin/true\n' >"$n/action.d/sendmail-common.local"
+	done
 	on_exit "f2b_stop $A; f2b_stop $B"
 	f2b_start "$A" || fail "fail2ban A"
 	f2b_start "$B" || fail "fail2ban B"
@@ -157,6 +165,14 @@ test_cluster_changes_on_one_node_reach_the_other() {
 	"$MC_F2B" -c "$WORK/cluster/a.ini" blacklist add -j mc-exim -i 203.0.113.71 \
 		>/dev/null 2>&1 || fail "blacklist add on A"
 	within_10s "blacklist add on A in B's mc-exim-bl" in_jail "$B" mc-exim-bl 203.0.113.71
+	# A new recipient set on A reaches the mail line of B's -bl file.
+	grep -q 'dest="root@localhost"' "$B/jail.d/mc-f2b-mc-exim-bl.conf" ||
+		fail "B's -bl file sends no mail: $(cat "$B/jail.d/mc-f2b-mc-exim-bl.conf")"
+	"$MC_F2B" -c "$WORK/cluster/a.ini" mail dest -e ops@example.org \
+		>/dev/null 2>&1 || fail "mail dest on A"
+	within_10s "mail dest on A in B's -bl file" \
+		grep -q 'dest="ops@example.org"' "$B/jail.d/mc-f2b-mc-exim-bl.conf"
+	within_10s "B's mc-exim-bl reloaded with it" in_jail "$B" mc-exim-bl 203.0.113.71
 	# The master stops while node B bans: spooled on B; the master comes
 	# back; the row appears, nothing lost.
 	mdb_stop "$MASTER"

@@ -71,6 +71,10 @@ test_f2b_fourth_ban_lands_in_the_permanent_jail() {
 	! grep -q 'No filter set' <<<"$tested" || fail "fail2ban warns: $tested"
 	grep -qx 'filter = mc-none' "$F2B/jail.d/mc-f2b-mc-exim-bl.conf" ||
 		fail "the permanent jail's filter"
+	# This configuration has no sendmail action: no mail line, so that
+	# the jail loads.
+	! grep -q sendmail "$F2B/jail.d/mc-f2b-mc-exim-bl.conf" ||
+		fail "a mail line without fail2ban's sendmail action"
 	# Blacklisted rows are not escalated twice: ban 5 leaves -bl alone.
 	f2b "$F2B" set mc-exim unbanip 192.0.2.61 >/dev/null
 	eventually "unban" row_is mc-exim 192.0.2.61 "4,0,1,0"
