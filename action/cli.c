@@ -171,10 +171,10 @@ void cli_load_nodes(struct mc_config *cfg, struct db *db, bool say)
 	if (failed && nodes_load_stored(cfg->spool_dir, set, err,
 					sizeof(err)) < 0 && say)
 		log_warning("cluster nodes: %s", err);
-	if (set->cut)
+	if (set->cut && say)
 		log_warning("cluster nodes: more than %d addresses; those past "
 			    "it are not protected from bans", NODES_MAX);
-	if (nodes_store(cfg->spool_dir, set, err, sizeof(err)) != 0)
+	if (nodes_store(cfg->spool_dir, set, err, sizeof(err)) != 0 && say)
 		log_warning("cluster nodes: not kept for the bans: %s", err);
 }
 
@@ -186,11 +186,11 @@ void cli_load_nodes_for_ban(struct mc_config *cfg)
 
 	memset(set, 0, sizeof(*set));
 	nodes_add_literal(set, cfg->cluster_nodes);
+	/* A spool that cannot be trusted is said by the spool itself when an
+	 * event needs it: one line, not two.  Nothing kept (or nothing that
+	 * can be read): this node's own addresses at least, which need no
+	 * resolver. */
 	kept = nodes_load_stored(cfg->spool_dir, set, err, sizeof(err));
-	if (kept < 0)
-		log_warning("cluster nodes: %s", err);
-	/* Nothing kept yet (no sync loop has run): this node's own
-	 * addresses at least, which need no resolver. */
 	if (kept != 1 && nodes_add_local(set, err, sizeof(err)) != 0)
 		log_warning("cluster nodes: %s", err);
 }
