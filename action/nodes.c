@@ -301,6 +301,22 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* Does <dir>/nodes hold exactly text? */
+static bool stored_equals(const struct spooldir *s, const char *text,
+			  size_t len)
+{
+	char buf[NODES_FILE_MAX + 1], err[256];
+	struct stat st;
+	ssize_t n;
+	int fd = spooldir_file(s, NODES_FILE, O_RDONLY, &st, err, sizeof(err));
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	return n >= 0 && (size_t)n == len && memcmp(buf, text, len) == 0;
+}
+
 int nodes_store(const char *spool_dir, const struct nodes *set,
 		char *err, size_t errlen)
 {
@@ -315,6 +331,12 @@ int nodes_store(const char *spool_dir, const struct nodes *set,
 	}
 	if (spooldir_open(&s, spool_dir, LOCK_EX, err, errlen) != 0)
 		return -1;
+	/* The same list is not written again: a verb that changes nothing
+	 * leaves the spool directory as it found it. */
+	if (stored_equals(&s, buf, (size_t)len)) {
+		spooldir_close(&s);
+		return 0;
+	}
 	fd = spooldir_file(&s, NODES_TEMP, O_WRONLY | O_CREAT | O_TRUNC, &st,
 			   err, errlen);
 	if (fd >= 0) {

@@ -123,6 +123,14 @@ HOSTILE_SLOTS=(
 	"sync-interval|sync|--interval|@"
 	"schema-sub|schema|@"
 	"spool-sub|spool|@"
+	"ban-call-j|ban|-j|@|-i|192.0.2.1|--f2b-call"
+	"ban-call-i|ban|-j|mc-exim|-i|@|--f2b-call"
+	"mail-sub|mail|@"
+	"mail-dest-e|mail|dest|-e|@"
+	"mail-src-e|mail|src|-e|@"
+	"mail-name-n|mail|name|-n|@"
+	"jail-modify-mail-j|jail|modify-mail|-j|@|--send"
+	"jail-disable-bl-j|jail|disable-bl|-j|@"
 )
 
 # The values a slot legitimately takes, with the exit status they get
@@ -184,6 +192,16 @@ done
 # that has its row.
 for name in section_word section_word_lc bl_name word empty; do
 	HOSTILE_ACCEPTED[start-port/$name]=0
+done
+# A person's ban takes an address however written, and a /32 is one.
+HOSTILE_ACCEPTED[ban-call-i/mapped]=0
+HOSTILE_ACCEPTED[ban-call-i/cidr32]=0
+# A sender's display name is letters, digits, spaces and . - _ ( ) [ ] :
+# (what a shell between double quotes, and fail2ban, take as they are).
+for name in word section_word section_word_lc bl_name huge fraction exponent \
+	hex octal lead0_ip short_ip octet_999 hex_ip int64_over \
+	bantime_increment mapped double_colon; do
+	HOSTILE_ACCEPTED[mail-name-n/$name]=0
 done
 # The name of a permanent jail is a jail name, but never a new row's.
 unset 'HOSTILE_ACCEPTED[jail-create-name/bl_name]'
