@@ -34,7 +34,7 @@ setup_namespaces() {
 	ip link set "$a" netns "$ATT_NS"
 	ip -n "$SRV_NS" addr add 192.0.2.1/24 dev "$s"
 	ip -n "$SRV_NS" addr add 2001:db8:1::1/64 dev "$s" nodad
-	ip -n "$ATT_NS" addr add 192.0.2.2/24 dev "$a"
+	ip -n "$ATT_NS" addr add 192.0.2.12/24 dev "$a"
 	ip -n "$ATT_NS" addr add 192.0.2.3/24 dev "$a"
 	ip -n "$ATT_NS" addr add 2001:db8:1::2/64 dev "$a" nodad
 	ip -n "$SRV_NS" link set "$s" up
@@ -52,28 +52,28 @@ while True:
     s.accept()[0].close()
 ' &
 	on_exit kill $!
-	eventually "the listener" connects 192.0.2.2 192.0.2.1
+	eventually "the listener" connects 192.0.2.12 192.0.2.1
 }
 
 test_enforce_bans_blacklists_and_whitelists_really_block() {
 	setup_namespaces
 	connects 2001:db8:1::2 2001:db8:1::1 || fail "IPv6 path"
 	# A ban from the log blocks the attacker, IPv4 and IPv6.
-	attack 192.0.2.2
+	attack 192.0.2.12
 	attack 2001:db8:1::2
-	eventually "ban recorded" row_is mc-exim 192.0.2.2 "1,1,0,0"
-	eventually "IPv4 blocked" blocked 192.0.2.2 192.0.2.1
+	eventually "ban recorded" row_is mc-exim 192.0.2.12 "1,1,0,0"
+	eventually "IPv4 blocked" blocked 192.0.2.12 192.0.2.1
 	eventually "IPv6 blocked" blocked 2001:db8:1::2 2001:db8:1::1
 	connects 192.0.2.3 192.0.2.1 || fail "a neighbour is blocked too"
 	# Blacklisted: when the jail's ban ends, mc-exim-bl still blocks.
-	mc blacklist add -j mc-exim -i 192.0.2.2
+	mc blacklist add -j mc-exim -i 192.0.2.12
 	assert_eq "$rc" 0 "blacklist add ($err)"
-	f2b "$F2B" set mc-exim unbanip 192.0.2.2 >/dev/null
-	eventually "the jail's ban ended" not_banned_in mc-exim 192.0.2.2
-	blocked 192.0.2.2 192.0.2.1 || fail "not blocked by mc-exim-bl"
+	f2b "$F2B" set mc-exim unbanip 192.0.2.12 >/dev/null
+	eventually "the jail's ban ended" not_banned_in mc-exim 192.0.2.12
+	blocked 192.0.2.12 192.0.2.1 || fail "not blocked by mc-exim-bl"
 	# Off the blacklist: it connects again.
-	mc blacklist remove -j mc-exim -i 192.0.2.2
-	eventually "unblocked" connects 192.0.2.2 192.0.2.1
+	mc blacklist remove -j mc-exim -i 192.0.2.12
+	eventually "unblocked" connects 192.0.2.12 192.0.2.1
 	# A whitelisted address is never blocked, whatever its log says.
 	mc whitelist add -j mc-exim -i 192.0.2.3
 	assert_eq "$rc" 0 "whitelist add ($err)"
