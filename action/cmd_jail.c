@@ -331,6 +331,8 @@ static void list_jail(void *ctx, const struct jail_row *r,
 		NUMBER("bantime", r->bantime), TEXT("port", r->port),
 		TEXT("filter", r->filter), TEXT("banaction", r->banaction),
 		TEXT("logpath", r->logpath), NUMBER("max_count", r->max_count),
+		FLAG("send_mail", r->send_mail),
+		FLAG("send_mail_bl", r->send_mail_bl),
 		FLAG("owned", !elsewhere),
 		TEXT("defined_in", elsewhere ? elsewhere : ""),
 	};

@@ -33,6 +33,51 @@ test_admin_schema_install_seeds_disabled_default_jails() {
 		"install keeps a changed jail"
 }
 
+# fail2ban_conf: seeded when empty, shown, changed only to values that may
+# reach a shell command; nothing written by a refusal.
+test_admin_mail_settings() {
+	sql "DELETE FROM fail2ban_conf"
+	local out
+	out=$(mc_out schema install)
+	case $out in
+	*"install: added MailCleaner's default mail settings to fail2ban_conf (mc-f2b mail show)"*) ;;
+	*) fail "what install says it did: $out" ;;
+	esac
+	assert_eq "$(mc_out schema install)" "schema is up to date" "a second install"
+	assert_eq "$(mc_out --json mail show | tr -d '\n')" \
+		'[{"src_email":"fail2ban@localhost","src_name":"[MailCleaner] Fail2Ban","dest_email":"root@localhost","valid":true}]' \
+		"mail show --json"
+	assert_eq "$(mc_out mail dest -e ops@example.org)" \
+		"mail: dest_email = ops@example.org" "mail dest"
+	assert_eq "$(mc_out mail name -n 'mx1 (edge)')" \
+		"mail: src_name = mx1 (edge)" "mail name"
+	local before
+	before=$(sql "SELECT CONCAT_WS('|', src_email, src_name, dest_email) FROM fail2ban_conf")
+	assert_eq "$before" "fail2ban@localhost|mx1 (edge)|ops@example.org" "the row"
+	expect_refusal 2 mail dest -e 'ops@example.org"'
+	expect_refusal 2 mail src -e '-oX/tmp/log@example.org'
+	expect_refusal 2 mail name -n 'a$b'
+	expect_refusal 2 mail dest
+	expect_refusal 2 mail modify
+	expect_refusal 2 mail name -e ops@example.org
+	assert_eq "$(sql "SELECT CONCAT_WS('|', src_email, src_name, dest_email) FROM fail2ban_conf")" \
+		"$before" "the row after the refusals"
+	# An empty table is filled with the defaults by the first change.
+	sql "DELETE FROM fail2ban_conf"
+	mc mail dest -e ops@example.org
+	assert_eq "$(sql "SELECT CONCAT_WS('|', src_email, src_name, dest_email) FROM fail2ban_conf")" \
+		"fail2ban@localhost|[MailCleaner] Fail2Ban|ops@example.org" "a first row"
+	assert_eq "$(mc_out mail modify --no-send)" "mail: send_mail_bl of every jail = 0" "modify"
+	assert_eq "$(sql "SELECT DISTINCT send_mail_bl FROM fail2ban_jail")" 0 "send_mail_bl"
+	mc mail modify --send --each-ban
+	assert_eq "$(sql "SELECT DISTINCT send_mail FROM fail2ban_jail")" 1 "send_mail"
+	# A bad value written by hand: shown, and said.
+	sql "UPDATE fail2ban_conf SET dest_email = 'x;y'"
+	mc --json mail show
+	assert_eq "$rc" 0 "mail show of a bad row"
+	case $err in *"no mail is sent: fail2ban_conf: dest_email"*) ;; *) fail "message: $err" ;; esac
+}
+
 test_admin_listings_for_people_and_scripts() {
 	mc ban -j mc-exim -i 192.0.2.90
 	mc ban -j mc-test -i 2001:db8::90
