@@ -119,9 +119,10 @@ static int on_node_hostname(void *ctx, const char *const *cols, size_t ncols)
 
 /* MailCleaner's master and slave tables: a table that is not there is no
  * error (not every mc_config is MailCleaner's).  Neither is one the account
- * may not read, unless say_denied: the server answers so for a table that
- * does not exist as well, so a node without MailCleaner's tables and
- * without a grant on them would hear it on every verb. */
+ * may not read, unless say: the server answers so for a table that does not
+ * exist as well, so a node without MailCleaner's tables and without a grant
+ * on them would hear it on every verb.  Returns how many entries or tables
+ * could not be read (their addresses are then kept from before). */
 static int nodes_from_tables(struct db *db, struct nodes *set, bool say)
 {
 	/* Only the hostname column: these tables also hold passwords and
@@ -131,7 +132,6 @@ static int nodes_from_tables(struct db *db, struct nodes *set, bool say)
 		"SELECT hostname FROM master",
 		"SELECT hostname FROM slave",
 	};
-
 	struct node_rows nr = { set, say, 0 };
 
 	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {

@@ -27,8 +27,9 @@ struct spooldir {
 #define SPOOLDIR_NO_LOCK 0
 
 /* Open the directory (made with mode 0700 when missing), judge it, and take
- * its lock: LOCK_SH to read, LOCK_EX to change anything, SPOOLDIR_NO_LOCK.  Returns 0, or -1
- * with one line in err saying what to fix. */
+ * its lock: LOCK_SH to read, LOCK_EX to change anything, or none
+ * (SPOOLDIR_NO_LOCK).  Returns 0, or -1 with one line in err saying what
+ * to fix. */
 int spooldir_open(struct spooldir *s, const char *dir, int how,
 		  char *err, size_t errlen);
 void spooldir_close(struct spooldir *s);
