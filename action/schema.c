@@ -13,6 +13,7 @@
 
 #include "addr.h"
 #include "grow.h"
+#include "mail.h"
 #include "schema_sql.h"   /* generated from config/schema.sql */
 
 /* --- inspect ------------------------------------------------------------ */
@@ -151,19 +152,39 @@ int schema_check(const struct schema_state *st, schema_report_fn fn, void *ctx)
 
 /* --- install ------------------------------------------------------------ */
 
+/* An empty fail2ban_conf gets MailCleaner's defaults (mail.h), so that the
+ * blacklisting mails every jail asks for by default have somewhere to go;
+ * a row that is there is never changed. */
+static enum db_status seed_mail_conf(struct db *db, schema_report_fn fn,
+				     void *ctx)
+{
+	static const char sql[] =
+		"INSERT INTO fail2ban_conf (src_email, src_name, dest_email, "
+		"chain) SELECT ?, ?, ?, 'INPUT' FROM DUAL WHERE NOT EXISTS "
+		"(SELECT 1 FROM fail2ban_conf)";
+	struct db_arg args[] = { DB_TEXT(MAIL_DEFAULT_SRC),
+				 DB_TEXT(MAIL_DEFAULT_NAME),
+				 DB_TEXT(MAIL_DEFAULT_DEST) };
+	unsigned long long added = 0;
+	enum db_status s = db_exec(db, sql, args, 3, &added);
+
+	if (s == DB_OK && added)
+		fn(ctx, "added MailCleaner's default mail settings to "
+		     "fail2ban_conf (mc-f2b mail show)");
+	return s;
+}
+
 /* Run each statement of the embedded file: they end with ';' at the end of a
- * line, and '--' lines are comments.  seeded[0] counts the rows the INSERTs
- * added to fail2ban_jail (the default jails), seeded[1] those they added to
- * fail2ban_conf (its default row). */
-static enum db_status run_schema_sql(struct db *db,
-				     unsigned long long seeded[2])
+ * line, and '--' lines are comments.  *seeded counts the rows the INSERTs
+ * added (the default jails). */
+static enum db_status run_schema_sql(struct db *db, unsigned long long *seeded)
 {
 	char stmt[4096];
 	size_t len = 0;
 	const char *line = schema_sql;
 	enum db_status s = DB_OK;
 
-	seeded[0] = seeded[1] = 0;
+	*seeded = 0;
 	while (*line && s == DB_OK) {
 		size_t n = strcspn(line, "\n");
 
@@ -178,8 +199,7 @@ static enum db_status run_schema_sql(struct db *db,
 				s = db_exec(db, stmt, NULL, 0, &affected);
 				if (strncmp(stmt + strspn(stmt, " \n"), "INSERT",
 					    6) == 0)
-					seeded[strstr(stmt, "fail2ban_conf")
-					       ? 1 : 0] += affected;
+					*seeded += affected;
 				len = 0;
 			}
 		}
@@ -191,12 +211,12 @@ static enum db_status run_schema_sql(struct db *db,
 enum db_status schema_install(struct db *db, schema_report_fn fn, void *ctx)
 {
 	struct schema_state before, after;
-	unsigned long long seeded[2];
+	unsigned long long seeded;
 	char line[160];
 	enum db_status s;
 
 	if ((s = schema_inspect(db, &before)) ||
-	    (s = run_schema_sql(db, seeded)) ||
+	    (s = run_schema_sql(db, &seeded)) ||
 	    (s = schema_inspect(db, &after)))
 		return s;
 	if (!before.has_ips && after.has_ips)
@@ -205,15 +225,14 @@ enum db_status schema_install(struct db *db, schema_report_fn fn, void *ctx)
 		fn(ctx, "created table fail2ban_jail");
 	if (!before.has_conf && after.has_conf)
 		fn(ctx, "created table fail2ban_conf");
-	if (seeded[0]) {
+	if (seeded) {
 		snprintf(line, sizeof(line), "added %llu of MailCleaner's default "
-			 "jails, disabled (mc-f2b jail list)", seeded[0]);
+			 "jails, disabled (mc-f2b jail list)", seeded);
 		fn(ctx, line);
 	}
-	if (seeded[1])
-		fn(ctx, "added MailCleaner's default mail settings to "
-		     "fail2ban_conf (mc-f2b mail show)");
-	return DB_OK;
+	/* A table of MailCleaner's without its chain column gets its row once
+	 * upgrade has added the column. */
+	return after.has_conf_chain ? seed_mail_conf(db, fn, ctx) : DB_OK;
 }
 
 /* --- upgrade ------------------------------------------------------------ */
@@ -393,9 +412,10 @@ enum db_status schema_upgrade(struct db *db, schema_report_fn fn, void *ctx)
 	if ((s = schema_install(db, fn, ctx)) || (s = schema_inspect(db, &st)))
 		return s;
 	if (!st.has_conf_chain &&
-	    (s = step(db, "ALTER TABLE fail2ban_conf ADD COLUMN chain "
-		      "varchar(50) DEFAULT NULL", "added fail2ban_conf.chain",
-		      fn, ctx)))
+	    ((s = step(db, "ALTER TABLE fail2ban_conf ADD COLUMN chain "
+		       "varchar(50) DEFAULT NULL", "added fail2ban_conf.chain",
+		       fn, ctx)) ||
+	     (s = seed_mail_conf(db, fn, ctx))))
 		return s;
 	if (st.jail_width < SCHEMA_JAIL_WIDTH &&
 	    (s = step(db, "ALTER TABLE fail2ban_ips MODIFY jail varchar(160) "

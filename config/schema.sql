@@ -70,9 +70,3 @@ INSERT IGNORE INTO fail2ban_jail (enabled, name, maxretry, findtime, bantime,
    'mc-custom', '/var/mailcleaner/log/apache/mc_auth.log', 3),
   (0, 'mc-ssh', 3, 3600, 86400, '22', 'sshd', 'mc-custom', '/var/log/auth.log',
    3);
-
--- Who sends and who receives the notification mails (mc-f2b mail), when
--- the table has no row yet: MailCleaner's defaults.
-INSERT INTO fail2ban_conf (src_email, src_name, dest_email, chain)
-  SELECT 'fail2ban@localhost', '[MailCleaner] Fail2Ban', 'root@localhost',
-  'INPUT' FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM fail2ban_conf);
