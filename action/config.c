@@ -11,6 +11,7 @@
 
 #include "errbuf.h"
 #include "localfile.h"
+#include "textcopy.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -120,15 +121,14 @@ static bool has_control_char(const char *s)
 static int copy_value(char *dst, size_t dstlen, const char *value,
 		      const char *what, char *err, size_t errlen)
 {
-	if (strlen(value) >= dstlen) {
-		errbuf_set(err, errlen, "%s: value too long", what);
-		return -1;
-	}
 	if (has_control_char(value)) {
 		errbuf_set(err, errlen, "%s: control characters are not allowed", what);
 		return -1;
 	}
-	strcpy(dst, value);
+	if (!text_copy(dst, dstlen, value)) {
+		errbuf_set(err, errlen, "%s: value too long", what);
+		return -1;
+	}
 	return 0;
 }
 
@@ -255,19 +255,27 @@ static int load_endpoint(const dictionary *ini, const char *section,
 	return 0;
 }
 
+/* A default is a literal: whether it fits is known when compiling. */
+#define SET_DEFAULT(dst, literal)                                             \
+	do {                                                                  \
+		_Static_assert(sizeof(literal) <= sizeof(dst),                \
+			       #dst " holds " #literal);                      \
+		memcpy(dst, literal, sizeof(literal));                        \
+	} while (0)
+
 static void set_defaults(struct mc_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	strcpy(cfg->master.host, "localhost");
+	SET_DEFAULT(cfg->master.host, "localhost");
 	cfg->master.port = 3306;
-	strcpy(cfg->master.user, "mailcleaner");
-	strcpy(cfg->master.database, "mc_config");
+	SET_DEFAULT(cfg->master.user, "mailcleaner");
+	SET_DEFAULT(cfg->master.database, "mc_config");
 	cfg->master.connect_timeout_ms = 1000;
 	cfg->master.query_timeout_ms = 5000;
-	strcpy(cfg->f2b_socket, DEFAULT_F2B_SOCKET);
-	strcpy(cfg->f2b_config_dir, DEFAULT_F2B_CONFIG_DIR);
-	strcpy(cfg->f2b_client, DEFAULT_F2B_CLIENT);
-	strcpy(cfg->spool_dir, DEFAULT_SPOOL_DIR);
+	SET_DEFAULT(cfg->f2b_socket, DEFAULT_F2B_SOCKET);
+	SET_DEFAULT(cfg->f2b_config_dir, DEFAULT_F2B_CONFIG_DIR);
+	SET_DEFAULT(cfg->f2b_client, DEFAULT_F2B_CLIENT);
+	SET_DEFAULT(cfg->spool_dir, DEFAULT_SPOOL_DIR);
 	cfg->custom_max_count = 3;
 	cfg->mailcleaner_tables = true;
 	if (gethostname(cfg->node, sizeof(cfg->node)) != 0)

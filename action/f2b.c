@@ -8,6 +8,8 @@
  * and the reply is read into a bounded buffer. */
 #include "f2b.h"
 
+#include "textcopy.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -57,11 +59,10 @@ static int connect_socket(const char *path, long long deadline, bool *busy,
 	struct timespec pause = { 0, 5 * 1000 * 1000 };
 	int fd, rc;
 
-	if (strlen(path) >= sizeof(addr.sun_path)) {
+	if (!text_copy(addr.sun_path, sizeof(addr.sun_path), path)) {
 		snprintf(err, errlen, "%s: socket path too long", path);
 		return -1;
 	}
-	strcpy(addr.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));

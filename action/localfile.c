@@ -9,6 +9,7 @@
 #include "localfile.h"
 
 #include "errbuf.h"
+#include "textcopy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -100,9 +101,9 @@ static const char *resolve_parent(const char *path, char *dir,
 		return NULL;
 	}
 	if (!slash)
-		strcpy(parent, ".");
+		text_copy(parent, sizeof(parent), ".");
 	else if (len == 0)
-		strcpy(parent, "/");
+		text_copy(parent, sizeof(parent), "/");
 	else {
 		memcpy(parent, path, len);
 		parent[len] = '\0';

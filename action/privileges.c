@@ -10,6 +10,8 @@
  * keyword is looked for only outside both and outside parentheses. */
 #include "privileges.h"
 
+#include "textcopy.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -136,7 +138,7 @@ static const char *take_name(const char *p, char out[NAME_MAX_LEN + 1])
 	size_t n = 0;
 
 	if (*p == '*') {
-		strcpy(out, "*");
+		text_copy(out, NAME_MAX_LEN + 1, "*");
 		return p + 1;
 	}
 	if (*p != '`') {

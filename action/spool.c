@@ -26,6 +26,7 @@
 
 #include "errbuf.h"
 #include "spooldir.h"
+#include "textcopy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -77,10 +78,7 @@ static int split_fields(char *copy, char *fields[SPOOL_FIELDS])
 
 static int copy_field(char *dst, size_t dstlen, const char *src)
 {
-	if (strlen(src) >= dstlen)
-		return -1;
-	strcpy(dst, src);
-	return 0;
+	return text_copy(dst, dstlen, src) ? 0 : -1;
 }
 
 int spool_decode(const char *line, struct ban_event *ev, const char **why)
@@ -92,9 +90,8 @@ int spool_decode(const char *line, struct ban_event *ev, const char **why)
 
 	memset(ev, 0, sizeof(*ev));
 	*why = "malformed record";
-	if (strlen(line) > SPOOL_RECORD_MAX)
+	if (!text_copy(copy, sizeof(copy), line))
 		return -1;
-	strcpy(copy, line);
 	if (split_fields(copy, f) != 0)
 		return -1;
 	if (strcmp(f[0], SPOOL_VERSION) != 0) {
