@@ -70,54 +70,58 @@ struct ban_facts {
 	struct addr ip;
 	bool whitelisted;      /* by an entry of the jail's whitelist */
 	bool out_of_memory;
+	bool bad_row;          /* a number that is not one: not what the
+				* schema lets a column hold */
 	struct jail_bl *bl;    /* the jail's port and whitelist, kept */
 	struct mail_conf *mail;   /* fail2ban_conf's values, kept */
 };
-
-static void take_mail_value(char *dst, size_t dstlen, const char *src)
-{
-	if (src && strlen(src) < dstlen)
-		memcpy(dst, src, strlen(src) + 1);
-}
 
 /* One result row per whitelist entry of the jail (or one row if none); the
  * jail and (jail, ip) columns repeat on each. */
 static int on_facts_row(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct ban_facts *f = ctx;
+	struct ip_row *r = &f->row;
 	struct addr_net net;
 	const char *why;
 
-	(void)ncols;
 	f->jail_found = true;
-	f->max_count = cols[0] ? strtoll(cols[0], NULL, 10) : 0;
-	if (cols[7] && strlen(cols[7]) < sizeof(f->bl->port))
-		memcpy(f->bl->port, cols[7], strlen(cols[7]) + 1);
+	if (!db_col_int(cols, ncols, 0, 0, &f->max_count)) {
+		f->bad_row = true;
+		return 1;
+	}
+	/* A port or a mail value too long for its column stays empty: the
+	 * -bl jail's file is checked when it is written. */
+	db_col_text(cols, ncols, 7, f->bl->port, sizeof(f->bl->port));
 	/* What the -bl jail's file needs to send its mails, should this
 	 * ban be the one that loads it (checked when it is written). */
-	f->bl->send_mail = !cols[8] || atoi(cols[8]) != 0;
-	take_mail_value(f->mail->src_email, sizeof(f->mail->src_email), cols[9]);
-	take_mail_value(f->mail->src_name, sizeof(f->mail->src_name), cols[10]);
-	take_mail_value(f->mail->dest_email, sizeof(f->mail->dest_email),
-			cols[11]);
-	if (cols[1]) {
-		f->row.exists = true;
-		f->row.id = strtoll(cols[1], NULL, 10);
-		f->row.count = cols[2] ? strtoll(cols[2], NULL, 10) : 0;
-		f->row.active = cols[3] && atoi(cols[3]) != 0;
-		f->row.blacklisted = cols[4] && atoi(cols[4]) != 0;
-		f->row.whitelisted = cols[5] && atoi(cols[5]) != 0;
+	db_col_text(cols, ncols, 9, f->mail->src_email,
+		    sizeof(f->mail->src_email));
+	db_col_text(cols, ncols, 10, f->mail->src_name,
+		    sizeof(f->mail->src_name));
+	db_col_text(cols, ncols, 11, f->mail->dest_email,
+		    sizeof(f->mail->dest_email));
+	if (!db_col_bool(cols, ncols, 8, true, &f->bl->send_mail)) {
+		f->bad_row = true;
+		return 1;
+	}
+	r->exists = !db_col_null(cols, ncols, 1);
+	if (r->exists &&
+	    (!db_col_int(cols, ncols, 1, 0, &r->id) ||
+	     !db_col_int(cols, ncols, 2, 0, &r->count) ||
+	     !db_col_bool(cols, ncols, 3, false, &r->active) ||
+	     !db_col_bool(cols, ncols, 4, false, &r->blacklisted) ||
+	     !db_col_bool(cols, ncols, 5, false, &r->whitelisted))) {
+		f->bad_row = true;
+		return 1;
 	}
 	/* A whitelist entry that is not a valid address or network was not
 	 * written by mc-f2b: it cannot match, so it is skipped. */
-	if (cols[6] && addr_net_parse(cols[6], &net, &why) == 0) {
-		if (addr_net_contains(&net, &f->ip))
-			f->whitelisted = true;
-		/* Kept, every entry, for the -bl jail's ignoreip. */
-		if (jail_whitelist_add(&f->bl->whitelist, &net) != 0) {
-			f->out_of_memory = true;
-			return 1;
-		}
+	if (!db_col_null(cols, ncols, 6) &&
+	    addr_net_parse(cols[6], &net, &why) == 0 &&
+	    jail_whitelist_add(&f->bl->whitelist, &net) != 0) {
+		f->out_of_memory = true;
+		return 1;
 	}
 	return 0;
 }
@@ -154,7 +158,14 @@ static enum db_status read_facts(struct db *db, const struct ban_event *ev,
 		return DB_FAILED;
 	s = db_query(db, sql, args, 2, on_facts_row, f);
 	/* A whitelist read only in part could count a whitelisted address. */
-	return s == DB_OK && f->out_of_memory ? DB_FAILED : s;
+	if (s == DB_OK && f->bad_row)
+		return db_malformed(db, "fail2ban_ips or fail2ban_jail");
+	if (s == DB_OK && f->out_of_memory)
+		return DB_FAILED;
+	/* Every entry is kept, for the -bl jail's ignoreip; the address is
+	 * whitelisted when one of them covers it. */
+	f->whitelisted = jail_whitelist_covers(&bl->whitelist, &f->ip);
+	return s;
 }
 
 static enum db_status write_row(struct db *db, const struct ban_event *ev,

@@ -191,6 +191,13 @@ const char *db_error(const struct db *db)
 	return db->error;
 }
 
+enum db_status db_malformed(struct db *db, const char *table)
+{
+	snprintf(db->error, sizeof(db->error),
+		 "a row of %s holds a value its column cannot hold", table);
+	return DB_FAILED;
+}
+
 static void bind_args(MYSQL_BIND *binds, const struct db_arg *args,
 		      size_t nargs, unsigned long *lengths)
 {
@@ -274,6 +281,8 @@ struct row_buffers {
 static int bind_row(struct row_buffers *rb, size_t ncols)
 {
 	memset(rb->binds, 0, sizeof(rb->binds));
+	memset(rb->lengths, 0, sizeof(rb->lengths));
+	memset(rb->nulls, 0, sizeof(rb->nulls));
 	for (size_t i = 0; i < ncols; i++) {
 		rb->binds[i].buffer_type = MYSQL_TYPE_STRING;
 		rb->binds[i].buffer = rb->cells[i];
@@ -288,17 +297,27 @@ static int bind_row(struct row_buffers *rb, size_t ncols)
 static void expose_row(struct row_buffers *rb, size_t ncols)
 {
 	for (size_t i = 0; i < ncols; i++) {
-		size_t len = rb->lengths[i] < DB_CELL_MAX ? rb->lengths[i]
-							  : DB_CELL_MAX - 1;
+		size_t len;
+
+		/* The length of a NULL column is not set: not read. */
+		if (rb->nulls[i]) {
+			rb->cols[i] = NULL;
+			continue;
+		}
+		len = rb->lengths[i] < DB_CELL_MAX ? rb->lengths[i]
+						   : DB_CELL_MAX - 1;
 		rb->cells[i][len] = '\0';
-		rb->cols[i] = rb->nulls[i] ? NULL : rb->cells[i];
+		rb->cols[i] = rb->cells[i];
 	}
 }
 
 static enum db_status fetch_rows(struct db *db, MYSQL_STMT *st,
 				 db_row_fn fn, void *ctx)
 {
-	static struct row_buffers rb;
+	/* Owned by this call, not static: a row callback that queries another
+	 * connection cannot overwrite the row it was given.  (This connection
+	 * is busy until the last row is fetched: the rows are not buffered.) */
+	struct row_buffers rb;
 	size_t ncols = mysql_stmt_field_count(st);
 	int rc;
 

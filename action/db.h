@@ -2,7 +2,8 @@
  *
  * Every statement that carries a value is a prepared statement with bound
  * parameters: no SQL text is ever built from input.  Results come back as text
- * columns through a callback.  Only db.c includes mysql.h. */
+ * columns through a callback, read by the typed accessors below.  Only db.c
+ * includes mysql.h. */
 #ifndef MC_F2B_DB_H
 #define MC_F2B_DB_H
 
@@ -44,6 +45,23 @@ struct db_arg {
  * to stop reading (the remaining rows are discarded). */
 typedef int (*db_row_fn)(void *ctx, const char *const *cols, size_t ncols);
 
+/* A row's columns typed, checked where they are read (dbcol.c).  The cells
+ * are only valid during the call of the db_row_fn: what is kept is copied.
+ * Each returns false, *out untouched, for a column index past ncols or a
+ * value that is not of its type; SQL NULL is told apart by db_col_null. */
+bool db_col_null(const char *const *cols, size_t ncols, size_t i);
+/* A decimal integer that fits a long long; NULL reads as null_value. */
+bool db_col_int(const char *const *cols, size_t ncols, size_t i,
+		long long null_value, long long *out);
+/* An integer column used as a flag: 0 is false, any other integer true;
+ * NULL reads as null_value. */
+bool db_col_bool(const char *const *cols, size_t ncols, size_t i,
+		 bool null_value, bool *out);
+/* Text into buf of size bytes, NULL as the empty string; a value that does
+ * not fit leaves buf empty and returns false. */
+bool db_col_text(const char *const *cols, size_t ncols, size_t i,
+		 char *buf, size_t size);
+
 enum db_status db_connect(const struct db_endpoint *ep, struct db **out,
 			  char *err, size_t errlen);
 void db_close(struct db *db);
@@ -58,6 +76,11 @@ enum db_status db_create_database(const struct db_endpoint *ep, bool *created,
 
 /* The server's last message, for one-line errors. */
 const char *db_error(const struct db *db);
+
+/* For a reader that met a column the schema does not allow (a count that is
+ * no number): db_error() then says so, naming the table, and DB_FAILED is
+ * returned for the reader to pass on. */
+enum db_status db_malformed(struct db *db, const char *table);
 
 /* Run one statement.  *affected (may be NULL) receives the affected rows. */
 enum db_status db_exec(struct db *db, const char *sql,

@@ -42,8 +42,9 @@ void jail_bl_name(const char *jail, char out[JAIL_BL_NAME_MAX + 1])
 /* --- ports ---------------------------------------------------------------- */
 
 /* A port number as nftables takes it: 1 to 65535, digits only, no leading
- * zero ("010" is read as 10 by some tools and as octal by others). */
-static bool port_number_valid(const char *s, size_t len)
+ * zero ("010" is read as 10 by some tools and as octal by others).  Its
+ * value in *out. */
+static bool port_number(const char *s, size_t len, unsigned long *out)
 {
 	unsigned long v = 0;
 
@@ -54,6 +55,7 @@ static bool port_number_valid(const char *s, size_t len)
 			return false;
 		v = v * 10 + (unsigned long)(s[i] - '0');
 	}
+	*out = v;
 	return v <= 65535;
 }
 
@@ -66,14 +68,14 @@ static bool port_entry_valid(const char *s, size_t len)
 		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		"0123456789_-";
 	size_t first = strcspn(s, ":-,");
+	unsigned long low = 0, high;
 
 	if ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))
 		return strspn(s, name_chars) >= len;
 	if (first >= len)
-		return port_number_valid(s, len);
-	return (port_number_valid(s, first) || (first == 1 && s[0] == '0')) &&
-	       port_number_valid(s + first + 1, len - first - 1) &&
-	       strtoul(s, NULL, 10) <= strtoul(s + first + 1, NULL, 10);
+		return port_number(s, len, &high);
+	return (port_number(s, first, &low) || (first == 1 && s[0] == '0')) &&
+	       port_number(s + first + 1, len - first - 1, &high) && low <= high;
 }
 
 bool jail_port_valid(const char *port, const char **why)

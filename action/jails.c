@@ -24,63 +24,66 @@ struct read_ctx {
 	bool failed;          /* out of memory: not every row was read */
 };
 
-/* Copy a text cell, or say that it does not fit. */
-static bool take_text(char *dst, size_t dstlen, const char *src)
+/* A text column of the row that must not be NULL, copied whole or not at
+ * all. */
+static bool take_text(const char *const *cols, size_t ncols, size_t i,
+		      char *dst, size_t dstlen)
 {
-	if (!src || strlen(src) >= dstlen) {
-		dst[0] = '\0';
-		return false;
-	}
-	memcpy(dst, src, strlen(src) + 1);
-	return true;
+	dst[0] = '\0';
+	return !db_col_null(cols, ncols, i) &&
+	       db_col_text(cols, ncols, i, dst, dstlen);
 }
 
-static bool take_number(long long *dst, const char *src)
+/* A number column of the row that must not be NULL. */
+static bool take_number(const char *const *cols, size_t ncols, size_t i,
+			long long *dst)
 {
-	char *end;
-
-	if (!src)
-		return false;
-	*dst = strtoll(src, &end, 10);
-	return *end == '\0' && end != src;
+	return !db_col_null(cols, ncols, i) &&
+	       db_col_int(cols, ncols, i, 0, dst);
 }
 
-/* Fill a jail_row from the JAIL_COLUMNS of one result row. */
+/* Fill a jail_row from the JAIL_COLUMNS of one result row: NULL for the
+ * name, that column's name if one is unfit, with *why. */
 static const char *fill_row(struct jail_row *row, const char *const *cols,
-			    const char **why)
+			    size_t ncols, const char **why)
 {
 	memset(row, 0, sizeof(*row));
+	*why = "not a number";
+	if (!take_number(cols, ncols, 0, &row->id))
+		return "id";
+	if (!db_col_bool(cols, ncols, 1, false, &row->enabled))
+		return "enabled";
 	*why = "too long";
-	take_number(&row->id, cols[0]);
-	row->enabled = cols[1] && atoi(cols[1]) != 0;
-	if (!take_text(row->name, sizeof(row->name), cols[2]))
+	if (!take_text(cols, ncols, 2, row->name, sizeof(row->name)))
 		return "name";
 	/* Enabled or not, a row is only ever acted on by its name: one that
 	 * is no jail name ("DEFAULT", "--all", "x-bl") is a broken row. */
 	if (!jail_row_name_valid(row->name, why))
 		return "name";
 	*why = "too long";
-	if (!take_text(row->port, sizeof(row->port), cols[6]))
+	if (!take_text(cols, ncols, 6, row->port, sizeof(row->port)))
 		return "port";
-	if (!take_text(row->filter, sizeof(row->filter), cols[7]))
+	if (!take_text(cols, ncols, 7, row->filter, sizeof(row->filter)))
 		return "filter";
-	if (!take_text(row->banaction, sizeof(row->banaction), cols[8]))
+	if (!take_text(cols, ncols, 8, row->banaction, sizeof(row->banaction)))
 		return "banaction";
-	if (!take_text(row->logpath, sizeof(row->logpath), cols[9]))
+	if (!take_text(cols, ncols, 9, row->logpath, sizeof(row->logpath)))
 		return "logpath";
 	*why = "not a number";
-	if (!take_number(&row->maxretry, cols[3]))
+	if (!take_number(cols, ncols, 3, &row->maxretry))
 		return "maxretry";
-	if (!take_number(&row->findtime, cols[4]))
+	if (!take_number(cols, ncols, 4, &row->findtime))
 		return "findtime";
-	if (!take_number(&row->bantime, cols[5]))
+	if (!take_number(cols, ncols, 5, &row->bantime))
 		return "bantime";
-	if (!take_number(&row->max_count, cols[10]))
+	if (!take_number(cols, ncols, 10, &row->max_count))
 		return "max_count";
 	/* NULL is the table's default: no mail per ban, one per
 	 * blacklisting. */
-	row->send_mail = cols[11] && atoi(cols[11]) != 0;
-	row->send_mail_bl = !cols[12] || atoi(cols[12]) != 0;
+	if (!db_col_bool(cols, ncols, 11, false, &row->send_mail))
+		return "send_mail";
+	if (!db_col_bool(cols, ncols, 12, true, &row->send_mail_bl))
+		return "send_mail_bl";
 	*why = NULL;
 	return NULL;
 }
@@ -90,14 +93,13 @@ static int on_jail(void *ctx, const char *const *cols, size_t ncols)
 	struct read_ctx *rc = ctx;
 	struct read_row *r;
 
-	(void)ncols;
 	if (!(r = grow_for_one(rc->rows, &rc->cap, rc->count, sizeof(*r), 16))) {
 		rc->failed = true;
 		return 1;
 	}
 	rc->rows = r;
 	r = &rc->rows[rc->count++];
-	r->bad_column = fill_row(&r->row, cols, &r->why);
+	r->bad_column = fill_row(&r->row, cols, ncols, &r->why);
 	return 0;
 }
 
@@ -308,10 +310,11 @@ static int on_mail_conf(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct mail_conf *m = ctx;
 
-	(void)ncols;
-	take_text(m->src_email, sizeof(m->src_email), cols[0]);
-	take_text(m->src_name, sizeof(m->src_name), cols[1]);
-	take_text(m->dest_email, sizeof(m->dest_email), cols[2]);
+	/* A value too long for mc-f2b stays empty, and an empty value is
+	 * not a valid one: the mails are then off (mail_conf_valid). */
+	take_text(cols, ncols, 0, m->src_email, sizeof(m->src_email));
+	take_text(cols, ncols, 1, m->src_name, sizeof(m->src_name));
+	take_text(cols, ncols, 2, m->dest_email, sizeof(m->dest_email));
 	return 1;   /* the first row is the one */
 }
 

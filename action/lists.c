@@ -14,11 +14,20 @@
 struct read_ctx {
 	ip_entry_fn fn;
 	void *ctx;
+	bool bad_row;     /* a value its column cannot hold: reading stops */
 };
 
-static void copy_cell(char *dst, size_t len, const char *src)
+static bool fill_entry(struct ip_entry *e, const char *const *cols,
+		       size_t ncols)
 {
-	snprintf(dst, len, "%s", src ? src : "");
+	return db_col_text(cols, ncols, 0, e->ip, sizeof(e->ip)) &&
+	       db_col_text(cols, ncols, 1, e->jail, sizeof(e->jail)) &&
+	       db_col_int(cols, ncols, 2, 0, &e->count) &&
+	       db_col_bool(cols, ncols, 3, false, &e->active) &&
+	       db_col_bool(cols, ncols, 4, false, &e->blacklisted) &&
+	       db_col_bool(cols, ncols, 5, false, &e->whitelisted) &&
+	       db_col_text(cols, ncols, 6, e->host, sizeof(e->host)) &&
+	       db_col_text(cols, ncols, 7, e->last_hit, sizeof(e->last_hit));
 }
 
 static int on_entry(void *ctx, const char *const *cols, size_t ncols)
@@ -26,15 +35,10 @@ static int on_entry(void *ctx, const char *const *cols, size_t ncols)
 	struct read_ctx *rc = ctx;
 	struct ip_entry e;
 
-	(void)ncols;
-	copy_cell(e.ip, sizeof(e.ip), cols[0]);
-	copy_cell(e.jail, sizeof(e.jail), cols[1]);
-	e.count = cols[2] ? strtoll(cols[2], NULL, 10) : 0;
-	e.active = cols[3] && atoi(cols[3]);
-	e.blacklisted = cols[4] && atoi(cols[4]);
-	e.whitelisted = cols[5] && atoi(cols[5]);
-	copy_cell(e.host, sizeof(e.host), cols[6]);
-	copy_cell(e.last_hit, sizeof(e.last_hit), cols[7]);
+	if (!fill_entry(&e, cols, ncols)) {
+		rc->bad_row = true;
+		return 1;
+	}
 	rc->fn(rc->ctx, &e);
 	return 0;
 }
@@ -60,11 +64,12 @@ enum db_status lists_read(struct db *db, enum list_kind kind,
 		  "SELECT " ENTRY_COLUMNS " FROM fail2ban_ips WHERE whitelisted "
 		  "AND jail = ? ORDER BY ip" },
 	};
-	struct read_ctx rc = { fn, ctx };
+	struct read_ctx rc = { fn, ctx, false };
 	struct db_arg args[] = { DB_TEXT(jail) };
+	enum db_status s = db_query(db, sql[kind][jail != NULL], args,
+				    jail ? 1 : 0, on_entry, &rc);
 
-	return db_query(db, sql[kind][jail != NULL], args, jail ? 1 : 0,
-			on_entry, &rc);
+	return s == DB_OK && rc.bad_row ? db_malformed(db, "fail2ban_ips") : s;
 }
 
 enum db_status lists_whitelist_add(struct db *db, const char *jail,
@@ -133,8 +138,7 @@ static int on_active(void *ctx, const char *const *cols, size_t ncols)
 	struct addr a;
 	const char *why;
 
-	(void)ncols;
-	if (!cols[0] || addr_parse(cols[0], &a, &why) != 0 ||
+	if (db_col_null(cols, ncols, 0) || addr_parse(cols[0], &a, &why) != 0 ||
 	    !addr_net_contains(in->net, &a))
 		return 0;
 	grown = grow_for_one(in->ips, &in->cap, in->count, sizeof(*grown), 16);

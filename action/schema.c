@@ -36,12 +36,14 @@ static int on_column(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct schema_state *st = ctx;
 
-	(void)ncols;
 	if (strcmp(cols[0], "fail2ban_ips") == 0) {
-		if (strcmp(cols[1], "jail") == 0 && cols[2])
-			st->jail_width = strtoll(cols[2], NULL, 10);
-		else if (strcmp(cols[1], "updated_at") == 0)
+		/* A width that does not read is 0: too narrow, widened. */
+		if (strcmp(cols[1], "jail") == 0) {
+			if (!db_col_int(cols, ncols, 2, 0, &st->jail_width))
+				st->jail_width = 0;
+		} else if (strcmp(cols[1], "updated_at") == 0) {
 			st->has_updated_at = true;
+		}
 	} else if (strcmp(cols[1], "chain") == 0) {
 		st->has_conf_chain = true;
 	}
@@ -64,8 +66,10 @@ static int on_index(void *ctx, const char *const *cols, size_t ncols)
 
 static int on_count(void *ctx, const char *const *cols, size_t ncols)
 {
-	(void)ncols;
-	*(long long *)ctx = cols[0] ? strtoll(cols[0], NULL, 10) : 0;
+	long long *count = ctx;
+
+	if (!db_col_int(cols, ncols, 0, 0, count))
+		*count = 0;
 	return 1;
 }
 
@@ -273,8 +277,10 @@ static int on_address(void *ctx, const char *const *cols, size_t ncols)
 	struct fix *grown;
 	char canon[ADDR_NET_TEXT_MAX];
 
-	(void)ncols;
-	if (canonical(cols[1], canon) != 0) {
+	long long id;
+
+	if (!db_col_int(cols, ncols, 0, 0, &id) || db_col_null(cols, ncols, 1) ||
+	    canonical(cols[1], canon) != 0) {
 		f->unparsable++;
 		return 0;
 	}
@@ -285,7 +291,7 @@ static int on_address(void *ctx, const char *const *cols, size_t ncols)
 		return 1;
 	}
 	f->items = grown;
-	f->items[f->n].id = strtoll(cols[0], NULL, 10);
+	f->items[f->n].id = id;
 	memcpy(f->items[f->n].ip, canon, sizeof(canon));
 	f->n++;
 	return 0;

@@ -192,6 +192,20 @@ static int keep_row(struct rows_ctx *rc, const struct sync_row *r)
 	return 0;
 }
 
+static bool read_row(struct sync_row *r, const char *const *cols,
+		     size_t ncols)
+{
+	return !db_col_null(cols, ncols, 0) && !db_col_null(cols, ncols, 1) &&
+	       !db_col_null(cols, ncols, 5) &&
+	       db_col_text(cols, ncols, 0, r->jail, sizeof(r->jail)) &&
+	       db_col_text(cols, ncols, 1, r->ip, sizeof(r->ip)) &&
+	       db_col_bool(cols, ncols, 2, false, &r->active) &&
+	       db_col_bool(cols, ncols, 3, false, &r->blacklisted) &&
+	       db_col_bool(cols, ncols, 4, false, &r->whitelisted) &&
+	       db_col_text(cols, ncols, 5, r->updated_at,
+			   sizeof(r->updated_at));
+}
+
 static int on_row(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct rows_ctx *rc = ctx;
@@ -199,21 +213,16 @@ static int on_row(void *ctx, const char *const *cols, size_t ncols)
 	const char *stamp;
 	char key[400];
 
-	(void)ncols;
-	if (!cols[0] || !cols[1] || !cols[5] ||
-	    strlen(cols[0]) >= sizeof(r.jail) || strlen(cols[1]) >= sizeof(r.ip) ||
-	    strlen(cols[5]) >= sizeof(r.updated_at))
+	/* A row that is not what the schema says is skipped: sync acts
+	 * only on rows it can read whole. */
+	if (!read_row(&r, cols, ncols))
 		return 0;
-	snprintf(r.jail, sizeof(r.jail), "%s", cols[0]);
-	snprintf(r.ip, sizeof(r.ip), "%s", cols[1]);
-	r.active = cols[2] && atoi(cols[2]);
-	r.blacklisted = cols[3] && atoi(cols[3]);
-	r.whitelisted = cols[4] && atoi(cols[4]);
-	snprintf(r.updated_at, sizeof(r.updated_at), "%s", cols[5]);
 	/* Never past the server's now: a row stamped in 2037 by a writer of
 	 * rows would otherwise hold every later round to 2037 and after. */
-	stamp = cols[6] && strcmp(r.updated_at, cols[6]) > 0 ? cols[6]
-							     : r.updated_at;
+	stamp = !db_col_null(cols, ncols, 6) &&
+			strcmp(r.updated_at, cols[6]) > 0
+		? cols[6]
+		: r.updated_at;
 	if (strcmp(stamp, rc->newest) > 0 && strlen(stamp) < sizeof(rc->newest))
 		snprintf(rc->newest, sizeof(rc->newest), "%s", stamp);
 	row_key(&r, key, sizeof(key));
