@@ -61,6 +61,23 @@ static unsigned option_group(int c)
 	}
 }
 
+/* An option as a person types it: "-j" for a short one, "--max-count" for
+ * one that is long only. */
+static const char *option_name(int c, char *buf, size_t len)
+{
+	if (c < 256) {
+		snprintf(buf, len, "-%c", c);
+		return buf;
+	}
+	snprintf(buf, len, "--?");
+	for (const struct option *o = admin_options; o->name; o++)
+		if (o->val == c) {
+			snprintf(buf, len, "--%s", o->name);
+			break;
+		}
+	return buf;
+}
+
 static void store_option(struct admin_args *a, int c, const char *v)
 {
 	switch (c) {
@@ -89,10 +106,13 @@ static void store_option(struct admin_args *a, int c, const char *v)
 	}
 }
 
-static int parse_args(const char *verb, int argc, char **argv,
-		      unsigned allowed, const struct cli *cli,
+/* argv[0] is the sub-verb, or the verb when it has none; what names it
+ * in messages ("jail enable", "status"). */
+static int parse_args(const char *verb, const char *what, int argc,
+		      char **argv, unsigned allowed, const struct cli *cli,
 		      struct admin_args *a)
 {
+	char name[32];
 	int c;
 
 	memset(a, 0, sizeof(*a));
@@ -108,10 +128,17 @@ static int parse_args(const char *verb, int argc, char **argv,
 		if (c == '?' && optopt)
 			return usage_error(verb, "unknown option '-%c' (see "
 					   "--help)", optopt);
-		if (c == '?' || (option_group(c) & ~allowed))
+		if (c == '?')
 			return usage_error(verb, "option '%s' is not one of "
-					   "%s %s (see --help)",
-					   argv[optind - 1], verb, argv[0]);
+					   "%s (see --help)",
+					   argv[optind - 1], what);
+		/* Named as the table spells it: argv[optind - 1] may be
+		 * the option's value ("-i IP"). */
+		if (option_group(c) & ~allowed)
+			return usage_error(verb, "option '%s' is not one of "
+					   "%s (see --help)",
+					   option_name(c, name, sizeof(name)),
+					   what);
 		store_option(a, c, optarg);
 	}
 	if (optind < argc)
@@ -138,27 +165,17 @@ static const struct sub_verb *find_sub(const struct sub_verb *subs,
 	return NULL;
 }
 
-int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
-	      int argc, char **argv, const struct cli *cli)
+/* Parse the options of sub (argv[0] is its name, or the verb's), load the
+ * configuration, connect to the master, run it. */
+static int run_sub(const char *verb, const struct sub_verb *sub,
+		   const char *what, int argc, char **argv,
+		   const struct cli *cli)
 {
-	struct admin ad = { .verb = verb, .fail2ban = -1 };
-	const struct sub_verb *sub;
+	struct admin ad = { .verb = verb, .sub = sub->name, .fail2ban = -1 };
 	char err[512];
 	int rc;
 
-	if (argc < 2)
-		return usage_error(verb, "expected a sub-command (see mc-f2b "
-				   "%s --help)", verb);
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-		print_usage(verb, subs, nsubs);
-		return EXIT_DONE;
-	}
-	sub = find_sub(subs, nsubs, argv[1]);
-	if (!sub)
-		return usage_error(verb, "unknown sub-command '%s' (see mc-f2b "
-				   "%s --help)", argv[1], verb);
-	ad.sub = sub->name;
-	if ((rc = parse_args(verb, argc - 1, argv + 1, sub->args, cli, &ad.a)))
+	if ((rc = parse_args(verb, what, argc, argv, sub->args, cli, &ad.a)))
 		return rc;
 	if (ad.a.help) {
 		printf("usage: mc-f2b %s %s\n", verb, sub->usage);
@@ -182,6 +199,33 @@ int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 	if (ad.defined_read)
 		f2bconf_free(&ad.defined);
 	return rc;
+}
+
+int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
+	      int argc, char **argv, const struct cli *cli)
+{
+	const struct sub_verb *sub;
+	char what[64];
+
+	if (argc < 2)
+		return usage_error(verb, "expected a sub-command (see mc-f2b "
+				   "%s --help)", verb);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		print_usage(verb, subs, nsubs);
+		return EXIT_DONE;
+	}
+	sub = find_sub(subs, nsubs, argv[1]);
+	if (!sub)
+		return usage_error(verb, "unknown sub-command '%s' (see mc-f2b "
+				   "%s --help)", argv[1], verb);
+	snprintf(what, sizeof(what), "%s %s", verb, sub->name);
+	return run_sub(verb, sub, what, argc - 1, argv + 1, cli);
+}
+
+int admin_run_alone(const char *verb, const struct sub_verb *only, int argc,
+		    char **argv, const struct cli *cli)
+{
+	return run_sub(verb, only, verb, argc, argv, cli);
 }
 
 bool admin_fail2ban(struct admin *ad)

@@ -63,6 +63,11 @@ struct sub_verb {
 int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 	      int argc, char **argv, const struct cli *cli);
 
+/* The same for a verb without sub-verbs ("status [-j JAIL] [--all]"):
+ * only's options follow the verb itself. */
+int admin_run_alone(const char *verb, const struct sub_verb *only, int argc,
+		    char **argv, const struct cli *cli);
+
 /* blacklist enable and disable of -j JAIL: its max_count (0: disabled),
  * the -bl jail's file and running state (cmd_lists.c; jail disable-bl
  * too). */

@@ -13,18 +13,10 @@ static int status_show(struct admin *ad)
 
 int cmd_status(int argc, char **argv, const struct cli *cli)
 {
-	/* "status" has no sub-verb: run it as the only one. */
-	static const struct sub_verb status_sub[] = {
-		{ "show", ARG_JAIL | ARG_ALL, status_show,
-		  "[-j JAIL] [--all]" },
+	/* Named "show" where messages name a sub-verb. */
+	static const struct sub_verb status = {
+		"show", ARG_JAIL | ARG_ALL, status_show, "[-j JAIL] [--all]",
 	};
-	char *args[64];
 
-	if (argc + 1 > 64)
-		return usage_error("status", "too many arguments");
-	args[0] = argv[0];
-	args[1] = (char *)"show";
-	for (int i = 1; i < argc; i++)
-		args[i + 1] = argv[i];
-	return admin_run("status", status_sub, 1, argc + 1, args, cli);
+	return admin_run_alone("status", &status, argc, argv, cli);
 }

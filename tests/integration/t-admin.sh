@@ -149,3 +149,17 @@ test_admin_usage_refusals() {
 	expect_refusal 2 status --bogus
 	assert_eq "$(table_state)" "$before" "fail2ban_ips"
 }
+
+# An option the sub-verb does not take is named as typed, not by its value
+# (getopt has already stepped over "-i VALUE" when the refusal is made).
+test_admin_an_option_out_of_place_is_named() {
+	expect_refusal 2 status -i 192.0.2.1
+	[[ $err == *"option '-i' is not one of status "* ]] ||
+		fail "status -i: $err"
+	expect_refusal 2 jail list --max-count 3
+	[[ $err == *"option '--max-count' is not one of jail list "* ]] ||
+		fail "jail list --max-count: $err"
+	expect_refusal 2 mail show -n x
+	[[ $err == *"option '-n' is not one of mail show "* ]] ||
+		fail "mail show -n: $err"
+}
