@@ -117,25 +117,18 @@ node() { # ARGS... (exit status in $rc, stderr in $err, stdout in $out)
 	err=$(<"$WORK/stderr")
 }
 
-PASSED=0
-FAILED=0
-
+# Each test counted by tap.sh (sourced with services.sh).
 run_test() { # FUNCTION
 	local name=$1 out=$WORK/out
 	if ! reset_db >"$out" 2>&1; then
-		FAILED=$((FAILED + 1))
-		printf 'not ok - %s (reset failed)\n' "$name"
-		sed 's/^/    /' "$out"
+		tap_not_ok "$name (reset failed)" "$(cat "$out")"
 		return
 	fi
 	if (set -u; "$name") >"$out" 2>&1; then
-		PASSED=$((PASSED + 1))
-		printf 'ok - %s\n' "$name"
+		tap_ok "$name"
 		# A passing test's "# " lines are measurements worth showing.
 		grep '^# ' "$out" | sed 's/^/    /'
 	else
-		FAILED=$((FAILED + 1))
-		printf 'not ok - %s\n' "$name"
-		sed 's/^/    /' "$out"
+		tap_not_ok "$name" "$(cat "$out")"
 	fi
 }

@@ -13,16 +13,10 @@ free_port() {
 
 # Wait up to 10 s; print how long it took.
 within_10s() { # WHAT COMMAND...
-	local what=$1 start=$(date +%s%N) i
+	local what=$1
 	shift
-	for i in $(seq 1 200); do
-		if "$@"; then
-			printf '# %s: %d ms\n' "$what" $((($(date +%s%N) - start) / 1000000))
-			return 0
-		fi
-		sleep 0.05
-	done
-	fail "$what: not within 10 s"
+	wait_until 10 "$@" || fail "$what: not within 10 s"
+	printf '# %s: %d ms\n' "$what" "$WAITED_MS"
 }
 
 node_ini() { # INI MASTER-LINES REPLICA-SOCKET NODE DIR

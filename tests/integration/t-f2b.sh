@@ -19,13 +19,9 @@ attack() { # IP: one failure line, enough for maxretry = 1
 
 # Wait up to 10 s for a command to succeed.
 eventually() { # WHAT COMMAND...
-	local what=$1 i
+	local what=$1
 	shift
-	for i in $(seq 1 100); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	fail "$what did not happen within 10 s"
+	wait_until 10 "$@" || fail "$what did not happen within 10 s"
 }
 
 row_is() { [ "$(row "$1" "$2")" == "$3" ]; }

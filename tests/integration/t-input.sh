@@ -90,12 +90,7 @@ while True:
     threading.Thread(target=serve, args=(s.accept()[0],), daemon=True).start()
 ' "$1" &
 	on_exit "kill $! 2>/dev/null"
-	local i
-	for i in $(seq 1 100); do
-		[ -S "$1" ] && return 0
-		sleep 0.05
-	done
-	fail "the fake fail2ban did not start"
+	wait_until 5 test -S "$1" || fail "the fake fail2ban did not start"
 }
 
 # mc.ini with a [fail2ban] client that leaves $WORK/client-ran behind, a

@@ -25,12 +25,9 @@ while True:
         f.write(str(len(taken)))
     os.rename(sys.argv[2] + ".tmp", sys.argv[2])
 ' "$WORK/hung.port" "$WORK/hung.count" &
-	local pid=$! i
+	local pid=$!
 	on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
-	for i in $(seq 1 100); do
-		[ -s "$WORK/hung.port" ] && break
-		sleep 0.05
-	done
+	wait_until 5 test -s "$WORK/hung.port"
 	hung_port=$(cat "$WORK/hung.port") || fail "the listener did not start"
 	# The same node, its master at the listener: spool and all else shared.
 	sed -e "s|^socket = .*mysqld.sock|host = 127.0.0.1\nport = $hung_port|" \
@@ -170,7 +167,6 @@ test_one_probe_per_window_among_concurrent_bans() {
 # No descriptor of the holder stays in this shell: a process that hangs
 # could otherwise keep it from ever ending.
 hold_exim_rows() {
-	local i
 	rm -f "$WORK/locked"
 	mdb_sql "$WORK/db" mc_config -e "BEGIN;
 		SELECT * FROM fail2ban_ips WHERE jail = 'mc-exim' FOR UPDATE;
@@ -178,11 +174,7 @@ hold_exim_rows() {
 		SELECT SLEEP(600);" >/dev/null 2>&1 &
 	holder=$!
 	on_exit "release_exim_rows"
-	for i in $(seq 1 100); do
-		[ -s "$WORK/locked" ] && return 0
-		sleep 0.05
-	done
-	fail "the lock was not taken"
+	wait_until 5 test -s "$WORK/locked" || fail "the lock was not taken"
 }
 
 release_exim_rows() {

@@ -69,7 +69,7 @@ while time.time() < end:
     except OSError: break
 ' "$sock" &
 	local listener=$!
-	while [ ! -S "$sock" ]; do sleep 0.05; done
+	wait_until 5 test -S "$sock" || fail "the silent listener did not start"
 	sed -e "s|^socket = .*|socket = $sock|" \
 	    -e "s|^database = .*|&\nconnect_timeout_ms = 1000|" "$WORK/mc.ini" >"$WORK/silent.ini"
 	chmod 600 "$WORK/silent.ini"

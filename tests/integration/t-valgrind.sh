@@ -20,13 +20,11 @@ vg() { # CONFIG ARGS...
 
 # Every report written so far is empty (-q prints only problems).  The
 # detached process may still be running: wait for it to end first.
+no_valgrind_left() { ! pgrep -f "valgrind.*$WORK/vg" >/dev/null; }
+
 vg_clean() { # WHAT
-	local i
-	for i in $(seq 1 100); do
-		pgrep -f "valgrind.*$WORK/vg" >/dev/null || break
-		sleep 0.1
-	done
 	local f
+	wait_until 10 no_valgrind_left
 	for f in "$WORK"/vg/vg.*; do
 		[ -s "$f" ] && fail "$1: valgrind: $(cat "$f")"
 	done

@@ -15,7 +15,14 @@
 #                         mc-f2b with a password kept in a 0600 file, and
 #                         write an mc-f2b.ini pointing at the server
 
+source "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
+
 mdb_socket() { printf '%s/mysqld.sock' "$1"; }
+
+mdb_answers() { # DIR
+	mariadb-admin --no-defaults -uroot -S "$(mdb_socket "$1")" ping \
+		>/dev/null 2>&1
+}
 
 mdb_start() {
 	local dir=$1 extra=("${@:2}")
@@ -37,24 +44,16 @@ mdb_start() {
 		--innodb-flush-log-at-trx-commit=2 "${extra[@]}" \
 		</dev/null >/dev/null 2>&1 &
 	echo $! >"$dir/mysqld.launcher"
-	local i
-	for i in $(seq 1 200); do
-		mariadb-admin --no-defaults -uroot -S "$(mdb_socket "$dir")" ping \
-			>/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
+	wait_until 10 mdb_answers "$dir" && return 0
 	echo "mariadbd did not start, see $dir/error.log" >&2
 	return 1
 }
 
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
 # Wait up to 30 s for a process to end, then kill it.
 wait_gone() { # PID
-	local i
-	for i in $(seq 1 600); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 0.05
-	done
-	kill -9 "$1" 2>/dev/null
+	wait_until 30 gone "$1" || kill -9 "$1" 2>/dev/null
 }
 
 mdb_stop() {
@@ -118,6 +117,8 @@ f2b() {
 	fail2ban-client -c "$dir" "$@"
 }
 
+f2b_answers() { f2b "$1" ping >/dev/null 2>&1; }
+
 f2b_make_conf() {
 	local dir=$1 mc=$2 ini=$3 build=$4
 	mkdir -p "$dir/action.d" "$dir/filter.d" "$dir/jail.d"
@@ -171,11 +172,8 @@ f2b_start() {
 # The server just started on DIR answers a ping within ten seconds, or the
 # start failed.
 f2b_wait_answering() {
-	local dir=$1 i
-	for i in $(seq 1 100); do
-		f2b "$dir" ping >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
+	local dir=$1
+	wait_until 10 f2b_answers "$dir" && return 0
 	echo "fail2ban-server did not start, see $dir/fail2ban.log" >&2
 	return 1
 }
