@@ -1,25 +1,80 @@
 # t-filters.sh - the shipped fail2ban filters (filter.d/) against their
-# sample logs (tests/filters/NAME/, format in tests/filters/README.md), run
+# sample logs (tests/filters/NAME, format in tests/filters/README.md), run
 # through fail2ban's own fail2ban-regex, so with each filter's datepattern.
+#
+# A sample file says what each line must give on the line before it, as
+# fail2ban's own test logs do: "# failJSON: { "match": true, "host": IP }"
+# or "# failJSON: { "match": false }".
 #
 # fail2ban-regex -o ip LOG FILTER prints one address per matched line and
 # nothing for a line that matches nothing (or is ignored), and exits 0 either
 # way; a filter that does not load makes it exit 255.  Beware: a LOG path
 # that does not exist is taken for a log line, so the files are checked
-# first.  Like fail2ban-regex, these tests skip empty lines and lines that
-# start with "#" in the sample files.
+# first.
 
 flt_conf() { # NAME: the filter file
 	printf '%s/filter.d/%s.conf' "$(cd "$here/../.." && pwd)" "$1"
 }
 
-flt_dir() { # NAME: its sample directory
+flt_samples() { # NAME: its sample file
 	printf '%s/filters/%s' "$(cd "$here/.." && pwd)" "$1"
 }
 
-# The lines fail2ban-regex reads from FILE, as "LINENO<TAB>TEXT".
-flt_lines() { # FILE
-	awk '!/^#/ && $0 != "" { printf "%d\t%s\n", NR, $0 }' "$1"
+# Read a sample file into $WORK/flt-match.lines and $WORK/flt-nomatch.lines
+# ("LINENO<TAB>TEXT" each) and $WORK/flt-match.want (the address each line
+# of flt-match.lines must give).  Fails, saying where, on a sample line
+# without its failJSON line or a failJSON line that is not what it must be.
+flt_split() { # FILE
+	local errors
+	[ -f "$1" ] || fail "no sample file $1"
+	errors=$(python3 - "$1" "$WORK" <<'PY'
+import json, sys
+
+path, work = sys.argv[1], sys.argv[2]
+match, want, nomatch, errors = [], [], [], []
+expect = None
+tag = "# failJSON:"
+with open(path, encoding="utf-8", newline="\n") as f:
+    text = f.read()
+for n, line in enumerate(text.split("\n")[:-1], 1):
+    if line.startswith(tag):
+        if expect is not None:
+            errors.append(f"line {n}: a second failJSON line, no sample between")
+        try:
+            expect = json.loads(line[len(tag):])
+        except ValueError as e:
+            errors.append(f"line {n}: failJSON is not JSON: {e}")
+            expect = None
+            continue
+        if not isinstance(expect, dict) or \
+           not isinstance(expect.get("match"), bool) or \
+           (expect["match"] and not isinstance(expect.get("host"), str)):
+            errors.append(f'line {n}: failJSON needs "match" (true or '
+                          f'false) and, when true, "host"')
+            expect = None
+        continue
+    # fail2ban-regex skips these lines of a log file too.
+    if line == "" or line.startswith("#"):
+        continue
+    if expect is None:
+        errors.append(f"line {n}: a sample line without its failJSON line")
+        continue
+    if expect["match"]:
+        match.append(f"{n}\t{line}")
+        want.append(expect["host"])
+    else:
+        nomatch.append(f"{n}\t{line}")
+    expect = None
+if expect is not None:
+    errors.append("the last failJSON line has no sample line after it")
+for name, rows in (("flt-match.lines", match), ("flt-match.want", want),
+                   ("flt-nomatch.lines", nomatch)):
+    with open(f"{work}/{name}", "w", encoding="utf-8") as f:
+        f.write("".join(r + "\n" for r in rows))
+print("\n".join(errors))
+PY
+	) || fail "reading $1 failed"
+	[ -z "$errors" ] || fail "$1:"$'\n'"$errors"
 }
 
 # fail2ban-regex -o ip, which must succeed; its output goes to stdout.  (It
@@ -50,41 +105,33 @@ flt_each_line() { # CONF WHAT LINES [WANT]
 	done <"$lines"
 }
 
-# Every line of match.log gives exactly the address on its line of
-# match.hosts, and no line of nomatch.log gives anything.
+# Every line marked to match gives exactly the address its failJSON names,
+# and no line marked not to match gives anything.
 flt_check() { # NAME
-	local name=$1 conf dir f n_log n_hosts errors
+	local name=$1 conf n_log errors
 	conf=$(flt_conf "$name")
-	dir=$(flt_dir "$name")
 	[ -f "$conf" ] || fail "no filter $conf"
-	for f in match.log match.hosts nomatch.log; do
-		[ -f "$dir/$f" ] || fail "no sample file $dir/$f"
-	done
-
-	flt_lines "$dir/match.log" >"$WORK/flt-match.lines"
-	flt_lines "$dir/match.hosts" | cut -f2- >"$WORK/flt-match.want"
+	flt_split "$(flt_samples "$name")"
 	n_log=$(wc -l <"$WORK/flt-match.lines")
-	n_hosts=$(wc -l <"$WORK/flt-match.want")
-	[ "$n_log" -gt 0 ] || fail "$name: match.log has no lines"
-	assert_eq "$n_hosts" "$n_log" "$name: addresses in match.hosts, one per line of match.log"
+	[ "$n_log" -gt 0 ] || fail "$name: no line is marked to match"
 
-	# One run over the whole file; only on a difference, one run per line
-	# to say which lines are wrong.
+	# One run over every line to match; only on a difference, one run per
+	# line to say which lines are wrong.
 	cut -f2- "$WORK/flt-match.lines" >"$WORK/flt-match.log"
 	flt_regex "$WORK/flt-match.log" "$conf" >"$WORK/flt-match.got" || exit 1
 	if ! cmp -s "$WORK/flt-match.got" "$WORK/flt-match.want"; then
-		errors=$(flt_each_line "$conf" "$name match.log" \
+		errors=$(flt_each_line "$conf" "$name" \
 			"$WORK/flt-match.lines" "$WORK/flt-match.want")
-		fail "$name: match.log did not give the addresses of match.hosts" \
+		fail "$name: the lines to match did not give their failJSON hosts" \
 			"(got $(wc -l <"$WORK/flt-match.got") for $n_log lines)${errors:+:$'\n'$errors}"
 	fi
 
-	flt_lines "$dir/nomatch.log" >"$WORK/flt-nomatch.lines"
-	[ -s "$WORK/flt-nomatch.lines" ] || fail "$name: nomatch.log has no lines"
-	flt_regex "$dir/nomatch.log" "$conf" >"$WORK/flt-nomatch.got" || exit 1
+	[ -s "$WORK/flt-nomatch.lines" ] || fail "$name: no line is marked not to match"
+	cut -f2- "$WORK/flt-nomatch.lines" >"$WORK/flt-nomatch.log"
+	flt_regex "$WORK/flt-nomatch.log" "$conf" >"$WORK/flt-nomatch.got" || exit 1
 	if [ -s "$WORK/flt-nomatch.got" ]; then
-		errors=$(flt_each_line "$conf" "$name nomatch.log" "$WORK/flt-nomatch.lines")
-		fail "$name: nomatch.log matched $(paste -sd ' ' "$WORK/flt-nomatch.got")${errors:+:$'\n'$errors}"
+		errors=$(flt_each_line "$conf" "$name" "$WORK/flt-nomatch.lines")
+		fail "$name: lines marked not to match gave $(paste -sd ' ' "$WORK/flt-nomatch.got")${errors:+:$'\n'$errors}"
 	fi
 }
 
@@ -96,6 +143,25 @@ test_filter_mc_webauth_matches_exactly() {
 	flt_check mc-webauth-filter
 }
 
+# The checker itself: a sample line without its failJSON line, a failJSON
+# line that is not JSON or says no host for a match, are each refused.
+test_filter_samples_must_say_what_they_expect() {
+	local bad
+	for bad in 'no-expectation line' \
+		$'# failJSON: { "match": true }\nline' \
+		$'# failJSON: { match: false }\nline' \
+		$'# failJSON: { "match": "yes" }\nline' \
+		$'# failJSON: { "match": false }'; do
+		printf '%s\n' "$bad" >"$WORK/flt-bad"
+		if (flt_split "$WORK/flt-bad") 2>/dev/null; then
+			fail "accepted a malformed sample file: $bad"
+		fi
+	done
+	printf '# failJSON: { "match": true, "host": "192.0.2.1" }\nline\n' \
+		>"$WORK/flt-good"
+	(flt_split "$WORK/flt-good") || fail "refused a well-formed sample file"
+}
+
 # Each filter loads in fail2ban (fail2ban-regex exits 255 on a filter it
 # cannot read or compile) and finds the address of one line, the date read
 # by the filter's own datepattern.
@@ -104,7 +170,8 @@ test_filters_load_in_fail2ban() {
 	for name in mc-exim-filter mc-webauth-filter; do
 		conf=$(flt_conf "$name")
 		[ -f "$conf" ] || fail "no filter $conf"
-		line=$(flt_lines "$(flt_dir "$name")/match.log" | head -n 1 | cut -f2-)
+		flt_split "$(flt_samples "$name")"
+		line=$(head -n 1 "$WORK/flt-match.lines" | cut -f2-)
 		[ -n "$line" ] || fail "$name: no sample line"
 		out=$(fail2ban-regex "$line" "$conf" 2>&1) ||
 			fail "$name does not load: $out"
@@ -118,11 +185,15 @@ test_filters_load_in_fail2ban() {
 # The samples use documentation addresses only (RFC 5737, RFC 3849): every
 # expected address, and every IPv4 address anywhere in the sample logs.
 test_filter_samples_use_documentation_addresses() {
-	local dir addr bad=
+	local dir name addr bad= hosts=
 	dir=$(cd "$here/../filters" && pwd)
-	for addr in $(grep -hv -e '^#' -e '^$' "$dir"/*/match.hosts) \
-		$(grep -hoE '(^|[^0-9.])[0-9]{1,3}(\.[0-9]{1,3}){3}($|[^0-9.])' "$dir"/*/*.log |
-			grep -oE '[0-9.]+'); do
+	for name in mc-exim-filter mc-webauth-filter; do
+		flt_split "$dir/$name"
+		hosts+=" $(paste -sd ' ' "$WORK/flt-match.want")"
+	done
+	for addr in $hosts \
+		$(grep -hoE '(^|[^0-9.])[0-9]{1,3}(\.[0-9]{1,3}){3}($|[^0-9.])' \
+			"$dir"/mc-*-filter | grep -oE '[0-9.]+'); do
 		case $addr in
 		192.0.2.* | 198.51.100.* | 203.0.113.* | 2001:db8:*) ;;
 		*) bad="$bad $addr" ;;
@@ -130,6 +201,7 @@ test_filter_samples_use_documentation_addresses() {
 	done
 	[ -z "$bad" ] || fail "not documentation addresses:$bad"
 	# 198.51.100.66 is the address attackers try to frame (README.md).
-	! grep -qx '198\.51\.100\.66' "$dir"/*/match.hosts ||
-		fail "198.51.100.66 is expected from a match.log"
+	case " $hosts " in
+	*" 198.51.100.66 "*) fail "198.51.100.66 is expected from a sample line" ;;
+	esac
 }
