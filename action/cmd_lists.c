@@ -122,7 +122,8 @@ static int blacklist_add(struct admin *ad)
 	if (white)
 		return usage_error(ad->verb, "%s is whitelisted in %s: take it "
 				   "off the whitelist first", ip, row.name);
-	if (lists_blacklist_add(ad->db, row.name, ip, ad->cfg.node) != DB_OK)
+	if (lists_add(ad->db, LIST_BLACKLISTED, row.name, ip,
+		      ad->cfg.node) != DB_OK)
 		return admin_db_error(ad, "updating fail2ban_ips");
 	if ((row.enabled || !scope.owned) && admin_fail2ban(ad) &&
 	    (rc = escalate_now(ad, &row, ip)))
@@ -143,7 +144,8 @@ static int blacklist_remove(struct admin *ad)
 	    (rc = admin_jail(ad, &row, false)) ||
 	    (rc = admin_require(ad, row.name, JAIL_NEED_BL, &scope)))
 		return rc;
-	if (lists_blacklist_remove(ad->db, row.name, ip, &found) != DB_OK)
+	if (lists_remove(ad->db, LIST_BLACKLISTED, row.name, ip,
+			 &found) != DB_OK)
 		return admin_db_error(ad, "updating fail2ban_ips");
 	if (!found)
 		return usage_error(ad->verb, "%s is not blacklisted in %s", ip,
@@ -262,7 +264,8 @@ static int whitelist_add(struct admin *ad)
 	    (rc = whitelist_jail(ad, &row, &scope, lc.bl)))
 		return rc;
 	lc.jail = row.name;
-	if (lists_whitelist_add(ad->db, row.name, entry, ad->cfg.node) != DB_OK ||
+	if (lists_add(ad->db, LIST_WHITELISTED, row.name, entry,
+		      ad->cfg.node) != DB_OK ||
 	    lists_lift_inside(ad->db, row.name, &net, lift_one, &lc) != DB_OK)
 		return admin_db_error(ad, "updating fail2ban_ips");
 	if (lc.failed || tell_ignore(ad, "addignoreip", &row, lc.bl, entry))
@@ -285,7 +288,8 @@ static int whitelist_remove(struct admin *ad)
 	if ((rc = take_entry(ad, entry, &net)) ||
 	    (rc = whitelist_jail(ad, &row, &scope, bl)))
 		return rc;
-	if (lists_whitelist_remove(ad->db, row.name, entry, &found) != DB_OK)
+	if (lists_remove(ad->db, LIST_WHITELISTED, row.name, entry,
+			 &found) != DB_OK)
 		return admin_db_error(ad, "updating fail2ban_ips");
 	if (!found)
 		return usage_error(ad->verb, "%s is not on the whitelist of %s",

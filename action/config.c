@@ -408,6 +408,21 @@ static bool holds_password(const dictionary *ini)
 static int load_sections(const dictionary *ini, struct mc_config *cfg,
 			 char *err, size_t errlen)
 {
+	/* The absolute paths of the file, each checked by copy_path. */
+	const struct {
+		const char *section, *key, *what;
+		char *dst;
+		size_t size;
+	} paths[] = {
+		{ "fail2ban", "socket", "[fail2ban] socket", cfg->f2b_socket,
+		  sizeof(cfg->f2b_socket) },
+		{ "fail2ban", "config_dir", "[fail2ban] config_dir",
+		  cfg->f2b_config_dir, sizeof(cfg->f2b_config_dir) },
+		{ "fail2ban", "client", "[fail2ban] client", cfg->f2b_client,
+		  sizeof(cfg->f2b_client) },
+		{ "spool", "dir", "[spool] dir", cfg->spool_dir,
+		  sizeof(cfg->spool_dir) },
+	};
 	const char *v;
 
 	if (load_endpoint(ini, "master", &cfg->master, err, errlen))
@@ -415,22 +430,11 @@ static int load_sections(const dictionary *ini, struct mc_config *cfg,
 	cfg->replica = cfg->master;
 	if (load_endpoint(ini, "replica", &cfg->replica, err, errlen))
 		return -1;
-	if ((v = get(ini, "fail2ban", "socket")) &&
-	    copy_path(cfg->f2b_socket, sizeof(cfg->f2b_socket), v,
-		      "[fail2ban] socket", err, errlen))
-		return -1;
-	if ((v = get(ini, "fail2ban", "config_dir")) &&
-	    copy_path(cfg->f2b_config_dir, sizeof(cfg->f2b_config_dir), v,
-		      "[fail2ban] config_dir", err, errlen))
-		return -1;
-	if ((v = get(ini, "fail2ban", "client")) &&
-	    copy_path(cfg->f2b_client, sizeof(cfg->f2b_client), v,
-		      "[fail2ban] client", err, errlen))
-		return -1;
-	if ((v = get(ini, "spool", "dir")) &&
-	    copy_path(cfg->spool_dir, sizeof(cfg->spool_dir), v,
-		      "[spool] dir", err, errlen))
-		return -1;
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if ((v = get(ini, paths[i].section, paths[i].key)) &&
+		    copy_path(paths[i].dst, paths[i].size, v, paths[i].what,
+			      err, errlen))
+			return -1;
 	if ((v = get(ini, "custom", "max_count")) &&
 	    read_number(v, 0, 1000000, &cfg->custom_max_count,
 			"[custom] max_count", err, errlen))

@@ -328,6 +328,23 @@ enum db_status jails_mail_conf(struct db *db, struct mail_conf *out)
 	return db_query(db, sql, NULL, 0, on_mail_conf, out);
 }
 
+enum db_status jails_mail_seed(struct db *db, bool *added)
+{
+	static const char sql[] =
+		"INSERT INTO fail2ban_conf (src_email, src_name, dest_email, "
+		"chain) SELECT ?, ?, ?, 'INPUT' FROM DUAL WHERE NOT EXISTS "
+		"(SELECT 1 FROM fail2ban_conf)";
+	struct db_arg args[] = { DB_TEXT(MAIL_DEFAULT_SRC),
+				 DB_TEXT(MAIL_DEFAULT_NAME),
+				 DB_TEXT(MAIL_DEFAULT_DEST) };
+	unsigned long long inserted = 0;
+	enum db_status s = db_exec(db, sql, args, 3, &inserted);
+
+	if (added)
+		*added = s == DB_OK && inserted > 0;
+	return s;
+}
+
 enum db_status jails_mail_set(struct db *db, const char *column,
 			      const char *value)
 {
@@ -342,22 +359,14 @@ enum db_status jails_mail_set(struct db *db, const char *column,
 		{ "dest_email", "UPDATE fail2ban_conf SET dest_email = ? "
 				"ORDER BY id LIMIT 1" },
 	};
-	/* An empty table gets MailCleaner's defaults first (as schema
-	 * install seeds them). */
-	static const char seed[] =
-		"INSERT INTO fail2ban_conf (src_email, src_name, dest_email, "
-		"chain) SELECT ?, ?, ?, 'INPUT' FROM DUAL WHERE NOT EXISTS "
-		"(SELECT 1 FROM fail2ban_conf)";
-	struct db_arg seed_args[] = { DB_TEXT(MAIL_DEFAULT_SRC),
-				      DB_TEXT(MAIL_DEFAULT_NAME),
-				      DB_TEXT(MAIL_DEFAULT_DEST) };
 	struct db_arg args[] = { DB_TEXT(value) };
 	enum db_status s;
 
 	for (size_t i = 0; i < sizeof(statements) / sizeof(statements[0]); i++) {
 		if (strcmp(column, statements[i].column) != 0)
 			continue;
-		s = db_exec(db, seed, seed_args, 3, NULL);
+		/* An empty table gets MailCleaner's defaults first. */
+		s = jails_mail_seed(db, NULL);
 		return s != DB_OK ? s :
 		       db_exec(db, statements[i].update, args, 1, NULL);
 	}

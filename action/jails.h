@@ -40,6 +40,12 @@ enum db_status jails_bl(struct db *db, const struct jail_row *row,
  * sent then). */
 enum db_status jails_mail_conf(struct db *db, struct mail_conf *out);
 
+/* An empty fail2ban_conf gets MailCleaner's defaults (mail.h), so that
+ * the blacklisting mails every jail asks for by default have somewhere to
+ * go; a row that is there is never changed.  *added (may be NULL): was the
+ * row made now. */
+enum db_status jails_mail_seed(struct db *db, bool *added);
+
 /* Set src_email, src_name or dest_email (column) of that row, made first
  * with MailCleaner's defaults when the table is empty.  The value is the
  * caller's to check (mail.h). */

@@ -72,53 +72,39 @@ enum db_status lists_read(struct db *db, enum list_kind kind,
 	return s == DB_OK && rc.bad_row ? db_malformed(db, "fail2ban_ips") : s;
 }
 
-enum db_status lists_whitelist_add(struct db *db, const char *jail,
-				   const char *entry, const char *host)
+enum db_status lists_add(struct db *db, enum list_kind list, const char *jail,
+			 const char *entry, const char *host)
 {
-	static const char sql[] =
+	static const char whitelist_sql[] =
 		"INSERT INTO fail2ban_ips (ip, count, active, blacklisted, "
 		"whitelisted, jail, host) VALUES (?, 0, 0, 0, 1, ?, ?) "
 		"ON DUPLICATE KEY UPDATE whitelisted = 1, blacklisted = 0";
-	struct db_arg args[] = { DB_TEXT(entry), DB_TEXT(jail), DB_TEXT(host) };
-
-	return db_exec(db, sql, args, 3, NULL);
-}
-
-enum db_status lists_whitelist_remove(struct db *db, const char *jail,
-				      const char *entry, bool *found)
-{
-	static const char sql[] =
-		"UPDATE fail2ban_ips SET whitelisted = 0 "
-		"WHERE jail = ? AND ip = ? AND whitelisted";
-	struct db_arg args[] = { DB_TEXT(jail), DB_TEXT(entry) };
-	unsigned long long cleared = 0;
-	enum db_status s = db_exec(db, sql, args, 2, &cleared);
-
-	*found = cleared > 0;
-	return s;
-}
-
-enum db_status lists_blacklist_add(struct db *db, const char *jail,
-				   const char *ip, const char *host)
-{
-	static const char sql[] =
+	static const char blacklist_sql[] =
 		"INSERT INTO fail2ban_ips (ip, count, active, blacklisted, "
 		"whitelisted, jail, host) VALUES (?, 0, 0, 1, 0, ?, ?) "
 		"ON DUPLICATE KEY UPDATE blacklisted = 1";
-	struct db_arg args[] = { DB_TEXT(ip), DB_TEXT(jail), DB_TEXT(host) };
+	struct db_arg args[] = { DB_TEXT(entry), DB_TEXT(jail), DB_TEXT(host) };
 
-	return db_exec(db, sql, args, 3, NULL);
+	return db_exec(db, list == LIST_WHITELISTED ? whitelist_sql
+						    : blacklist_sql,
+		       args, 3, NULL);
 }
 
-enum db_status lists_blacklist_remove(struct db *db, const char *jail,
-				      const char *ip, bool *found)
+enum db_status lists_remove(struct db *db, enum list_kind list,
+			    const char *jail, const char *entry, bool *found)
 {
-	static const char sql[] =
+	static const char whitelist_sql[] =
+		"UPDATE fail2ban_ips SET whitelisted = 0 "
+		"WHERE jail = ? AND ip = ? AND whitelisted";
+	static const char blacklist_sql[] =
 		"UPDATE fail2ban_ips SET blacklisted = 0, count = 0 "
 		"WHERE jail = ? AND ip = ? AND blacklisted";
-	struct db_arg args[] = { DB_TEXT(jail), DB_TEXT(ip) };
+	struct db_arg args[] = { DB_TEXT(jail), DB_TEXT(entry) };
 	unsigned long long changed = 0;
-	enum db_status s = db_exec(db, sql, args, 2, &changed);
+	enum db_status s = db_exec(db, list == LIST_WHITELISTED
+					       ? whitelist_sql
+					       : blacklist_sql,
+				   args, 2, &changed);
 
 	*found = changed > 0;
 	return s;

@@ -32,24 +32,18 @@ typedef void (*ip_entry_fn)(void *ctx, const struct ip_entry *e);
 enum db_status lists_read(struct db *db, enum list_kind kind,
 			  const char *jail, ip_entry_fn fn, void *ctx);
 
-/* Whitelist an address or network: whitelisted, no longer blacklisted. */
-enum db_status lists_whitelist_add(struct db *db, const char *jail,
-				   const char *entry, const char *host);
+/* Put an entry on a list, LIST_WHITELISTED or LIST_BLACKLISTED (the row
+ * is created if need be).  Whitelisted, it is no longer blacklisted. */
+enum db_status lists_add(struct db *db, enum list_kind list, const char *jail,
+			 const char *entry, const char *host);
 
-/* Take an entry off the whitelist.  The row stays, whitelisted = 0: the
- * other nodes of a cluster learn from it (updated_at) that the entry must
- * leave their ignore lists.  *found: was it whitelisted. */
-enum db_status lists_whitelist_remove(struct db *db, const char *jail,
-				      const char *entry, bool *found);
-
-/* Blacklist an address in a jail (the row is created if need be). */
-enum db_status lists_blacklist_add(struct db *db, const char *jail,
-				   const char *ip, const char *host);
-
-/* Clear blacklisted and reset the count, so that the next ban does not
- * blacklist again at once.  *found: was it blacklisted. */
-enum db_status lists_blacklist_remove(struct db *db, const char *jail,
-				      const char *ip, bool *found);
+/* Take an entry off a list; *found: was it on it.  The row stays, the flag
+ * cleared: the other nodes of a cluster learn from it (updated_at) that
+ * the entry must leave their ignore lists or -bl jails.  Off the
+ * blacklist, the count starts again, so that the next ban does not
+ * blacklist again at once. */
+enum db_status lists_remove(struct db *db, enum list_kind list,
+			    const char *jail, const char *entry, bool *found);
 
 /* Bans of a jail inside net, active or blacklisted: each is marked neither
  * and handed to fn (to be lifted in fail2ban too).  The counts stay. */

@@ -357,30 +357,21 @@ int nodes_load_stored(const char *spool_dir, struct nodes *set,
 {
 	char buf[NODES_FILE_MAX + 1];
 	struct spooldir s;
-	struct stat st;
 	ssize_t n;
-	int fd, rc;
 
 	/* Without the lock: the file is replaced whole by a rename. */
 	if (spooldir_open(&s, spool_dir, SPOOLDIR_NO_LOCK, err, errlen) != 0)
 		return -1;
-	fd = spooldir_file(&s, NODES_FILE, O_RDONLY, &st, err, errlen);
+	n = spooldir_read(&s, NODES_FILE, buf, sizeof(buf), err, errlen);
 	spooldir_close(&s);
-	if (fd == SPOOLDIR_MISSING)
+	if (n == SPOOLDIR_MISSING)
 		return 0;
-	if (fd < 0)
+	if (n < 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0 || (size_t)n == sizeof(buf) - 1) {
-		errbuf_set(err, errlen, "%s/" NODES_FILE ": %s", spool_dir,
-			   n < 0 ? strerror(errno) : "too long");
-		return -1;
-	}
-	buf[n] = '\0';
-	rc = nodes_decode(buf, set);
-	if (rc != 0)
+	if (nodes_decode(buf, set) != 0) {
 		errbuf_set(err, errlen, "%s/" NODES_FILE ": not a list of "
 			   "addresses written by mc-f2b", spool_dir);
-	return rc == 0 ? 1 : -1;
+		return -1;
+	}
+	return 1;
 }

@@ -129,24 +129,19 @@ bool outage_noted(const char *dir)
 
 /* Read the note of an open spool: 1 with *o, 0 when there is none or it
  * is not a note (then it is as good as none: it is written again), -1 when
- * the file cannot be used (a link, not a regular file). */
+ * the file cannot be used (a link, not a regular file, unreadable). */
 static int read_note(const struct spooldir *s, struct outage *o,
 		     char *err, size_t errlen)
 {
 	char text[OUTAGE_NOTE_MAX + 1];
-	struct stat st;
-	ssize_t n;
-	int fd = spooldir_file(s, NOTE_FILE, O_RDONLY, &st, err, errlen);
+	ssize_t n = spooldir_read(s, NOTE_FILE, text, sizeof(text), err,
+				  errlen);
 
-	if (fd == SPOOLDIR_MISSING)
+	/* A note too long is no note of mc-f2b's: written again. */
+	if (n == SPOOLDIR_MISSING || n == SPOOLDIR_TOO_LONG)
 		return 0;
-	if (fd < 0)
+	if (n < 0)
 		return -1;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	text[n] = '\0';
 	return outage_decode(text, o) == 0 ? 1 : 0;
 }
 

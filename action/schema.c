@@ -13,7 +13,7 @@
 
 #include "addr.h"
 #include "grow.h"
-#include "mail.h"
+#include "jails.h"
 #include "schema_sql.h"   /* generated from config/schema.sql */
 
 /* --- inspect ------------------------------------------------------------ */
@@ -156,23 +156,13 @@ int schema_check(const struct schema_state *st, schema_report_fn fn, void *ctx)
 
 /* --- install ------------------------------------------------------------ */
 
-/* An empty fail2ban_conf gets MailCleaner's defaults (mail.h), so that the
- * blacklisting mails every jail asks for by default have somewhere to go;
- * a row that is there is never changed. */
 static enum db_status seed_mail_conf(struct db *db, schema_report_fn fn,
 				     void *ctx)
 {
-	static const char sql[] =
-		"INSERT INTO fail2ban_conf (src_email, src_name, dest_email, "
-		"chain) SELECT ?, ?, ?, 'INPUT' FROM DUAL WHERE NOT EXISTS "
-		"(SELECT 1 FROM fail2ban_conf)";
-	struct db_arg args[] = { DB_TEXT(MAIL_DEFAULT_SRC),
-				 DB_TEXT(MAIL_DEFAULT_NAME),
-				 DB_TEXT(MAIL_DEFAULT_DEST) };
-	unsigned long long added = 0;
-	enum db_status s = db_exec(db, sql, args, 3, &added);
+	bool added;
+	enum db_status s = jails_mail_seed(db, &added);
 
-	if (s == DB_OK && added)
+	if (added)
 		fn(ctx, "added MailCleaner's default mail settings to "
 		     "fail2ban_conf (mc-f2b mail show)");
 	return s;
@@ -417,33 +407,36 @@ enum db_status schema_upgrade(struct db *db, schema_report_fn fn, void *ctx)
 
 	if ((s = schema_install(db, fn, ctx)) || (s = schema_inspect(db, &st)))
 		return s;
+	/* What MailCleaner's tables lack, in order, each said as it is done. */
+	const struct {
+		bool needed;
+		const char *sql, *what;
+	} steps[] = {
+		{ st.jail_width < SCHEMA_JAIL_WIDTH,
+		  "ALTER TABLE fail2ban_ips MODIFY jail varchar(160) NOT NULL",
+		  "widened fail2ban_ips.jail to varchar(160)" },
+		{ !st.has_updated_at,
+		  "ALTER TABLE fail2ban_ips ADD COLUMN updated_at timestamp(6) "
+		  "NOT NULL DEFAULT current_timestamp(6) "
+		  "ON UPDATE current_timestamp(6)",
+		  "added fail2ban_ips.updated_at" },
+		{ !st.has_updated_at_index,
+		  "ALTER TABLE fail2ban_ips ADD KEY updated_at (updated_at)",
+		  "indexed fail2ban_ips.updated_at" },
+		{ !st.has_whitelist_index,
+		  "ALTER TABLE fail2ban_ips ADD KEY whitelist (jail, whitelisted)",
+		  "indexed fail2ban_ips (jail, whitelisted)" },
+	};
 	if (!st.has_conf_chain &&
 	    ((s = step(db, "ALTER TABLE fail2ban_conf ADD COLUMN chain "
 		       "varchar(50) DEFAULT NULL", "added fail2ban_conf.chain",
 		       fn, ctx)) ||
 	     (s = seed_mail_conf(db, fn, ctx))))
 		return s;
-	if (st.jail_width < SCHEMA_JAIL_WIDTH &&
-	    (s = step(db, "ALTER TABLE fail2ban_ips MODIFY jail varchar(160) "
-		      "NOT NULL", "widened fail2ban_ips.jail to varchar(160)",
-		      fn, ctx)))
-		return s;
-	if (!st.has_updated_at &&
-	    (s = step(db, "ALTER TABLE fail2ban_ips ADD COLUMN updated_at "
-		      "timestamp(6) NOT NULL DEFAULT current_timestamp(6) "
-		      "ON UPDATE current_timestamp(6)",
-		      "added fail2ban_ips.updated_at", fn, ctx)))
-		return s;
-	if (!st.has_updated_at_index &&
-	    (s = step(db, "ALTER TABLE fail2ban_ips ADD KEY updated_at "
-		      "(updated_at)", "indexed fail2ban_ips.updated_at",
-		      fn, ctx)))
-		return s;
-	if (!st.has_whitelist_index &&
-	    (s = step(db, "ALTER TABLE fail2ban_ips ADD KEY whitelist "
-		      "(jail, whitelisted)", "indexed fail2ban_ips (jail, "
-		      "whitelisted)", fn, ctx)))
-		return s;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i].needed && (s = step(db, steps[i].sql,
+						   steps[i].what, fn, ctx)))
+			return s;
 	if ((s = canonicalise(db, fn, ctx)))
 		return s;
 	if (!st.has_unique_jail_ip)

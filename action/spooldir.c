@@ -102,6 +102,30 @@ int spooldir_file(const struct spooldir *s, const char *name, int flags,
 	return fd;
 }
 
+ssize_t spooldir_read(const struct spooldir *s, const char *name, char *buf,
+		      size_t size, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd = spooldir_file(s, name, O_RDONLY, &st, err, errlen);
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0) {
+		errbuf_set(err, errlen, "%s/%s: %s", s->dir, name,
+			   strerror(errno));
+		return -1;
+	}
+	buf[n] = '\0';
+	if ((size_t)n == size - 1) {
+		errbuf_set(err, errlen, "%s/%s: too long", s->dir, name);
+		return SPOOLDIR_TOO_LONG;
+	}
+	return n;
+}
+
 int spooldir_open(struct spooldir *s, const char *dir, int how,
 		  char *err, size_t errlen)
 {

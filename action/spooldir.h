@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 struct spooldir {
 	const char *dir;   /* its name, for messages */
@@ -22,6 +23,9 @@ struct spooldir {
 
 /* Returned by spooldir_file() for a file that is not there (no O_CREAT). */
 #define SPOOLDIR_MISSING (-2)
+
+/* Returned by spooldir_read() for a file longer than the buffer. */
+#define SPOOLDIR_TOO_LONG (-3)
 
 /* No lock: for a file that is only ever replaced whole (by a rename). */
 #define SPOOLDIR_NO_LOCK 0
@@ -39,6 +43,13 @@ void spooldir_close(struct spooldir *s);
  * descriptor with *st filled, SPOOLDIR_MISSING, or -1 with err set. */
 int spooldir_file(const struct spooldir *s, const char *name, int flags,
 		  struct stat *st, char *err, size_t errlen);
+
+/* Read a small file of the directory whole, by spooldir_file()'s rules,
+ * into buf, terminated.  Returns its length, SPOOLDIR_MISSING,
+ * SPOOLDIR_TOO_LONG when it holds size - 1 bytes or more (err set), or -1
+ * with err set. */
+ssize_t spooldir_read(const struct spooldir *s, const char *name, char *buf,
+		      size_t size, char *err, size_t errlen);
 
 /* The directory's entries on disk (after a file was made or removed). */
 int spooldir_sync(const struct spooldir *s, char *err, size_t errlen);
