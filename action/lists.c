@@ -72,6 +72,13 @@ enum db_status lists_read(struct db *db, enum list_kind kind,
 	return s == DB_OK && rc.bad_row ? db_malformed(db, "fail2ban_ips") : s;
 }
 
+/* Only these two kinds are lists an entry is put on: any other kind is a
+ * caller's mistake, refused rather than read as the blacklist. */
+static bool is_list(enum list_kind list)
+{
+	return list == LIST_WHITELISTED || list == LIST_BLACKLISTED;
+}
+
 enum db_status lists_add(struct db *db, enum list_kind list, const char *jail,
 			 const char *entry, const char *host)
 {
@@ -85,6 +92,8 @@ enum db_status lists_add(struct db *db, enum list_kind list, const char *jail,
 		"ON DUPLICATE KEY UPDATE blacklisted = 1";
 	struct db_arg args[] = { DB_TEXT(entry), DB_TEXT(jail), DB_TEXT(host) };
 
+	if (!is_list(list))
+		return DB_FAILED;
 	return db_exec(db, list == LIST_WHITELISTED ? whitelist_sql
 						    : blacklist_sql,
 		       args, 3, NULL);
@@ -101,11 +110,14 @@ enum db_status lists_remove(struct db *db, enum list_kind list,
 		"WHERE jail = ? AND ip = ? AND blacklisted";
 	struct db_arg args[] = { DB_TEXT(jail), DB_TEXT(entry) };
 	unsigned long long changed = 0;
-	enum db_status s = db_exec(db, list == LIST_WHITELISTED
-					       ? whitelist_sql
-					       : blacklist_sql,
-				   args, 2, &changed);
+	enum db_status s;
 
+	*found = false;
+	if (!is_list(list))
+		return DB_FAILED;
+	s = db_exec(db, list == LIST_WHITELISTED ? whitelist_sql
+						 : blacklist_sql,
+		    args, 2, &changed);
 	*found = changed > 0;
 	return s;
 }
