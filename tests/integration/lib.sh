@@ -3,7 +3,8 @@
 # Each test is a function named test_*, run in its own subshell against the
 # private MariaDB started by tests/integration/run; it fails by calling
 # fail (or by any assertion below failing).  The tables are emptied and the
-# test jails re-created before every test.
+# test jails re-created before every test.  The helpers that more than one
+# t-*.sh file uses are here: no t-*.sh file relies on another.
 
 fail() {
 	printf 'FAIL: %s\n' "$*" >&2
@@ -116,6 +117,60 @@ node() { # ARGS... (exit status in $rc, stderr in $err, stdout in $out)
 	rc=$?
 	err=$(<"$WORK/stderr")
 }
+
+# --- a test's own fail2ban-server (the e2e suite) ------------------------
+
+# Start this test's fail2ban (tests/lib/services.sh: the test configuration
+# in $F2B, its own network namespace); it stops when the test's subshell
+# ends.
+f2b_up() {
+	F2B=$WORK/db/fail2ban
+	rm -rf "$F2B"
+	f2b_make_conf "$F2B" "$MC_F2B" "$WORK/mc.ini" "$BUILD_DIR" || fail "fail2ban conf"
+	# Set before the start: a server that starts but never answers is
+	# stopped, and its namespace removed, all the same.
+	on_exit f2b_stop "$F2B"
+	f2b_start "$F2B" || fail "fail2ban did not start: $(tail -5 "$F2B/fail2ban.log")"
+}
+
+# One failure line in the log of jail mc-exim, enough for its maxretry = 1.
+attack() { # IP
+	printf 'auth failure from %s\n' "$1" >>"$F2B/test.log"
+}
+
+# Wait up to 10 s for a command to succeed, else fail.
+eventually() { # WHAT COMMAND...
+	local what=$1
+	shift
+	wait_until 10 "$@" || fail "$what did not happen within 10 s"
+}
+
+# row_is JAIL IP WANT: the row of (JAIL, IP) is WANT, in row's form.
+row_is() { [ "$(row "$1" "$2")" == "$3" ]; }
+
+# banned_in JAIL IP: IP is among the bans of JAIL in the running fail2ban;
+# not_banned_in JAIL IP: it is not.
+banned_in() { f2b "$F2B" get "$1" banned 2>/dev/null | grep -qF "'$2'"; }
+not_banned_in() { ! banned_in "$@"; }
+
+# --- jails the knowledge base's commands create (t-admin*.sh, t-trust.sh) --
+
+# A jail of our own, web, readable by the test configuration's filter.
+web_jail() { # [extra jail create options]
+	mc jail create --name web --filter test --logpath "$F2B/web.log" \
+		--port 80,443 --maxretry 1 --bantime 3600 "$@"
+	assert_eq "$rc" 0 "jail create ($err)"
+}
+
+# file_has JAIL TEXT: the jail file mc-f2b writes for JAIL holds TEXT.
+file_has() { grep -qF -- "$2" "$F2B/jail.d/mc-f2b-$1.conf"; }
+
+# loaded JAIL: the running fail2ban has JAIL; not_loaded JAIL: it has not.
+loaded() { f2b "$F2B" status "$1" >/dev/null 2>&1; }
+not_loaded() { ! loaded "$1"; }
+
+# fail2ban -t accepts the configuration in $F2B, else fail.
+config_loads() { f2b "$F2B" -t >/dev/null 2>&1 || fail "fail2ban -t refuses the configuration"; }
 
 # Each test counted by tap.sh (sourced with services.sh).
 run_test() { # FUNCTION

@@ -1,6 +1,6 @@
 # t-admin-f2b.sh - the knowledge base's commands against a real running
 # fail2ban: the row, the jail file and the running jail (helpers in
-# t-admin.sh).
+# lib.sh).
 # suite: e2e
 
 test_admin_jail_create_enable_disable() {

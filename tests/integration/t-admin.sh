@@ -2,18 +2,6 @@
 # and on the jail files, and their refusals.  Their effect on a running
 # fail2ban is in t-admin-f2b.sh.
 
-# A jail of our own, readable by the test configuration's filter.
-web_jail() { # [extra jail create options]
-	mc jail create --name web --filter test --logpath "$F2B/web.log" \
-		--port 80,443 --maxretry 1 --bantime 3600 "$@"
-	assert_eq "$rc" 0 "jail create ($err)"
-}
-
-file_has() { grep -qF -- "$2" "$F2B/jail.d/mc-f2b-$1.conf"; }
-loaded() { f2b "$F2B" status "$1" >/dev/null 2>&1; }
-not_loaded() { ! loaded "$1"; }
-config_loads() { f2b "$F2B" -t >/dev/null 2>&1 || fail "fail2ban -t refuses the configuration"; }
-
 test_admin_schema_install_seeds_disabled_default_jails() {
 	sql "DROP TABLE fail2ban_jail"
 	assert_eq "$(mc_out schema install)" "$(printf '%s\n' \

@@ -2,31 +2,7 @@
 # its own network namespace, nftables there) with the private MariaDB.
 # suite: e2e
 
-# Start this test's fail2ban; it stops when the test's subshell ends.
-f2b_up() {
-	F2B=$WORK/db/fail2ban
-	rm -rf "$F2B"
-	f2b_make_conf "$F2B" "$MC_F2B" "$WORK/mc.ini" "$BUILD_DIR" || fail "fail2ban conf"
-	# Set before the start: a server that starts but never answers is
-	# stopped, and its namespace removed, all the same.
-	on_exit f2b_stop "$F2B"
-	f2b_start "$F2B" || fail "fail2ban did not start: $(tail -5 "$F2B/fail2ban.log")"
-}
-
-attack() { # IP: one failure line, enough for maxretry = 1
-	printf 'auth failure from %s\n' "$1" >>"$F2B/test.log"
-}
-
-# Wait up to 10 s for a command to succeed.
-eventually() { # WHAT COMMAND...
-	local what=$1
-	shift
-	wait_until 10 "$@" || fail "$what did not happen within 10 s"
-}
-
-row_is() { [ "$(row "$1" "$2")" == "$3" ]; }
-banned_in() { f2b "$F2B" get "$1" banned 2>/dev/null | grep -qF "'$2'"; }
-not_banned_in() { ! banned_in "$@"; }
+# Whether the nftables set SET of the namespace holds IP.
 nft_set_has() { # SET IP
 	ip netns exec "$(cat "$F2B/netns")" nft list set inet f2b-table "$1" 2>/dev/null |
 		grep -qF "$2"
