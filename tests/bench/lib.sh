@@ -1,8 +1,28 @@
 # lib.sh - what the benchmarks share: a private fail2ban-server outside
 # any network namespace (the benchmarks' jails block nothing), quiet, with
 # its database in memory so that its own disk writes stay out of the
-# timings.  Source it after tests/lib/services.sh.
+# timings; and the opening every benchmark shares.  Source it after
+# tests/lib/services.sh.
 #
+#   bench_options USAGE ARGS...
+#                   parse the command line ARGS against USAGE, the options
+#                   of the script's usage line ('[--rounds N] [--profile]
+#                   [--build DIR]', say): "--NAME VALUE" sets the variable
+#                   NAME, a flag "--NAME" sets it to 1 (their defaults are
+#                   the script's assignments before the call).  A function
+#                   bench_option_NAME, when the script defines one, takes
+#                   the VALUE instead, in the order given; it also makes
+#                   --NAME VALUE an option the usage line does not show.
+#                   Anything else prints "usage: SCRIPT USAGE" and exits 2
+#   bench_workdir NAME
+#                   make a temporary directory /tmp/mc-f2b-NAME.XXXXXX, in
+#                   $work, and when the script exits (trap EXIT) run
+#                   what bench_at_exit was given, stop the fail2ban-servers
+#                   (bench_f2b_start) and mariadbds (mdb_start) started in
+#                   $work or a directory of it, and remove it
+#   bench_at_exit COMMAND...
+#                   one more thing to do first at the exit (end a helper
+#                   process the script started), after those given before
 #   bench_f2b_start DIR JAIL_CONF [OWN_JAIL]
 #                   write DIR/fail2ban.conf and DIR/jail.conf (the text
 #                   given, after a [DEFAULT] with the polling backend), start
@@ -12,6 +32,59 @@
 #                   acts only on jails that are mc-f2b's or run its action)
 #   bench_f2b_stop DIR
 #                   stop it, if it was started, and wait
+
+bench_options() {
+	local usage=$1 name
+	shift
+	while [ $# -gt 0 ]; do
+		name=${1#--}
+		case " $usage " in
+		*" [$1] "*)
+			printf -v "$name" 1
+			shift
+			continue
+			;;
+		*" [$1 "[A-Z]*)
+			;;
+		*)
+			if [ "$name" == "$1" ] || ! declare -F "bench_option_$name" >/dev/null; then
+				echo "usage: $0 $usage" >&2
+				exit 2
+			fi
+			;;
+		esac
+		if declare -F "bench_option_$name" >/dev/null; then
+			"bench_option_$name" "$2"
+		else
+			printf -v "$name" '%s' "$2"
+		fi
+		shift 2
+	done
+}
+
+bench_workdir() {
+	work=$(mktemp -d "/tmp/mc-f2b-$1.XXXXXX") || exit 1
+	BENCH_AT_EXIT=()
+	trap bench_cleanup EXIT
+}
+
+bench_at_exit() {
+	BENCH_AT_EXIT+=("$*")
+}
+
+bench_cleanup() {
+	local c f
+	for c in "${BENCH_AT_EXIT[@]}"; do
+		eval "$c"
+	done
+	for f in "$work"/server.pid "$work"/*/server.pid; do
+		[ -f "$f" ] && bench_f2b_stop "${f%/server.pid}"
+	done
+	for f in "$work"/*/mysqld.launcher; do
+		[ -f "$f" ] && mdb_stop "${f%/mysqld.launcher}"
+	done
+	rm -rf "$work"
+}
 
 bench_f2b_start() {
 	local dir=$1 jails=$2 own=${3:-} i
