@@ -103,8 +103,9 @@ INI
 #   f2b_make_conf DIR MC_F2B INI BUILD_DIR   a configuration in DIR whose
 #                         jail mc-exim (and mc-test) reads DIR/test.log and
 #                         bans through mc-custom with the given mc-f2b
-#   f2b_start DIR         start fail2ban-server on DIR, in namespace
-#                         mcf2b-<pid>; waits until it answers
+#   f2b_start DIR [NS]    start fail2ban-server on DIR, in a new namespace
+#                         NS (default mcf2b-<pid>-<random>); waits until it
+#                         answers
 #   f2b_stop DIR          stop it and remove the namespace
 #   f2b DIR ARGS...       fail2ban-client against it
 #   f2b_wait_answering DIR, f2b_end_server DIR
@@ -160,7 +161,7 @@ CONF
 }
 
 f2b_start() {
-	local dir=$1 ns=mcf2b-$$-${RANDOM}
+	local dir=$1 ns=${2:-mcf2b-$$-${RANDOM}}
 	ip netns add "$ns" || return 1
 	echo "$ns" >"$dir/netns"
 	ip netns exec "$ns" fail2ban-server -f -x -c "$dir" </dev/null \
