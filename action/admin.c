@@ -1,7 +1,6 @@
 /* admin.c - the machinery of the verbs people run. */
 #include "admin.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,202 +9,113 @@
 #include "log.h"
 #include "sync.h"
 
-enum {
-	OPT_OPTION = 256, OPT_DIR, OPT_ALL, OPT_JSON, OPT_NAME,
-	OPT_ENABLED, OPT_MAXRETRY, OPT_FINDTIME, OPT_BANTIME, OPT_PORT,
-	OPT_FILTER, OPT_BANACTION, OPT_LOGPATH, OPT_MAX_COUNT, OPT_SEND,
-	OPT_NO_SEND, OPT_EACH_BAN,
-};
-
-static const struct option admin_options[] = {
-	{ "jail",      required_argument, NULL, 'j' },
-	{ "ip",        required_argument, NULL, 'i' },
-	{ "value",     required_argument, NULL, 'v' },
-	{ "option",    required_argument, NULL, OPT_OPTION },
-	{ "dir",       required_argument, NULL, OPT_DIR },
-	{ "all",       no_argument,       NULL, OPT_ALL },
-	{ "json",      no_argument,       NULL, OPT_JSON },
-	{ "name",      required_argument, NULL, OPT_NAME },
-	{ "enabled",   required_argument, NULL, OPT_ENABLED },
-	{ "maxretry",  required_argument, NULL, OPT_MAXRETRY },
-	{ "findtime",  required_argument, NULL, OPT_FINDTIME },
-	{ "bantime",   required_argument, NULL, OPT_BANTIME },
-	{ "port",      required_argument, NULL, OPT_PORT },
-	{ "filter",    required_argument, NULL, OPT_FILTER },
-	{ "banaction", required_argument, NULL, OPT_BANACTION },
-	{ "logpath",   required_argument, NULL, OPT_LOGPATH },
-	{ "max-count", required_argument, NULL, OPT_MAX_COUNT },
-	{ "email",     required_argument, NULL, 'e' },
-	{ "send",      no_argument,       NULL, OPT_SEND },
-	{ "no-send",   no_argument,       NULL, OPT_NO_SEND },
-	{ "each-ban",  no_argument,       NULL, OPT_EACH_BAN },
-	{ "help",      no_argument,       NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Which flag of enum admin_arg an option belongs to (0: always allowed). */
-static unsigned option_group(int c)
-{
-	switch (c) {
-	case 'j': return ARG_JAIL;
-	case 'i': return ARG_IP;
-	case 'v': return ARG_VALUE;
-	case OPT_OPTION: return ARG_OPTION;
-	case OPT_DIR: return ARG_DIR;
-	case OPT_ALL: return ARG_ALL;
-	case OPT_JSON: case 'h': return 0;
-	case 'n': case OPT_NAME: return ARG_NAME;
-	case 'e': return ARG_EMAIL;
-	case OPT_SEND: case OPT_NO_SEND: case OPT_EACH_BAN: return ARG_SEND;
-	default: return ARG_CREATE;
-	}
-}
-
-/* An option as a person types it: "-j" for a short one, "--max-count" for
- * one that is long only. */
-static const char *option_name(int c, char *buf, size_t len)
-{
-	if (c < 256) {
-		snprintf(buf, len, "-%c", c);
-		return buf;
-	}
-	snprintf(buf, len, "--?");
-	for (const struct option *o = admin_options; o->name; o++)
-		if (o->val == c) {
-			snprintf(buf, len, "--%s", o->name);
-			break;
-		}
-	return buf;
-}
-
-static void store_option(struct admin_args *a, int c, const char *v)
-{
-	switch (c) {
-	case 'j': a->jail = v; break;
-	case 'i': a->ip = v; break;
-	case 'v': a->value = v; break;
-	case OPT_OPTION: a->option = v; break;
-	case OPT_DIR: a->dir = v; break;
-	case OPT_ALL: a->all = true; break;
-	case OPT_JSON: a->json = true; break;
-	case 'h': a->help = true; break;
-	case 'n': case OPT_NAME: a->name = v; break;
-	case 'e': a->email = v; break;
-	case OPT_SEND: a->send = 1; break;
-	case OPT_NO_SEND: a->send = 0; break;
-	case OPT_EACH_BAN: a->each_ban = true; break;
-	case OPT_ENABLED: a->enabled = v; break;
-	case OPT_MAXRETRY: a->maxretry = v; break;
-	case OPT_FINDTIME: a->findtime = v; break;
-	case OPT_BANTIME: a->bantime = v; break;
-	case OPT_PORT: a->port = v; break;
-	case OPT_FILTER: a->filter = v; break;
-	case OPT_BANACTION: a->banaction = v; break;
-	case OPT_LOGPATH: a->logpath = v; break;
-	case OPT_MAX_COUNT: a->max_count = v; break;
-	}
-}
-
-/* argv[0] is the sub-verb, or the verb when it has none; what names it
- * in messages ("jail enable", "status"). */
-static int parse_args(const char *verb, const char *what, int argc,
-		      char **argv, unsigned allowed, const struct cli *cli,
+/* The typed options, as the sub-verbs use them. */
+static void take_args(const struct opts *o, const struct cli *cli,
 		      struct admin_args *a)
 {
-	char name[32];
-	int c;
+	const char *send = o->text[OPT_SEND];
 
 	memset(a, 0, sizeof(*a));
-	a->json = cli->json;
-	a->send = -1;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":j:i:v:n:e:h", admin_options,
-				NULL)) != -1) {
-		if (c == ':')
-			return usage_error(verb, "option '%s' needs a value",
-					   argv[optind - 1]);
-		if (c == '?' && optopt)
-			return usage_error(verb, "unknown option '-%c' (see "
-					   "--help)", optopt);
-		if (c == '?')
-			return usage_error(verb, "option '%s' is not one of "
-					   "%s (see --help)",
-					   argv[optind - 1], what);
-		/* Named as the table spells it: argv[optind - 1] may be
-		 * the option's value ("-i IP"). */
-		if (option_group(c) & ~allowed)
-			return usage_error(verb, "option '%s' is not one of "
-					   "%s (see --help)",
-					   option_name(c, name, sizeof(name)),
-					   what);
-		store_option(a, c, optarg);
-	}
-	if (optind < argc)
-		return usage_error(verb, "unexpected argument '%s'", argv[optind]);
-	return EXIT_DONE;
-}
-
-static void print_usage(const char *verb, const struct sub_verb *subs,
-			size_t nsubs)
-{
-	printf("usage:");
-	for (size_t i = 0; i < nsubs; i++)
-		printf("%s mc-f2b %s %s\n", i ? "      " : "", verb,
-		       subs[i].usage);
-	printf("listings take --json; see mc-f2b(8)\n");
+	a->jail = o->text[OPT_JAIL];
+	a->ip = o->text[OPT_IP];
+	a->value = o->text[OPT_VALUE];
+	a->option = o->text[OPT_OPTION];
+	a->dir = o->text[OPT_DIR];
+	a->all = opt_given(o, OPT_ALL);
+	a->json = cli->json || opt_given(o, OPT_JSON);
+	a->name = o->text[OPT_NAME];
+	a->enabled = o->text[OPT_ENABLED];
+	a->maxretry = o->text[OPT_MAXRETRY];
+	a->findtime = o->text[OPT_FINDTIME];
+	a->bantime = o->text[OPT_BANTIME];
+	a->port = o->text[OPT_PORT];
+	a->filter = o->text[OPT_FILTER];
+	a->banaction = o->text[OPT_BANACTION];
+	a->logpath = o->text[OPT_LOGPATH];
+	a->max_count = o->text[OPT_MAX_COUNT];
+	a->email = o->text[OPT_EMAIL];
+	a->send = send ? send[0] == '1' : -1;
+	a->each_ban = opt_given(o, OPT_EACH_BAN);
 }
 
 static const struct sub_verb *find_sub(const struct sub_verb *subs,
 				       size_t nsubs, const char *name)
 {
 	for (size_t i = 0; i < nsubs; i++)
-		if (strcmp(subs[i].name, name) == 0)
+		if (strcmp(subs[i].form.name, name) == 0)
 			return &subs[i];
 	return NULL;
 }
 
-/* Parse the options of sub (argv[0] is its name, or the verb's), load the
- * configuration, connect to the master, run it. */
-static int run_sub(const char *verb, const struct sub_verb *sub,
-		   const char *what, int argc, char **argv,
-		   const struct cli *cli)
+/* What a sub-verb starts with: the configuration, the local fail2ban's
+ * link, and with ADMIN_MASTER the master, the cluster's nodes and the
+ * mails' settings. */
+static int reach_for(struct admin *ad, enum admin_reach reach,
+		     const struct cli *cli)
 {
-	struct admin ad = { .verb = verb, .sub = sub->name, .fail2ban = -1 };
 	char err[512];
 	int rc;
 
-	if ((rc = parse_args(verb, what, argc, argv, sub->args, cli, &ad.a)))
+	if ((rc = cli_load_config(cli, &ad->cfg)))
 		return rc;
-	if (ad.a.help) {
-		printf("usage: mc-f2b %s %s\n", verb, sub->usage);
+	ad->link = cli_f2b_link(&ad->cfg, F2B_PROMPT_TIMEOUT_MS);
+	if (reach == ADMIN_CONFIG)
 		return EXIT_DONE;
-	}
-	if ((rc = cli_load_config(cli, &ad.cfg)))
-		return rc;
-	ad.link = cli_f2b_link(&ad.cfg, F2B_PROMPT_TIMEOUT_MS);
-	if (cli_open_master(&ad.cfg, &ad.db, NULL, err, sizeof(err)) != DB_OK) {
+	if (cli_open_master(&ad->cfg, &ad->db, NULL, err, sizeof(err)) != DB_OK) {
 		log_error("master: %s", err);
-		cli_say_outage(&ad.cfg);
+		cli_say_outage(&ad->cfg);
 		return EXIT_RUNTIME;
 	}
-	cli_load_nodes(&ad.cfg, ad.db, false);
+	cli_load_nodes(&ad->cfg, ad->db, false);
 	/* The files this verb may write send the mails fail2ban_conf says;
 	 * a table that cannot be read sends none. */
-	if (jails_mail_conf(ad.db, &ad.cfg.mail) != DB_OK)
-		memset(&ad.cfg.mail, 0, sizeof(ad.cfg.mail));
-	rc = sub->run(&ad);
+	if (jails_mail_conf(ad->db, &ad->cfg.mail) != DB_OK)
+		memset(&ad->cfg.mail, 0, sizeof(ad->cfg.mail));
+	return EXIT_DONE;
+}
+
+/* Read the options of sub (argv[0] is its name, or the verb's; words
+ * name it: "jail enable", "status"), reach what it needs, run it. */
+static int run_sub(const char *verb, const struct sub_verb *sub,
+		   enum admin_reach reach, const char *words, int argc,
+		   char **argv, const struct cli *cli)
+{
+	struct admin ad = { .verb = verb, .sub = sub->form.name,
+			    .fail2ban = -1 };
+	struct opts o;
+	bool helped;
+	int rc;
+
+	if ((rc = cli_read_options(verb, words, &sub->form, argc, argv, &o,
+				   &helped)) || helped)
+		return rc;
+	take_args(&o, cli, &ad.a);
+	if ((rc = reach_for(&ad, reach, cli)) == EXIT_DONE)
+		rc = sub->run(&ad);
 	db_close(ad.db);
 	if (ad.defined_read)
 		f2bconf_free(&ad.defined);
 	return rc;
 }
 
+static void print_usage(const char *verb, const struct sub_verb *subs,
+			size_t nsubs)
+{
+	char words[64];
+
+	for (size_t i = 0; i < nsubs; i++) {
+		snprintf(words, sizeof(words), "%s %s", verb, subs[i].form.name);
+		cli_print_form(words, &subs[i].form, i == 0);
+	}
+	printf("See mc-f2b(8).\n");
+}
+
 int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
-	      int argc, char **argv, const struct cli *cli)
+	      enum admin_reach reach, int argc, char **argv,
+	      const struct cli *cli)
 {
 	const struct sub_verb *sub;
-	char what[64];
+	char words[64];
 
 	if (argc < 2)
 		return usage_error(verb, "expected a sub-command (see mc-f2b "
@@ -218,14 +128,14 @@ int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 	if (!sub)
 		return usage_error(verb, "unknown sub-command '%s' (see mc-f2b "
 				   "%s --help)", argv[1], verb);
-	snprintf(what, sizeof(what), "%s %s", verb, sub->name);
-	return run_sub(verb, sub, what, argc - 1, argv + 1, cli);
+	snprintf(words, sizeof(words), "%s %s", verb, sub->form.name);
+	return run_sub(verb, sub, reach, words, argc - 1, argv + 1, cli);
 }
 
 int admin_run_alone(const char *verb, const struct sub_verb *only, int argc,
 		    char **argv, const struct cli *cli)
 {
-	return run_sub(verb, only, verb, argc, argv, cli);
+	return run_sub(verb, only, ADMIN_MASTER, verb, argc, argv, cli);
 }
 
 bool admin_fail2ban(struct admin *ad)

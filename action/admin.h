@@ -10,22 +10,7 @@
 #include "jails.h"
 #include "lists.h"
 
-/* The options of the verbs people run, in the knowledge base's spelling
- * (-j JAIL, -i IP, -v VALUE, --option NAME), parsed in one place.  Each
- * sub-verb names those it takes; any other is refused. */
-enum admin_arg {
-	ARG_JAIL = 1 << 0,     /* -j JAIL */
-	ARG_IP = 1 << 1,       /* -i IP (or network, where a verb takes one) */
-	ARG_VALUE = 1 << 2,    /* -v VALUE */
-	ARG_OPTION = 1 << 3,   /* --option NAME */
-	ARG_DIR = 1 << 4,      /* --dir DIR */
-	ARG_ALL = 1 << 5,      /* --all */
-	ARG_CREATE = 1 << 6,   /* jail create's --port, --filter, ... */
-	ARG_NAME = 1 << 7,     /* --name (jail create), -n NAME (mail name) */
-	ARG_EMAIL = 1 << 8,    /* -e EMAIL */
-	ARG_SEND = 1 << 9,     /* --send | --no-send [--each-ban] */
-};
-
+/* The options a sub-verb was given (options.h), by name. */
 struct admin_args {
 	const char *jail, *ip, *value, *option, *dir;
 	bool all, json, help;
@@ -44,24 +29,32 @@ struct admin {
 	const char *sub;             /* "enable" */
 	struct admin_args a;
 	struct mc_config cfg;
-	struct db *db;               /* the master */
+	struct db *db;               /* the master (NULL: ADMIN_CONFIG) */
 	struct f2b_link link;        /* the local fail2ban */
 	int fail2ban;                /* -1 not asked yet, 0 not running, 1 up */
 	struct f2b_defined defined;  /* what fail2ban's own files define */
 	bool defined_read;           /* ... read (once, when first needed) */
 };
 
+/* A sub-verb: its form (name, the options it takes and needs, a note for
+ * its usage) and what runs it. */
 struct sub_verb {
-	const char *name;
-	unsigned args;               /* enum admin_arg flags */
+	struct form form;
 	int (*run)(struct admin *ad);
-	const char *usage;           /* "enable -j JAIL" */
 };
 
-/* Find the sub-verb in argv[1], parse its options, load the configuration,
- * connect to the master, run it.  Returns the exit status. */
+/* What a family of sub-verbs needs before it runs: the master (the verbs
+ * people run), or the configuration alone (spool and schema, which reach
+ * the master their own way). */
+enum admin_reach { ADMIN_MASTER, ADMIN_CONFIG };
+
+/* Find the sub-verb in argv[1], read its options, load the configuration,
+ * connect to the master with ADMIN_MASTER, run it.  "VERB --help" prints
+ * every sub-verb's usage, "VERB SUB --help" its own.  Returns the exit
+ * status. */
 int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
-	      int argc, char **argv, const struct cli *cli);
+	      enum admin_reach reach, int argc, char **argv,
+	      const struct cli *cli);
 
 /* The same for a verb without sub-verbs ("status [-j JAIL] [--all]"):
  * only's options follow the verb itself. */

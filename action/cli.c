@@ -29,6 +29,41 @@ int usage_error(const char *verb, const char *fmt, ...)
 	return EXIT_BAD_INPUT;
 }
 
+int cli_read_options(const char *verb, const char *words,
+		     const struct form *f, int argc, char **argv,
+		     struct opts *o, bool *helped)
+{
+	char err[256];
+
+	*helped = false;
+	if (options_read(&options_of_verbs, f, words, argc, argv, NULL, o, err,
+			 sizeof(err)) != 0)
+		return usage_error(verb, "%s", err);
+	if (opt_given(o, OPT_HELP)) {
+		cli_print_form(words, f, true);
+		*helped = true;
+	}
+	return EXIT_DONE;
+}
+
+void cli_print_form(const char *words, const struct form *f, bool first)
+{
+	char synopsis[1024];
+	const char *lead = first ? "usage: mc-f2b " : "       mc-f2b ";
+	size_t column = strlen(lead) + strlen(words) + 1;
+
+	options_synopsis(&options_of_verbs, f, 0, column, synopsis,
+			 sizeof(synopsis));
+	printf("%s%s%s%s\n", lead, words, synopsis[0] ? " " : "", synopsis);
+	/* A note of several lines keeps the indent on each. */
+	for (const char *p = f->note, *end; p && *p; p = end + (*end != '\0')) {
+		end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		printf("%*s%.*s\n", (int)strlen(lead), "", (int)(end - p), p);
+	}
+}
+
 /* Refused input is quoted back only when short: an attacker's 4 KiB string
  * has no place in a log line. */
 static const char *shown(const char *text)

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "event.h"
 #include "jailctl.h"
+#include "options.h"
 
 enum {
 	EXIT_DONE = 0,     /* done */
@@ -42,6 +43,18 @@ int cmd_mail(int argc, char **argv, const struct cli *cli);
 /* Print "mc-f2b: <verb>: <message>" and return EXIT_BAD_INPUT. */
 int usage_error(const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Read the options of a verb or sub-verb by its form (options.h): argv[0]
+ * is its name, words ("jail enable", "ban") name it in messages and in
+ * its usage.  --help prints the usage and sets *helped.  Returns EXIT_DONE,
+ * or EXIT_BAD_INPUT said in one line. */
+int cli_read_options(const char *verb, const char *words,
+		     const struct form *f, int argc, char **argv,
+		     struct opts *o, bool *helped);
+
+/* One form's usage: "usage: mc-f2b WORDS SYNOPSIS" (or, when not first,
+ * aligned under the one before), then its note. */
+void cli_print_form(const char *words, const struct form *f, bool first);
 
 /* Validate -j and -i values into an event (exit status on refusal). */
 int cli_take_jail(const char *verb, const char *text, char out[JAIL_NAME_MAX + 1]);

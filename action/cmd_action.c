@@ -4,7 +4,6 @@
  * is correct: validate, one connection, one transaction.  When the master is
  * out of reach the event goes to the spool and the verb still succeeds:
  * a failing action would only make fail2ban run it again. */
-#include <getopt.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,9 +19,6 @@
 #include "outage.h"
 #include "spool.h"
 
-enum { OPT_TIME = 256, OPT_BANTIME, OPT_FAILURES, OPT_RESTORED, OPT_F2B_CALL,
-       OPT_PORT, OPT_YES };
-
 /* A person's ban of a network: above this many addresses only with --yes,
  * and never above PERSON_BAN_MAX (one row per address). */
 #define PERSON_BAN_ASK 256
@@ -30,93 +26,46 @@ enum { OPT_TIME = 256, OPT_BANTIME, OPT_FAILURES, OPT_RESTORED, OPT_F2B_CALL,
 /* Addresses per "banip" call to the local fail2ban. */
 #define PERSON_BAN_BATCH 256
 
-static const struct option action_options[] = {
-	{ "jail",     required_argument, NULL, 'j' },
-	{ "ip",       required_argument, NULL, 'i' },
-	{ "time",     required_argument, NULL, OPT_TIME },
-	{ "bantime",  required_argument, NULL, OPT_BANTIME },
-	{ "failures", required_argument, NULL, OPT_FAILURES },
-	{ "restored", required_argument, NULL, OPT_RESTORED },
-	{ "f2b-call", no_argument,       NULL, OPT_F2B_CALL },
-	{ "port",     required_argument, NULL, OPT_PORT },
-	{ "yes",      no_argument,       NULL, OPT_YES },
-	{ "help",     no_argument,       NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+/* The forms of the verbs fail2ban runs (options.h). */
+#define JAIL_AND_IP (OPT(OPT_JAIL) | OPT(OPT_IP))
+#define FAIL2BANS_NUMBERS (OPT(OPT_TIME) | OPT(OPT_BANTIME) | \
+			   OPT(OPT_FAILURES) | OPT(OPT_RESTORED) | OPT(OPT_PORT))
+
+static const struct form ban_form = {
+	"ban", JAIL_AND_IP | FAIL2BANS_NUMBERS | OPT(OPT_F2B_CALL) | OPT(OPT_YES),
+	JAIL_AND_IP,
+	"fail2ban's ban: counted, blacklisted past max_count.  With\n"
+	"--f2b-call, a person's ban, also in the local fail2ban: IP may\n"
+	"be a network (--yes above 256 addresses), and none of\n"
+	"fail2ban's numbers (--time ... --port) is taken",
+};
+static const struct form unban_form = {
+	"unban", JAIL_AND_IP | OPT(OPT_F2B_CALL), JAIL_AND_IP,
+	"--f2b-call: lift the ban in the local fail2ban too",
+};
+static const struct form flush_form = {
+	"flush", OPT(OPT_JAIL), OPT(OPT_JAIL), NULL,
+};
+static const struct form start_form = {
+	"start", OPT(OPT_JAIL) | OPT(OPT_PORT), OPT(OPT_JAIL), NULL,
+};
+static const struct form stop_form = {
+	"stop", OPT(OPT_JAIL), OPT(OPT_JAIL), NULL,
 };
 
-static const char ban_usage[] =
-	"usage: mc-f2b ban -j JAIL -i IP [--time EPOCH] [--bantime SECONDS]\n"
-	"                  [--failures N] [--restored 0|1] [--port PORTS]\n"
-	"       mc-f2b ban -j JAIL -i IP|NETWORK --f2b-call [--yes]\n";
-static const char unban_usage[] =
-	"usage: mc-f2b unban -j JAIL -i IP [--f2b-call]\n";
-
-/* What the command line said, before validation. */
-struct action_args {
-	const char *jail, *ip, *time, *bantime, *failures, *restored, *port;
-	bool f2b_call;
-	bool yes;
-	bool help;
-};
-
-static int read_options(const char *verb, int argc, char **argv,
-			struct action_args *a)
+/* What the forms cannot say: which options exclude each other. */
+static int refuse_mixed(const char *verb, const struct opts *o)
 {
-	int c;
+	bool f2b_call = opt_given(o, OPT_F2B_CALL);
 
-	memset(a, 0, sizeof(*a));
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":j:i:h", action_options, NULL)) != -1) {
-		switch (c) {
-		case 'j': a->jail = optarg; break;
-		case 'i': a->ip = optarg; break;
-		case OPT_TIME: a->time = optarg; break;
-		case OPT_BANTIME: a->bantime = optarg; break;
-		case OPT_FAILURES: a->failures = optarg; break;
-		case OPT_RESTORED: a->restored = optarg; break;
-		case OPT_F2B_CALL: a->f2b_call = true; break;
-		case OPT_PORT: a->port = optarg; break;
-		case OPT_YES: a->yes = true; break;
-		case 'h': a->help = true; break;
-		case ':':
-			return usage_error(verb, "option '%s' needs a value",
-					   argv[optind - 1]);
-		default:
-			/* In a cluster ("-Zj") optind has not moved on. */
-			if (optopt)
-				return usage_error(verb, "unknown option '-%c'",
-						   optopt);
-			return usage_error(verb, "unknown option '%s'",
-					   argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return usage_error(verb, "unexpected argument '%s'", argv[optind]);
-	return EXIT_DONE;
-}
-
-/* Only the options a verb documents are accepted by it. */
-static int refuse_extra(const char *verb, const struct action_args *a,
-			bool ban_numbers, bool ip, bool f2b_call)
-{
-	if (!ban_numbers && (a->time || a->bantime || a->failures || a->restored))
-		return usage_error(verb, "--time, --bantime, --failures and "
-				   "--restored belong to ban");
-	if (!ip && a->ip)
-		return usage_error(verb, "-i is not an option of %s", verb);
-	if (!f2b_call && a->f2b_call)
-		return usage_error(verb, "--f2b-call belongs to ban and unban");
-	if (a->port && strcmp(verb, "start") != 0 && strcmp(verb, "ban") != 0)
-		return usage_error(verb, "--port belongs to start and ban");
-	if (a->yes && !(a->f2b_call && strcmp(verb, "ban") == 0))
+	if (opt_given(o, OPT_YES) && !f2b_call)
 		return usage_error(verb, "--yes belongs to ban --f2b-call");
 	/* A person's ban is not fail2ban's: none of fail2ban's numbers. */
-	if (a->f2b_call && ban_numbers &&
-	    (a->time || a->bantime || a->failures || a->restored || a->port))
-		return usage_error(verb, "--f2b-call is a person's ban: no "
-				   "--time, --bantime, --failures, --restored "
-				   "or --port");
+	for (int id = 0; f2b_call && id < OPT_COUNT; id++)
+		if ((FAIL2BANS_NUMBERS & OPT(id)) && opt_given(o, id))
+			return usage_error(verb, "--f2b-call is a person's ban: "
+					   "no --time, --bantime, --failures, "
+					   "--restored or --port");
 	return EXIT_DONE;
 }
 
@@ -153,7 +102,7 @@ static int take_count(const char *verb, const char *opt, const char *text,
 	return EXIT_DONE;
 }
 
-static int build_event(const char *verb, const struct action_args *a,
+static int build_event(const char *verb, const struct opts *o,
 		       struct ban_event *ev)
 {
 	long long restored = 0;
@@ -161,17 +110,17 @@ static int build_event(const char *verb, const struct action_args *a,
 
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = strcmp(verb, "ban") == 0 ? EVENT_BAN : EVENT_UNBAN;
-	if ((rc = cli_take_jail(verb, a->jail, ev->jail)) ||
-	    (rc = cli_take_ip(verb, a->ip, ev->ip)))
+	if ((rc = cli_take_jail(verb, o->text[OPT_JAIL], ev->jail)) ||
+	    (rc = cli_take_ip(verb, o->text[OPT_IP], ev->ip)))
 		return rc;
-	if (a->time && !parse_epoch(a->time, &ev->time))
+	if (o->text[OPT_TIME] && !parse_epoch(o->text[OPT_TIME], &ev->time))
 		return usage_error(verb, "--time: expected an epoch in seconds");
 	/* fail2ban takes any negative bantime as "for ever": keep it as -1. */
-	if ((rc = take_count(verb, "--bantime", a->bantime, true,
+	if ((rc = take_count(verb, "--bantime", o->text[OPT_BANTIME], true,
 			     &ev->bantime)) ||
-	    (rc = take_count(verb, "--failures", a->failures, false,
+	    (rc = take_count(verb, "--failures", o->text[OPT_FAILURES], false,
 			     &ev->failures)) ||
-	    (rc = take_number(verb, "--restored", a->restored, 0, 1,
+	    (rc = take_number(verb, "--restored", o->text[OPT_RESTORED], 0, 1,
 			      &restored)))
 		return rc;
 	ev->restored = restored == 1;
@@ -511,7 +460,7 @@ static int ban_batch_in_fail2ban(const struct mc_config *cfg, const char *jail,
 	return EXIT_RUNTIME;
 }
 
-static int person_ban(struct mc_config *cfg, const struct action_args *a,
+static int person_ban(struct mc_config *cfg, const struct opts *o,
 		      struct ban_event *ev)
 {
 	char batch[PERSON_BAN_BATCH][ADDR_TEXT_MAX], err[512];
@@ -528,7 +477,8 @@ static int person_ban(struct mc_config *cfg, const struct action_args *a,
 		return EXIT_RUNTIME;
 	}
 	cli_load_nodes(cfg, db, false);
-	if ((rc = take_person_net(cfg, a->ip, a->yes, &net, &count))) {
+	if ((rc = take_person_net(cfg, o->text[OPT_IP], opt_given(o, OPT_YES), &net,
+				   &count))) {
 		db_close(db);
 		return rc;
 	}
@@ -552,66 +502,66 @@ static int person_ban(struct mc_config *cfg, const struct action_args *a,
 	}
 	if (rc == EXIT_DONE)
 		printf("banned %s in %s: recorded, and in the local fail2ban; "
-		       "the other nodes follow by sync\n", a->ip, ev->jail);
+		       "the other nodes follow by sync\n", o->text[OPT_IP], ev->jail);
 	return rc;
 }
 
-static int run_event_verb(const char *verb, const char *usage, int argc,
-			  char **argv, const struct cli *cli)
+static int run_event_verb(const struct form *form, int argc, char **argv,
+			  const struct cli *cli)
 {
-	struct action_args a;
+	const char *verb = form->name;
+	struct opts o;
 	struct ban_event ev;
 	struct mc_config cfg;
-	bool is_ban = strcmp(verb, "ban") == 0;
+	bool is_ban = strcmp(verb, "ban") == 0, helped;
+	bool f2b_call;
 	int rc;
 
-	if ((rc = read_options(verb, argc, argv, &a)))
+	if ((rc = cli_read_options(verb, verb, form, argc, argv, &o, &helped)) ||
+	    helped)
 		return rc;
-	if (a.help) {
-		fputs(usage, stdout);
-		return EXIT_DONE;
-	}
-	if ((rc = refuse_extra(verb, &a, is_ban, true, true)) ||
-	    (rc = take_port(verb, a.port)))
+	f2b_call = opt_given(&o, OPT_F2B_CALL);
+	if ((rc = refuse_mixed(verb, &o)) ||
+	    (rc = take_port(verb, o.text[OPT_PORT])))
 		return rc;
-	if (is_ban && a.f2b_call) {
+	if (is_ban && f2b_call) {
 		/* -i may be a network here: checked once the nodes are
 		 * known. */
 		memset(&ev, 0, sizeof(ev));
 		ev.kind = EVENT_BAN;
-		if ((rc = cli_take_jail(verb, a.jail, ev.jail)))
+		if ((rc = cli_take_jail(verb, o.text[OPT_JAIL], ev.jail)))
 			return rc;
-	} else if ((rc = build_event(verb, &a, &ev))) {
+	} else if ((rc = build_event(verb, &o, &ev))) {
 		return rc;
 	}
 	if ((rc = cli_load_config(cli, &cfg)))
 		return rc;
-	if (a.f2b_call && (rc = check_f2b_call(&cfg, verb, ev.jail))) {
+	if (f2b_call && (rc = check_f2b_call(&cfg, verb, ev.jail))) {
 		config_wipe_secrets(&cfg);
 		return rc;
 	}
-	if (is_ban && a.f2b_call) {
+	if (is_ban && f2b_call) {
 		snprintf(ev.host, sizeof(ev.host), "%s", cfg.node);
 		ev.at = ev.time = (long long)time(NULL);
-		return person_ban(&cfg, &a, &ev);
+		return person_ban(&cfg, &o, &ev);
 	}
 	snprintf(ev.host, sizeof(ev.host), "%s", cfg.node);
 	ev.at = (long long)time(NULL);
 	cli_load_nodes_for_ban(&cfg);
-	rc = apply_event(&cfg, &ev, a.port);
-	if (rc == EXIT_DONE && a.f2b_call)
+	rc = apply_event(&cfg, &ev, o.text[OPT_PORT]);
+	if (rc == EXIT_DONE && f2b_call)
 		rc = unban_in_fail2ban(&cfg, &ev);
 	return rc;
 }
 
 int cmd_ban(int argc, char **argv, const struct cli *cli)
 {
-	return run_event_verb("ban", ban_usage, argc, argv, cli);
+	return run_event_verb(&ban_form, argc, argv, cli);
 }
 
 int cmd_unban(int argc, char **argv, const struct cli *cli)
 {
-	return run_event_verb("unban", unban_usage, argc, argv, cli);
+	return run_event_verb(&unban_form, argc, argv, cli);
 }
 
 /* flush, start and stop change nothing in what is banned: a stopping jail
@@ -619,28 +569,26 @@ int cmd_unban(int argc, char **argv, const struct cli *cli)
  * They validate their input and the configuration, so that a broken setup
  * shows in fail2ban's log when the jail starts rather than at the first
  * ban; start also registers a jail of the administrator's own. */
-static int run_jail_verb(const char *verb, int argc, char **argv,
+static int run_jail_verb(const struct form *form, int argc, char **argv,
 			 const struct cli *cli)
 {
-	struct action_args a;
+	const char *verb = form->name;
+	struct opts o;
 	struct mc_config cfg;
 	char jail[JAIL_NAME_MAX + 1];
+	bool helped;
 	int rc;
 
-	if ((rc = read_options(verb, argc, argv, &a)))
+	if ((rc = cli_read_options(verb, verb, form, argc, argv, &o, &helped)) ||
+	    helped)
 		return rc;
-	if (a.help) {
-		printf("usage: mc-f2b %s -j JAIL%s\n", verb,
-		       strcmp(verb, "start") == 0 ? " [--port PORTS]" : "");
-		return EXIT_DONE;
-	}
-	if ((rc = refuse_extra(verb, &a, false, false, false)) ||
-	    (rc = cli_take_jail(verb, a.jail, jail)) ||
-	    (rc = take_port(verb, a.port)) ||
+	if ((rc = cli_take_jail(verb, o.text[OPT_JAIL], jail)) ||
+	    (rc = take_port(verb, o.text[OPT_PORT])) ||
 	    (rc = cli_load_config(cli, &cfg)))
 		return rc;
-	if (strcmp(verb, "start") == 0)
-		register_at_start(&cfg, jail, a.port ? a.port : "");
+	if (form == &start_form)
+		register_at_start(&cfg, jail, o.text[OPT_PORT] ? o.text[OPT_PORT]
+							       : "");
 	config_wipe_secrets(&cfg);
 	log_decision("%s %s", verb, jail);
 	return EXIT_DONE;
@@ -648,15 +596,15 @@ static int run_jail_verb(const char *verb, int argc, char **argv,
 
 int cmd_flush(int argc, char **argv, const struct cli *cli)
 {
-	return run_jail_verb("flush", argc, argv, cli);
+	return run_jail_verb(&flush_form, argc, argv, cli);
 }
 
 int cmd_start(int argc, char **argv, const struct cli *cli)
 {
-	return run_jail_verb("start", argc, argv, cli);
+	return run_jail_verb(&start_form, argc, argv, cli);
 }
 
 int cmd_stop(int argc, char **argv, const struct cli *cli)
 {
-	return run_jail_verb("stop", argc, argv, cli);
+	return run_jail_verb(&stop_form, argc, argv, cli);
 }

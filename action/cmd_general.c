@@ -200,16 +200,19 @@ static int general_disable_bl(struct admin *ad)
 	return apply_all(ad, "blacklist disabled", NULL);
 }
 
+/* What a value of -v means is said under the synopsis. */
 static const struct sub_verb general_subs[] = {
-	{ "enable", 0, general_enable, "enable" },
-	{ "disable", 0, general_disable, "disable" },
-	{ "enable-bl", ARG_VALUE, general_enable_bl, "enable-bl [-v N]" },
-	{ "disable-bl", 0, general_disable_bl, "disable-bl" },
+	{ { "enable", 0, 0, NULL }, general_enable },
+	{ { "disable", 0, 0, NULL }, general_disable },
+	{ { "enable-bl", OPT(OPT_VALUE), 0,
+	    "VALUE: max_count, the bans before the blacklist (default 3)" },
+	  general_enable_bl },
+	{ { "disable-bl", 0, 0, NULL }, general_disable_bl },
 };
 
 int cmd_general(int argc, char **argv, const struct cli *cli)
 {
 	return admin_run("general", general_subs,
 			 sizeof(general_subs) / sizeof(general_subs[0]),
-			 argc, argv, cli);
+			 ADMIN_MASTER, argc, argv, cli);
 }

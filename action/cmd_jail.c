@@ -171,9 +171,6 @@ static int jail_change(struct admin *ad)
 	enum db_status s;
 	int rc;
 
-	if (!ad->a.option || !ad->a.value)
-		return usage_error(ad->verb, "change needs --option NAME and "
-				   "-v VALUE");
 	if (!is_one_of(ad->a.option, number_options) &&
 	    !is_one_of(ad->a.option, text_options))
 		return usage_error(ad->verb, "unknown option '%s' (findtime, "
@@ -218,11 +215,10 @@ static int jail_change(struct admin *ad)
 
 /* --- create ------------------------------------------------------------- */
 
+/* value is there: create's form needs what has no default. */
 static int take_text_option(struct admin *ad, const char *option,
 			    const char *value, char *dst, size_t dstlen)
 {
-	if (!value)
-		return usage_error(ad->verb, "create needs --%s", option);
 	if (strlen(value) >= dstlen)
 		return usage_error(ad->verb, "--%s: too long", option);
 	memcpy(dst, value, strlen(value) + 1);
@@ -467,9 +463,6 @@ static int jail_modify_mail(struct admin *ad)
 	struct jail_scope scope;
 	int rc;
 
-	if (ad->a.send < 0)
-		return usage_error(ad->verb, "modify-mail needs --send or "
-				   "--no-send");
 	if ((rc = admin_jail(ad, &row, false)) ||
 	    (rc = admin_require(ad, row.name, ad->a.each_ban ? JAIL_NEED_OWNED
 				: JAIL_NEED_BL, &scope)))
@@ -487,30 +480,35 @@ static int jail_disable_bl(struct admin *ad)
 	return blacklist_set_max_count(ad, 0);
 }
 
+#define NAMED_JAIL OPT(OPT_JAIL)
+#define JAIL_SETTINGS (OPT(OPT_PORT) | OPT(OPT_MAXRETRY) | OPT(OPT_FINDTIME) | \
+		       OPT(OPT_BANTIME) | OPT(OPT_MAX_COUNT) | \
+		       OPT(OPT_BANACTION) | OPT(OPT_ENABLED))
+#define JAIL_CREATE_NEEDS (OPT(OPT_NAME) | OPT(OPT_FILTER) | OPT(OPT_LOGPATH))
+
 static const struct sub_verb jail_subs[] = {
-	{ "enable", ARG_JAIL, jail_enable, "enable -j JAIL" },
-	{ "disable", ARG_JAIL, jail_disable, "disable -j JAIL" },
-	{ "reload", ARG_JAIL, jail_reload, "reload -j JAIL" },
-	{ "change", ARG_JAIL | ARG_OPTION | ARG_VALUE, jail_change,
-	  "change -j JAIL --option OPTION -v VALUE\n"
-	  "                      OPTION: findtime, bantime, maxretry, max_count,"
-	  " port,\n                      filter, banaction, logpath" },
-	{ "create", ARG_CREATE | ARG_NAME, jail_create,
-	  "create --name NAME --filter FILTER --logpath PATH [--port PORTS]\n"
-	  "                      [--maxretry N] [--findtime S] [--bantime S] "
-	  "[--max-count N]\n"
-	  "                      [--banaction ACTION] [--enabled 0|1]" },
-	{ "list", 0, jail_list, "list" },
-	{ "show", ARG_JAIL, jail_show, "show -j JAIL" },
-	{ "dump", ARG_DIR, jail_dump, "dump [--dir DIR]" },
-	{ "modify-mail", ARG_JAIL | ARG_SEND, jail_modify_mail,
-	  "modify-mail -j JAIL --send|--no-send [--each-ban]" },
-	{ "disable-bl", ARG_JAIL, jail_disable_bl,
-	  "disable-bl -j JAIL  (the same as blacklist disable)" },
+	{ { "enable", NAMED_JAIL, NAMED_JAIL, NULL }, jail_enable },
+	{ { "disable", NAMED_JAIL, NAMED_JAIL, NULL }, jail_disable },
+	{ { "reload", NAMED_JAIL, NAMED_JAIL, NULL }, jail_reload },
+	{ { "change", NAMED_JAIL | OPT(OPT_OPTION) | OPT(OPT_VALUE),
+	    NAMED_JAIL | OPT(OPT_OPTION) | OPT(OPT_VALUE),
+	    "OPTION: findtime, bantime, maxretry, max_count, port, filter,\n"
+	    "        banaction, logpath" }, jail_change },
+	{ { "create", JAIL_CREATE_NEEDS | JAIL_SETTINGS, JAIL_CREATE_NEEDS,
+	    "defaults are MailCleaner's: maxretry 10, findtime 3600,\n"
+	    "bantime 86400, max-count 3, banaction mc-custom, enabled 0" },
+	  jail_create },
+	{ { "list", OPT(OPT_JSON), 0, NULL }, jail_list },
+	{ { "show", NAMED_JAIL | OPT(OPT_JSON), NAMED_JAIL, NULL }, jail_show },
+	{ { "dump", OPT(OPT_DIR), 0, NULL }, jail_dump },
+	{ { "modify-mail", NAMED_JAIL | OPT(OPT_SEND) | OPT(OPT_EACH_BAN),
+	    NAMED_JAIL | OPT(OPT_SEND), NULL }, jail_modify_mail },
+	{ { "disable-bl", NAMED_JAIL, NAMED_JAIL,
+	    "the same as blacklist disable" }, jail_disable_bl },
 };
 
 int cmd_jail(int argc, char **argv, const struct cli *cli)
 {
 	return admin_run("jail", jail_subs, sizeof(jail_subs) / sizeof(jail_subs[0]),
-			 argc, argv, cli);
+			 ADMIN_MASTER, argc, argv, cli);
 }

@@ -132,24 +132,35 @@ static int blacklist_add(struct admin *ad)
 	return EXIT_DONE;
 }
 
+/* Take entry off a list of jail's; a person asked to remove what is not
+ * there: said, EXIT_BAD_INPUT. */
+static int remove_entry(struct admin *ad, enum list_kind kind,
+			const char *jail, const char *entry)
+{
+	bool found;
+
+	if (lists_remove(ad->db, kind, jail, entry, &found) != DB_OK)
+		return admin_db_error(ad, "updating fail2ban_ips");
+	if (!found)
+		return usage_error(ad->verb, "%s is not %s %s", entry,
+				   kind == LIST_BLACKLISTED ? "blacklisted in"
+							    : "on the whitelist of",
+				   jail);
+	return EXIT_DONE;
+}
+
 static int blacklist_remove(struct admin *ad)
 {
 	struct jail_row row;
 	struct jail_scope scope;
 	char ip[ADDR_TEXT_MAX], bl[JAIL_BL_NAME_MAX + 1];
-	bool found;
 	int rc;
 
 	if ((rc = cli_take_ip(ad->verb, ad->a.ip, ip)) ||
 	    (rc = admin_jail(ad, &row, false)) ||
-	    (rc = admin_require(ad, row.name, JAIL_NEED_BL, &scope)))
+	    (rc = admin_require(ad, row.name, JAIL_NEED_BL, &scope)) ||
+	    (rc = remove_entry(ad, LIST_BLACKLISTED, row.name, ip)))
 		return rc;
-	if (lists_remove(ad->db, LIST_BLACKLISTED, row.name, ip,
-			 &found) != DB_OK)
-		return admin_db_error(ad, "updating fail2ban_ips");
-	if (!found)
-		return usage_error(ad->verb, "%s is not blacklisted in %s", ip,
-				   row.name);
 	jail_bl_name(row.name, bl);
 	if (tell(ad, "set", bl, "unbanip", ip) != 0)
 		return EXIT_RUNTIME;
@@ -163,20 +174,23 @@ static int blacklist_list(struct admin *ad)
 	return admin_list_rows(ad, LIST_BLACKLISTED, "no blacklisted address");
 }
 
+#define JAIL_AND_IP (OPT(OPT_JAIL) | OPT(OPT_IP))
+
 static const struct sub_verb blacklist_subs[] = {
-	{ "enable", ARG_JAIL | ARG_VALUE, blacklist_enable,
-	  "enable -j JAIL [-v N]" },
-	{ "disable", ARG_JAIL, blacklist_disable, "disable -j JAIL" },
-	{ "add", ARG_JAIL | ARG_IP, blacklist_add, "add -j JAIL -i IP" },
-	{ "remove", ARG_JAIL | ARG_IP, blacklist_remove, "remove -j JAIL -i IP" },
-	{ "list", ARG_JAIL, blacklist_list, "list [-j JAIL]" },
+	{ { "enable", OPT(OPT_JAIL) | OPT(OPT_VALUE), OPT(OPT_JAIL),
+	    "VALUE: max_count, the bans before the blacklist (default 3)" },
+	  blacklist_enable },
+	{ { "disable", OPT(OPT_JAIL), OPT(OPT_JAIL), NULL }, blacklist_disable },
+	{ { "add", JAIL_AND_IP, JAIL_AND_IP, NULL }, blacklist_add },
+	{ { "remove", JAIL_AND_IP, JAIL_AND_IP, NULL }, blacklist_remove },
+	{ { "list", OPT(OPT_JAIL) | OPT(OPT_JSON), 0, NULL }, blacklist_list },
 };
 
 int cmd_blacklist(int argc, char **argv, const struct cli *cli)
 {
 	return admin_run("blacklist", blacklist_subs,
 			 sizeof(blacklist_subs) / sizeof(blacklist_subs[0]),
-			 argc, argv, cli);
+			 ADMIN_MASTER, argc, argv, cli);
 }
 
 /* --- whitelist ---------------------------------------------------------- */
@@ -186,8 +200,6 @@ static int take_entry(struct admin *ad, char out[ADDR_NET_TEXT_MAX],
 {
 	const char *why;
 
-	if (!ad->a.ip)
-		return usage_error(ad->verb, "-i IP|CIDR is required");
 	if (addr_net_parse(ad->a.ip, net, &why) != 0)
 		return usage_error(ad->verb, "invalid address or network '%s': "
 				   "%s", strlen(ad->a.ip) <= 64 ? ad->a.ip :
@@ -282,18 +294,12 @@ static int whitelist_remove(struct admin *ad)
 	struct jail_scope scope;
 	struct addr_net net;
 	char entry[ADDR_NET_TEXT_MAX], bl[JAIL_BL_NAME_MAX + 1];
-	bool found;
 	int rc;
 
 	if ((rc = take_entry(ad, entry, &net)) ||
-	    (rc = whitelist_jail(ad, &row, &scope, bl)))
+	    (rc = whitelist_jail(ad, &row, &scope, bl)) ||
+	    (rc = remove_entry(ad, LIST_WHITELISTED, row.name, entry)))
 		return rc;
-	if (lists_remove(ad->db, LIST_WHITELISTED, row.name, entry,
-			 &found) != DB_OK)
-		return admin_db_error(ad, "updating fail2ban_ips");
-	if (!found)
-		return usage_error(ad->verb, "%s is not on the whitelist of %s",
-				   entry, row.name);
 	if (tell_ignore(ad, "delignoreip", &row, bl, entry))
 		return EXIT_RUNTIME;
 	if ((rc = rewrite_files(ad, &row, &scope)))
@@ -308,15 +314,16 @@ static int whitelist_list(struct admin *ad)
 }
 
 static const struct sub_verb whitelist_subs[] = {
-	{ "add", ARG_JAIL | ARG_IP, whitelist_add, "add -j JAIL -i IP|CIDR" },
-	{ "remove", ARG_JAIL | ARG_IP, whitelist_remove,
-	  "remove -j JAIL -i IP|CIDR" },
-	{ "list", ARG_JAIL, whitelist_list, "list [-j JAIL]" },
+	{ { "add", JAIL_AND_IP, JAIL_AND_IP, "IP: an address or a network "
+	    "(CIDR)" }, whitelist_add },
+	{ { "remove", JAIL_AND_IP, JAIL_AND_IP, "IP: an address or a network "
+	    "(CIDR)" }, whitelist_remove },
+	{ { "list", OPT(OPT_JAIL) | OPT(OPT_JSON), 0, NULL }, whitelist_list },
 };
 
 int cmd_whitelist(int argc, char **argv, const struct cli *cli)
 {
 	return admin_run("whitelist", whitelist_subs,
 			 sizeof(whitelist_subs) / sizeof(whitelist_subs[0]),
-			 argc, argv, cli);
+			 ADMIN_MASTER, argc, argv, cli);
 }

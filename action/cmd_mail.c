@@ -19,10 +19,6 @@ static int set_value(struct admin *ad, const char *column, const char *value,
 	const char *why;
 	int rc;
 
-	if (!value)
-		return usage_error(ad->verb, "%s needs %s", ad->sub,
-				   strcmp(column, "src_name") == 0 ? "-n NAME"
-								   : "-e EMAIL");
 	if (!valid(value, &why))
 		return usage_error(ad->verb, "%s '%s': %s", column,
 				   strlen(value) <= 64 ? value : "(too long)",
@@ -57,8 +53,6 @@ static int mail_modify(struct admin *ad)
 	const char *column = ad->a.each_ban ? "send_mail" : "send_mail_bl";
 	int rc;
 
-	if (ad->a.send < 0)
-		return usage_error(ad->verb, "modify needs --send or --no-send");
 	if (jails_set_number(ad->db, NULL, column, ad->a.send) != DB_OK)
 		return admin_db_error(ad, "updating the jails");
 	if ((rc = admin_apply_mail(ad)))
@@ -97,16 +91,17 @@ static int mail_show(struct admin *ad)
 }
 
 static const struct sub_verb mail_subs[] = {
-	{ "dest", ARG_EMAIL, mail_dest, "dest -e EMAIL" },
-	{ "src", ARG_EMAIL, mail_src, "src -e EMAIL" },
-	{ "name", ARG_NAME, mail_name, "name -n NAME" },
-	{ "modify", ARG_SEND, mail_modify,
-	  "modify --send|--no-send [--each-ban]" },
-	{ "show", 0, mail_show, "show" },
+	{ { "dest", OPT(OPT_EMAIL), OPT(OPT_EMAIL), NULL }, mail_dest },
+	{ { "src", OPT(OPT_EMAIL), OPT(OPT_EMAIL), NULL }, mail_src },
+	{ { "name", OPT(OPT_NAME), OPT(OPT_NAME), NULL }, mail_name },
+	{ { "modify", OPT(OPT_SEND) | OPT(OPT_EACH_BAN), OPT(OPT_SEND),
+	    "--each-ban: the mail of every ban, not only of a blacklisting" },
+	  mail_modify },
+	{ { "show", OPT(OPT_JSON), 0, NULL }, mail_show },
 };
 
 int cmd_mail(int argc, char **argv, const struct cli *cli)
 {
 	return admin_run("mail", mail_subs, sizeof(mail_subs) / sizeof(mail_subs[0]),
-			 argc, argv, cli);
+			 ADMIN_MASTER, argc, argv, cli);
 }

@@ -3,19 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "admin.h"
 #include "grow.h"
 #include "log.h"
 #include "privileges.h"
 #include "schema.h"
-
-static const char schema_usage[] =
-	"usage: mc-f2b schema install|upgrade|check\n"
-	"  install  create the tables that are missing\n"
-	"  upgrade  bring MailCleaner's tables to mc-f2b's shape (merges\n"
-	"           duplicate rows, adds UNIQUE(jail, ip) and updated_at)\n"
-	"  check    say what is missing or old (exit 1 if anything is), and\n"
-	"           what the account may do beyond what a node needs\n";
 
 static void print_line(void *ctx, const char *line)
 {
@@ -125,32 +117,41 @@ static enum db_status connect_for(const char *action,
 	return cli_connect_master(cfg, db, err, errlen);
 }
 
-int cmd_schema(int argc, char **argv, const struct cli *cli)
+/* install, upgrade and check alike: the master, by the configuration's
+ * account, then what the sub-verb does (run). */
+static int schema_sub(struct admin *ad)
 {
-	struct mc_config cfg;
 	struct db *db;
 	char err[512];
-	const char *action = argc == 2 ? argv[1] : NULL;
 	int rc;
 
-	if (action && (strcmp(action, "-h") == 0 ||
-		       strcmp(action, "--help") == 0)) {
-		fputs(schema_usage, stdout);
-		return EXIT_DONE;
-	}
-	if (!action || (strcmp(action, "install") != 0 &&
-			strcmp(action, "upgrade") != 0 &&
-			strcmp(action, "check") != 0))
-		return usage_error("schema", "expected install, upgrade or check");
-	if ((rc = cli_load_config(cli, &cfg)))
-		return rc;
-	if (connect_for(action, &cfg, &db, err, sizeof(err)) != DB_OK) {
-		config_wipe_secrets(&cfg);
+	if (connect_for(ad->sub, &ad->cfg, &db, err, sizeof(err)) != DB_OK) {
+		config_wipe_secrets(&ad->cfg);
 		log_error("master: %s", err);
 		return EXIT_RUNTIME;
 	}
-	config_wipe_secrets(&cfg);
-	rc = run(action, db, cfg.master.database);
+	config_wipe_secrets(&ad->cfg);
+	rc = run(ad->sub, db, ad->cfg.master.database);
 	db_close(db);
 	return rc;
+}
+
+/* The master is reached here, not by admin_run: install may create the
+ * database first. */
+static const struct sub_verb schema_subs[] = {
+	{ { "install", 0, 0, "create the tables that are missing" },
+	  schema_sub },
+	{ { "upgrade", 0, 0,
+	    "bring MailCleaner's tables to mc-f2b's shape (merges duplicate\n"
+	    "rows, adds UNIQUE(jail, ip) and updated_at)" }, schema_sub },
+	{ { "check", 0, 0,
+	    "say what is missing or old (exit 1 if anything is), and what\n"
+	    "the account may do beyond what a node needs" }, schema_sub },
+};
+
+int cmd_schema(int argc, char **argv, const struct cli *cli)
+{
+	return admin_run("schema", schema_subs,
+			 sizeof(schema_subs) / sizeof(schema_subs[0]),
+			 ADMIN_CONFIG, argc, argv, cli);
 }

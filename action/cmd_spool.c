@@ -3,15 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "admin.h"
 #include "listing.h"
 #include "log.h"
 #include "spool.h"
-
-static const char spool_usage[] =
-	"usage: mc-f2b [--json] spool list|replay\n"
-	"  list    show the events waiting for the master, oldest first\n"
-	"  replay  apply them now (any verb reaching the master does too)\n";
 
 /* Unreadable records are counted, not shown: they may hold anything. */
 struct list_ctx {
@@ -79,32 +74,29 @@ static int replay(struct mc_config *cfg)
 	return rc;
 }
 
+static int run_list(struct admin *ad)
+{
+	config_wipe_secrets(&ad->cfg);
+	return list(&ad->cfg, ad->a.json);
+}
+
+static int run_replay(struct admin *ad)
+{
+	return replay(&ad->cfg);
+}
+
+/* The spool is read without the master: it is what waits for it. */
+static const struct sub_verb spool_subs[] = {
+	{ { "list", OPT(OPT_JSON), 0,
+	    "the events waiting for the master, oldest first" }, run_list },
+	{ { "replay", 0, 0,
+	    "apply them now (any verb reaching the master does too)" },
+	  run_replay },
+};
+
 int cmd_spool(int argc, char **argv, const struct cli *cli)
 {
-	struct mc_config cfg;
-	const char *action = argc >= 2 ? argv[1] : NULL;
-	bool json = cli->json;
-	int rc;
-
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			json = true;
-		else
-			return usage_error("spool", "unexpected argument '%s'",
-					   argv[i]);
-	}
-	if (action && (strcmp(action, "-h") == 0 ||
-		       strcmp(action, "--help") == 0)) {
-		fputs(spool_usage, stdout);
-		return EXIT_DONE;
-	}
-	if (!action || (strcmp(action, "list") && strcmp(action, "replay")))
-		return usage_error("spool", "expected list or replay");
-	if ((rc = cli_load_config(cli, &cfg)))
-		return rc;
-	if (strcmp(action, "list") == 0) {
-		config_wipe_secrets(&cfg);
-		return list(&cfg, json);
-	}
-	return replay(&cfg);
+	return admin_run("spool", spool_subs,
+			 sizeof(spool_subs) / sizeof(spool_subs[0]),
+			 ADMIN_CONFIG, argc, argv, cli);
 }

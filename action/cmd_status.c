@@ -15,7 +15,9 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 {
 	/* Named "show" where messages name a sub-verb. */
 	static const struct sub_verb status = {
-		"show", ARG_JAIL | ARG_ALL, status_show, "[-j JAIL] [--all]",
+		{ "show", OPT(OPT_JAIL) | OPT(OPT_ALL) | OPT(OPT_JSON), 0,
+		  "--all: every row, also bans no longer in force" },
+		status_show,
 	};
 
 	return admin_run_alone("status", &status, argc, argv, cli);

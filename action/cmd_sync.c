@@ -9,7 +9,6 @@
  * fail2ban down: the loop waits, longer each time up to a minute, and says
  * so once, then once more when it is back. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -181,13 +180,11 @@ static int round_once(struct syncer *s)
 	return c.errors ? -1 : 0;
 }
 
-static const struct option sync_options[] = {
-	{ "once",     no_argument,       NULL, 'o' },
-	{ "interval", required_argument, NULL, 'n' },
-	{ "interval-ms", required_argument, NULL, 'm' },
-	{ "rounds",   required_argument, NULL, 'r' },
-	{ "help",     no_argument,       NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct form sync_form = {
+	"sync", OPT(OPT_ONCE) | OPT(OPT_INTERVAL) | OPT(OPT_INTERVAL_MS) |
+		OPT(OPT_ROUNDS), 0,
+	"--once: one round, saying what it did; else a round every second\n"
+	"(--interval, --interval-ms) until stopped, or --rounds rounds",
 };
 
 /* The wait after a failed round: twice the last one, at least a second
@@ -219,10 +216,15 @@ static int run_loop(struct syncer *s, unsigned interval_ms, long long rounds)
 	return last;
 }
 
-static int sync_usage(void)
+/* One number of sync's options, when given. */
+static int take_number(const struct opts *o, enum opt_id id,
+		       const char *expected, long long min, long long max,
+		       long long *out)
 {
-	printf("usage: mc-f2b sync [--once] [--interval SECONDS | "
-	       "--interval-ms MS] [--rounds N]\n");
+	const char *text = o->text[id];
+
+	if (text && !parse_int_in(text, min, max, out))
+		return usage_error("sync", "%s", expected);
 	return EXIT_DONE;
 }
 
@@ -230,34 +232,21 @@ int cmd_sync(int argc, char **argv, const struct cli *cli)
 {
 	struct syncer s = { 0 };
 	long long interval = -1, interval_ms = -1, rounds = 0;
-	bool once = false;
-	int c, rc;
+	struct opts o;
+	bool once, helped;
+	int rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", sync_options, NULL)) != -1) {
-		if (c == 'o')
-			once = true;
-		else if (c == 'n' && parse_int_in(optarg, 1, 3600, &interval))
-			continue;
-		else if (c == 'm' &&
-			 parse_int_in(optarg, 0, 3600 * 1000, &interval_ms))
-			continue;
-		else if (c == 'r' &&
-			 parse_int_in(optarg, 1, 1000000000, &rounds))
-			continue;
-		else if (c == 'h')
-			return sync_usage();
-		else
-			return usage_error("sync", "%s",
-				c == 'n' ? "--interval: expected 1 to 3600 seconds" :
-				c == 'm' ? "--interval-ms: expected 0 to 3600000" :
-				c == 'r' ? "--rounds: expected 1 to 1000000000" :
-				"unknown option (see --help)");
-	}
-	if (optind < argc)
-		return usage_error("sync", "unexpected argument '%s'",
-				   argv[optind]);
+	if ((rc = cli_read_options("sync", "sync", &sync_form, argc, argv, &o,
+				   &helped)) || helped)
+		return rc;
+	if ((rc = take_number(&o, OPT_INTERVAL, "--interval: expected 1 to "
+			      "3600 seconds", 1, 3600, &interval)) ||
+	    (rc = take_number(&o, OPT_INTERVAL_MS, "--interval-ms: expected 0 "
+			      "to 3600000", 0, 3600 * 1000, &interval_ms)) ||
+	    (rc = take_number(&o, OPT_ROUNDS, "--rounds: expected 1 to "
+			      "1000000000", 1, 1000000000, &rounds)))
+		return rc;
+	once = opt_given(&o, OPT_ONCE);
 	/* Options that contradict each other are refused, not ranked. */
 	if (interval >= 0 && interval_ms >= 0)
 		return usage_error("sync", "--interval and --interval-ms: "

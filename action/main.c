@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "options.h"
 
 #ifndef MC_F2B_VERSION
 #define MC_F2B_VERSION "unknown"
@@ -43,14 +44,24 @@ static const struct verb verbs[] = {
 				"was unreachable" },
 };
 
+/* The options before the verb. */
+static const struct form global_form = {
+	"mc-f2b", OPT(OPT_CONFIG) | OPT(OPT_VERBOSE) | OPT(OPT_JSON) |
+		  OPT(OPT_VERSION), 0, NULL,
+};
+
 static void print_usage(FILE *out)
 {
+	char synopsis[256];
+
+	options_synopsis(&options_global, &global_form, 0, 14, synopsis,
+			 sizeof(synopsis));
 	fprintf(out,
-		"usage: mc-f2b [-c FILE] [-v] [--json] VERB [ARGS...]\n"
+		"usage: mc-f2b %s VERB [ARGS...]\n"
 		"       mc-f2b VERB --help\n\n"
 		"Keeps fail2ban bans in MariaDB, counts them per jail and "
 		"address,\nand blacklists repeat offenders.\n\n"
-		"verbs:\n");
+		"verbs:\n", synopsis);
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(out,
@@ -77,30 +88,25 @@ int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
 	const struct verb *verb;
-	int i = 1;
+	struct opts o;
+	char err[256];
+	int i;
 
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "-c") == 0) {
-			if (i + 1 == argc)
-				return usage_error(NULL, "-c needs a file");
-			cli.config_file = argv[++i];
-		} else if (strcmp(argv[i], "-v") == 0 ||
-			   strcmp(argv[i], "--verbose") == 0) {
-			log_set_verbose(true);
-		} else if (strcmp(argv[i], "--json") == 0) {
-			cli.json = true;
-		} else if (strcmp(argv[i], "-h") == 0 ||
-			   strcmp(argv[i], "--help") == 0) {
-			print_usage(stdout);
-			return EXIT_DONE;
-		} else if (strcmp(argv[i], "--version") == 0) {
-			printf("mc-f2b %s\n", MC_F2B_VERSION);
-			return EXIT_DONE;
-		} else {
-			return usage_error(NULL, "unknown option '%s' "
-					   "(see mc-f2b --help)", argv[i]);
-		}
+	if (options_read(&options_global, &global_form, "the options before "
+			 "the verb", argc, argv, &i, &o, err, sizeof(err)) != 0)
+		return usage_error(NULL, "%s", err);
+	if (opt_given(&o, OPT_HELP)) {
+		print_usage(stdout);
+		return EXIT_DONE;
 	}
+	if (opt_given(&o, OPT_VERSION)) {
+		printf("mc-f2b %s\n", MC_F2B_VERSION);
+		return EXIT_DONE;
+	}
+	cli.config_file = o.text[OPT_CONFIG];
+	cli.json = opt_given(&o, OPT_JSON);
+	if (opt_given(&o, OPT_VERBOSE))
+		log_set_verbose(true);
 	if (i == argc) {
 		print_usage(stderr);
 		return EXIT_BAD_INPUT;
