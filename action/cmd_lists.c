@@ -263,6 +263,26 @@ static int whitelist_jail(struct admin *ad, struct jail_row *row,
 	return EXIT_DONE;
 }
 
+/* What whitelist add and remove end with, once the row is written: the
+ * running jails' ignore lists, the jail files, one line. */
+static int whitelist_follow(struct admin *ad, const struct jail_row *row,
+			    const struct jail_scope *scope, const char *bl,
+			    const char *entry, bool added)
+{
+	int rc;
+
+	if (tell_ignore(ad, added ? "addignoreip" : "delignoreip", row, bl,
+			entry))
+		return EXIT_RUNTIME;
+	if ((rc = rewrite_files(ad, row, scope)))
+		return rc;
+	if (added)
+		printf("%s whitelisted in %s\n", entry, row->name);
+	else
+		printf("%s taken off the whitelist of %s\n", entry, row->name);
+	return EXIT_DONE;
+}
+
 static int whitelist_add(struct admin *ad)
 {
 	struct jail_row row;
@@ -280,12 +300,9 @@ static int whitelist_add(struct admin *ad)
 		      ad->cfg.node) != DB_OK ||
 	    lists_lift_inside(ad->db, row.name, &net, lift_one, &lc) != DB_OK)
 		return admin_db_error(ad, "updating fail2ban_ips");
-	if (lc.failed || tell_ignore(ad, "addignoreip", &row, lc.bl, entry))
+	if (lc.failed)
 		return EXIT_RUNTIME;
-	if ((rc = rewrite_files(ad, &row, &scope)))
-		return rc;
-	printf("%s whitelisted in %s\n", entry, row.name);
-	return EXIT_DONE;
+	return whitelist_follow(ad, &row, &scope, lc.bl, entry, true);
 }
 
 static int whitelist_remove(struct admin *ad)
@@ -300,12 +317,7 @@ static int whitelist_remove(struct admin *ad)
 	    (rc = whitelist_jail(ad, &row, &scope, bl)) ||
 	    (rc = remove_entry(ad, LIST_WHITELISTED, row.name, entry)))
 		return rc;
-	if (tell_ignore(ad, "delignoreip", &row, bl, entry))
-		return EXIT_RUNTIME;
-	if ((rc = rewrite_files(ad, &row, &scope)))
-		return rc;
-	printf("%s taken off the whitelist of %s\n", entry, row.name);
-	return EXIT_DONE;
+	return whitelist_follow(ad, &row, &scope, bl, entry, false);
 }
 
 static int whitelist_list(struct admin *ad)
