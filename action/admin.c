@@ -132,10 +132,11 @@ int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 	return run_sub(verb, sub, reach, words, argc - 1, argv + 1, cli);
 }
 
-int admin_run_alone(const char *verb, const struct sub_verb *only, int argc,
-		    char **argv, const struct cli *cli)
+int admin_run_alone(const char *verb, const struct sub_verb *only,
+		    enum admin_reach reach, int argc, char **argv,
+		    const struct cli *cli)
 {
-	return run_sub(verb, only, ADMIN_MASTER, verb, argc, argv, cli);
+	return run_sub(verb, only, reach, verb, argc, argv, cli);
 }
 
 bool admin_fail2ban(struct admin *ad)

@@ -44,8 +44,8 @@ struct sub_verb {
 };
 
 /* What a family of sub-verbs needs before it runs: the master (the verbs
- * people run), or the configuration alone (spool and schema, which reach
- * the master their own way). */
+ * people run), or the configuration alone (spool, schema and metrics,
+ * which reach the database their own way). */
 enum admin_reach { ADMIN_MASTER, ADMIN_CONFIG };
 
 /* Find the sub-verb in argv[1], read its options, load the configuration,
@@ -58,8 +58,9 @@ int admin_run(const char *verb, const struct sub_verb *subs, size_t nsubs,
 
 /* The same for a verb without sub-verbs ("status [-j JAIL] [--all]"):
  * only's options follow the verb itself. */
-int admin_run_alone(const char *verb, const struct sub_verb *only, int argc,
-		    char **argv, const struct cli *cli);
+int admin_run_alone(const char *verb, const struct sub_verb *only,
+		    enum admin_reach reach, int argc, char **argv,
+		    const struct cli *cli);
 
 /* blacklist enable and disable of -j JAIL: its max_count (0: disabled),
  * the -bl jail's file and running state (cmd_lists.c; jail disable-bl

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bans.h"
+#include "counters.h"
 #include "detach.h"
 #include "escalate.h"
 #include "f2b.h"
@@ -401,6 +402,8 @@ static long replay(const struct mc_config *cfg, struct db *db, bool verbose)
 		log_error("spool: %s", err);
 		return -1;
 	}
+	if (c.applied)
+		cli_count(cfg, COUNTER_REPLAYED, c.applied);
 	if (c.undecodable)
 		log_warning("spool: %u unreadable record(s) moved to %s/rejected",
 			    c.undecodable, cfg->spool_dir);
@@ -413,6 +416,15 @@ static long replay(const struct mc_config *cfg, struct db *db, bool verbose)
 int cli_replay_spool(const struct mc_config *cfg, struct db *db, bool verbose)
 {
 	return replay(cfg, db, verbose) == 0 ? EXIT_DONE : EXIT_RUNTIME;
+}
+
+void cli_count(const struct mc_config *cfg, enum counter c,
+	       unsigned long long n)
+{
+	char err[512];
+
+	if (counters_add(cfg->spool_dir, c, n, err, sizeof(err)) != 0)
+		log_warning("counting (metrics): %s", err);
 }
 
 /* --- the master, and the note of its outages (outage.h) ---------------- */

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "counters.h"
 #include "db.h"
 #include "event.h"
 #include "jailctl.h"
@@ -39,6 +40,7 @@ int cmd_whitelist(int argc, char **argv, const struct cli *cli);
 int cmd_status(int argc, char **argv, const struct cli *cli);
 int cmd_sync(int argc, char **argv, const struct cli *cli);
 int cmd_mail(int argc, char **argv, const struct cli *cli);
+int cmd_metrics(int argc, char **argv, const struct cli *cli);
 
 /* Print "mc-f2b: <verb>: <message>" and return EXIT_BAD_INPUT. */
 int usage_error(const char *verb, const char *fmt, ...)
@@ -126,6 +128,11 @@ bool cli_is_node(const struct mc_config *cfg, const char *ip);
  * local fail2ban is told to lift the ban (from a detached process). */
 void cli_refuse_node_ban(const struct mc_config *cfg,
 			 const struct ban_event *ev);
+
+/* Add n to one of this node's counters (counters.h), for the metrics; a
+ * failure is one warning, never the caller's failure. */
+void cli_count(const struct mc_config *cfg, enum counter c,
+	       unsigned long long n);
 
 /* How long a call to fail2ban's socket may wait: a person at a prompt, and
  * a detached process that may queue behind a storm of actions. */

@@ -167,6 +167,7 @@ static int spool_event(const struct mc_config *cfg, const struct ban_event *ev,
 	}
 	log_warning("%s: %s of %s in %s spooled", why,
 		    event_kind_name(ev->kind), ev->ip, ev->jail);
+	cli_count(cfg, COUNTER_SPOOLED, 1);
 	return EXIT_DONE;
 }
 
@@ -316,9 +317,10 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev,
 	if (bs == BANS_OK || bs == BANS_UNKNOWN_JAIL)
 		cli_master_answered(cfg);
 	if (bs == BANS_OK) {
-		if (ev->kind == EVENT_BAN)
+		if (ev->kind == EVENT_BAN) {
 			log_ban(ev, &res);
-		else
+			cli_count(cfg, COUNTER_RECORDED, 1);
+		} else
 			log_decision("unban %s in %s", ev->ip, ev->jail);
 		cli_tell_fail2ban(cfg, ev, &res);
 	}
@@ -431,6 +433,7 @@ static enum bans_status record_person_ban(struct mc_config *cfg,
 
 	if (bs == BANS_OK) {
 		log_ban(ev, &res);
+		cli_count(cfg, COUNTER_RECORDED, 1);
 		if (res.plan.outcome != BAN_WHITELISTED)
 			snprintf(batch[(*n)++], ADDR_TEXT_MAX, "%s", ev->ip);
 		cli_tell_fail2ban(cfg, ev, &res);

@@ -20,5 +20,5 @@ int cmd_status(int argc, char **argv, const struct cli *cli)
 		status_show,
 	};
 
-	return admin_run_alone("status", &status, argc, argv, cli);
+	return admin_run_alone("status", &status, ADMIN_MASTER, argc, argv, cli);
 }

@@ -21,6 +21,7 @@
 #include "outage.h"
 #include "spool.h"
 #include "sync.h"
+#include "watch.h"
 
 #define FULL_EVERY 300
 /* One second: a change reaches every node about half a second after the
@@ -29,6 +30,9 @@
  * loop's CPU at it). */
 #define DEFAULT_INTERVAL 1
 #define MAX_BACKOFF 60
+/* The metrics count the rows per jail with one scan of fail2ban_ips: at
+ * most this often (seconds), and only after a round that read changes. */
+#define TALLY_EVERY 15
 #define MS_PER_S 1000u
 
 static volatile sig_atomic_t stopping;
@@ -70,6 +74,12 @@ struct syncer {
 	char mail_sig[SYNC_MAIL_SIG_MAX];  /* what the files' mails last
 					    * followed ("" at start) */
 	bool verbose;          /* --once: print what the round did */
+	/* [metrics] textfile */
+	struct watch watch;
+	unsigned round_rows;
+	bool rows_changed;     /* since the rows were last counted */
+	double last_tally;
+	bool metrics_said;     /* a failure to write it, said once */
 };
 
 /* This node's spool, to the master, when it holds something. */
@@ -134,12 +144,17 @@ static int round_once(struct syncer *s)
 	/* The spool needs the master only: neither a replica nor fail2ban
 	 * out of reach holds its events back. */
 	replay_spool(s);
+	s->round_rows = 0;
+	s->watch.replica = UP_NO;
+	s->watch.fail2ban = UP_UNKNOWN;
 	if (!s->replica &&
 	    db_connect(&s->cfg.replica, &s->replica, err, sizeof(err)) != DB_OK) {
 		say_down(s, "replica unreachable");
 		return -1;
 	}
-	if (!jailctl_running(&s->link)) {
+	s->watch.replica = UP_YES;
+	s->watch.fail2ban = jailctl_running(&s->link) ? UP_YES : UP_NO;
+	if (s->watch.fail2ban == UP_NO) {
 		say_down(s, "fail2ban is not running");
 		return -1;
 	}
@@ -154,7 +169,10 @@ static int round_once(struct syncer *s)
 	}
 	mail_round(s);
 	st = sync_round(s->replica, &s->link, s->since, &s->recent, &c);
+	s->round_rows = c.rows;
+	s->rows_changed |= c.rows > 0;
 	if (st != DB_OK) {
+		s->watch.replica = UP_NO;
 		say_down(s, db_error(s->replica));
 		db_close(s->replica);
 		s->replica = NULL;
@@ -187,6 +205,46 @@ static const struct form sync_form = {
 	"(--interval, --interval-ms) until stopped, or --rounds rounds",
 };
 
+/* After a round: the metrics to [metrics] textfile, if set. */
+static void publish_metrics(struct syncer *s, double started, int status)
+{
+	struct metrics m;
+	char err[512];
+	double now = watch_now();
+
+	if (!s->cfg.metrics_textfile[0])
+		return;
+	s->watch.rounds++;
+	s->watch.round_seconds = now - started;
+	s->watch.round_rows = s->round_rows;
+	if (status == 0)
+		s->watch.last_good = now;
+	if (s->replica && (!s->watch.rows_read ||
+			   (s->rows_changed && now - s->last_tally >= TALLY_EVERY)) &&
+	    watch_tally(s->replica, &s->watch) == DB_OK) {
+		s->rows_changed = false;
+		s->last_tally = now;
+	}
+	watch_gather(&s->cfg, &s->watch, &m);
+	if (watch_publish(s->cfg.metrics_textfile, &m, err, sizeof(err)) == 0) {
+		s->metrics_said = false;
+		return;
+	}
+	if (!s->metrics_said)
+		log_warning("sync: metrics: %s", err);
+	s->metrics_said = true;
+}
+
+/* One round, and its metrics. */
+static int round_and_publish(struct syncer *s)
+{
+	double started = watch_now();
+	int status = round_once(s);
+
+	publish_metrics(s, started, status);
+	return status;
+}
+
 /* The wait after a failed round: twice the last one, at least a second
  * (an --interval-ms of 0 must not hammer a server that is down), at most
  * MAX_BACKOFF seconds. */
@@ -207,7 +265,7 @@ static int run_loop(struct syncer *s, unsigned interval_ms, long long rounds)
 
 	install_handlers();
 	for (long long n = 1; !stopping; n++) {
-		last = round_once(s);
+		last = round_and_publish(s);
 		if (rounds > 0 && n >= rounds)
 			break;
 		wait = last == 0 ? interval_ms : backoff(wait);
@@ -230,7 +288,9 @@ static int take_number(const struct opts *o, enum opt_id id,
 
 int cmd_sync(int argc, char **argv, const struct cli *cli)
 {
-	struct syncer s = { 0 };
+	struct syncer s = { .watch = { .last_good = -1,
+				       .replica = UP_UNKNOWN,
+				       .fail2ban = UP_UNKNOWN } };
 	long long interval = -1, interval_ms = -1, rounds = 0;
 	struct opts o;
 	bool once, helped;
@@ -266,12 +326,13 @@ int cmd_sync(int argc, char **argv, const struct cli *cli)
 	cli_load_nodes_for_ban(&s.cfg);
 	s.verbose = once;
 	if (once)
-		rc = round_once(&s) == 0 ? EXIT_DONE : EXIT_RUNTIME;
+		rc = round_and_publish(&s) == 0 ? EXIT_DONE : EXIT_RUNTIME;
 	else
 		rc = run_loop(&s, (unsigned)interval_ms, rounds) == 0 ||
 		     rounds == 0 ? EXIT_DONE : EXIT_RUNTIME;
 	db_close(s.replica);
 	strset_free(&s.recent);
+	watch_free(&s.watch);
 	config_wipe_secrets(&s.cfg);
 	return rc;
 }

@@ -49,6 +49,7 @@ static const char *const custom_keys[] = { "max_count", NULL };
 static const char *const cluster_keys[] = {
 	"nodes", "mailcleaner_tables", NULL,
 };
+static const char *const metrics_keys[] = { "textfile", NULL };
 
 static const struct section_keys known[] = {
 	{ "master", db_keys },
@@ -59,6 +60,7 @@ static const struct section_keys known[] = {
 	{ "log", log_keys },
 	{ "custom", custom_keys },
 	{ "cluster", cluster_keys },
+	{ "metrics", metrics_keys },
 };
 
 
@@ -396,6 +398,22 @@ static int load_cluster_nodes(const char *v, struct mc_config *cfg,
 	return 0;
 }
 
+/* node_exporter's textfile collector reads only the files named *.prom of
+ * its directory. */
+static int load_textfile(const char *v, struct mc_config *cfg, char *err,
+			 size_t errlen)
+{
+	size_t len = strlen(v);
+
+	if (len < 6 || strcmp(v + len - 5, ".prom") != 0 || v[len - 6] == '/') {
+		errbuf_set(err, errlen, "[metrics] textfile: expected a file "
+			   "name ending in .prom (node_exporter reads no other)");
+		return -1;
+	}
+	return copy_path(cfg->metrics_textfile, sizeof(cfg->metrics_textfile),
+			 v, "[metrics] textfile", err, errlen);
+}
+
 /* Does any section carry a password in the file itself? */
 static bool holds_password(const dictionary *ini)
 {
@@ -448,6 +466,9 @@ static int load_sections(const dictionary *ini, struct mc_config *cfg,
 	if ((v = get(ini, "cluster", "mailcleaner_tables")) &&
 	    parse_yes_no(v, &cfg->mailcleaner_tables,
 			 "[cluster] mailcleaner_tables", err, errlen))
+		return -1;
+	if ((v = get(ini, "metrics", "textfile")) && v[0] &&
+	    load_textfile(v, cfg, err, errlen))
 		return -1;
 	if ((v = get(ini, "node", "name")) &&
 	    copy_value(cfg->node, sizeof(cfg->node), v, "[node] name",

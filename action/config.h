@@ -43,6 +43,8 @@ struct mc_config {
 	char cluster_nodes[4096];       /* [cluster] nodes, as written */
 	bool mailcleaner_tables;        /* [cluster] mailcleaner_tables: read
 					 * MailCleaner's master and slave */
+	char metrics_textfile[PATH_MAX]; /* [metrics] textfile: written by
+					  * the sync loop ("" : none) */
 	struct nodes nodes;             /* not from the file: filled by
 					 * cli_load_nodes() (nodes.h) */
 	struct mail_conf mail;          /* not from the file: fail2ban_conf,

@@ -178,3 +178,40 @@ enum db_status lists_lift_inside(struct db *db, const char *jail,
 	free(in.ips);
 	return s;
 }
+
+struct tally_ctx {
+	tally_fn fn;
+	void *ctx;
+	bool bad_row;
+};
+
+static int on_tally(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct tally_ctx *t = ctx;
+	long long n[3];
+
+	if (db_col_null(cols, ncols, 0) ||
+	    !db_col_int(cols, ncols, 1, 0, &n[0]) ||
+	    !db_col_int(cols, ncols, 2, 0, &n[1]) ||
+	    !db_col_int(cols, ncols, 3, 0, &n[2])) {
+		t->bad_row = true;
+		return 0;
+	}
+	t->fn(t->ctx, cols[0], n[0], n[1], n[2]);
+	return 0;
+}
+
+enum db_status lists_tally(struct db *db, tally_fn fn, void *ctx)
+{
+	/* One scan of the table, whatever its size: the metrics of a round
+	 * cost one statement. */
+	static const char sql[] =
+		"SELECT jail, CAST(COALESCE(SUM(active <> 0), 0) AS SIGNED), "
+		"CAST(COALESCE(SUM(blacklisted <> 0), 0) AS SIGNED), "
+		"CAST(COALESCE(SUM(whitelisted <> 0), 0) AS SIGNED) "
+		"FROM fail2ban_ips GROUP BY jail ORDER BY jail";
+	struct tally_ctx t = { fn, ctx, false };
+	enum db_status s = db_query(db, sql, NULL, 0, on_tally, &t);
+
+	return s == DB_OK && t.bad_row ? db_malformed(db, "fail2ban_ips") : s;
+}

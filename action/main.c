@@ -39,6 +39,8 @@ static const struct verb verbs[] = {
 				"cluster's database" },
 	{ "mail",   cmd_mail,   "who sends and receives the notification "
 				"mails, and which jails send them" },
+	{ "metrics", cmd_metrics, "what this node and the cluster's bans look "
+				  "like, for Prometheus" },
 	{ "schema", cmd_schema, "install, upgrade or check the tables" },
 	{ "spool",  cmd_spool,  "list or replay events kept while the master "
 				"was unreachable" },

@@ -187,3 +187,9 @@ run_test() { # FUNCTION
 		tap_not_ok "$name" "$(cat "$out")"
 	fi
 }
+
+# A TCP port of 127.0.0.1 that nothing listens on now (t-cluster's
+# servers, t-metrics' node_exporter).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

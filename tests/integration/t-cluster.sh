@@ -7,10 +7,6 @@
 # latency of 20 bans and the idle loop's CPU at the shipped default.
 # suite: e2e
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # Wait up to 10 s; print how long it took.
 within_10s() { # WHAT COMMAND...
 	local what=$1

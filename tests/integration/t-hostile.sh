@@ -369,6 +369,9 @@ HOSTILE_SHAPES=(
 	"schema|check|extra"
 	"spool"
 	"spool|list|extra"
+	"spool|replay|--json"
+	"metrics|extra"
+	"metrics|-j|mc-exim"
 	"-c"
 	"--no-such-option|ban"
 )

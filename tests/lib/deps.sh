@@ -1,11 +1,13 @@
 # deps.sh - install what building, testing and the demo need, from Debian's
 # packages, when something is missing.  Services that the packages would
-# start (mariadb, fail2ban) are kept from starting: everything here runs on
-# private, throw-away instances.
+# start (mariadb, fail2ban, prometheus, node_exporter) are kept from
+# starting: everything here runs on private, throw-away instances.
 DEPS=(meson ninja-build pkg-config gcc libc6-dev libmariadb-dev libssl-dev
 	zlib1g-dev libiniparser-dev libcmocka-dev mariadb-server mariadb-client
 	fail2ban nftables iproute2 python3 strace time valgrind linux-perf
 	python3-sqlalchemy python3-pymysql
+	# t-metrics.sh: promtool, and node_exporter's textfile collector
+	prometheus prometheus-node-exporter curl
 	# tests/package/run
 	debhelper dpkg-dev build-essential lintian man-db git
 	# tests/run sanitize and fuzz; llvm for llvm-symbolizer's readable traces

@@ -203,6 +203,26 @@ static void test_cluster(void **state)
 	assert_refused(0644, "[cluster]\nnode = mx1\n", "unknown key 'node'");
 }
 
+/* node_exporter reads *.prom files only, from an absolute directory. */
+static void test_metrics_textfile(void **state)
+{
+	(void)state;
+	assert_int_equal(load(0644, "[master]\nuser = mc\n"), 0);
+	assert_string_equal(cfg.metrics_textfile, "");
+	assert_int_equal(load(0644, "[metrics]\ntextfile = /var/lib/prometheus/"
+			      "node-exporter/mc-f2b.prom\n"), 0);
+	assert_string_equal(cfg.metrics_textfile,
+			    "/var/lib/prometheus/node-exporter/mc-f2b.prom");
+	assert_refused(0644, "[metrics]\ntextfile = /tmp/mc-f2b.txt\n",
+		       "ending in .prom");
+	assert_refused(0644, "[metrics]\ntextfile = /tmp/.prom\n",
+		       "ending in .prom");
+	assert_refused(0644, "[metrics]\ntextfile = mc-f2b.prom\n",
+		       "absolute path");
+	assert_refused(0644, "[metrics]\nfile = /tmp/m.prom\n",
+		       "unknown key 'file'");
+}
+
 static void test_owner(void **state)
 {
 	(void)state;
@@ -530,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_config_path),
 		cmocka_unit_test(test_log_stderr),
 		cmocka_unit_test(test_cluster),
+		cmocka_unit_test(test_metrics_textfile),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
