@@ -68,6 +68,22 @@ enum db_status watch_tally(struct db *db, struct watch *w)
 	return DB_OK;
 }
 
+void watch_replica_lag(struct db *db, struct watch *w)
+{
+	long long seconds;
+	bool reported;
+	enum db_status s;
+
+	w->replica_lag = -1;
+	if (w->lag_refused)
+		return;
+	s = db_replica_lag(db, &seconds, &reported);
+	if (s == DB_OK && reported)
+		w->replica_lag = (double)seconds;
+	else if (s != DB_OK && s != DB_UNREACHABLE)
+		w->lag_refused = true;
+}
+
 void watch_free(struct watch *w)
 {
 	free(w->jails);
@@ -120,7 +136,7 @@ void watch_gather(const struct mc_config *cfg, const struct watch *w,
 	m->master = outage_noted(cfg->spool_dir) ? UP_NO : UP_YES;
 	m->replica = w->replica;
 	m->fail2ban = w->fail2ban;
-	m->replica_lag_seconds = -1;
+	m->replica_lag_seconds = w->replica_lag;
 	m->rounds = w->rounds;
 	m->round_seconds = w->round_seconds;
 	m->round_rows = w->round_rows;
@@ -170,7 +186,7 @@ int watch_publish(const char *path, const struct metrics *m, char *err,
 static int metrics_now(struct admin *ad)
 {
 	struct watch w = { .last_good = -1, .replica = UP_NO,
-			   .fail2ban = UP_NO };
+			   .fail2ban = UP_NO, .replica_lag = -1 };
 	struct metrics m;
 	struct db *replica = NULL;
 	char err[512];
@@ -184,6 +200,7 @@ static int metrics_now(struct admin *ad)
 		if (watch_tally(replica, &w) != DB_OK)
 			log_warning("metrics: reading fail2ban_ips: %s",
 				    db_error(replica));
+		watch_replica_lag(replica, &w);
 		db_close(replica);
 	}
 	w.fail2ban = jailctl_running(&ad->link) ? UP_YES : UP_NO;

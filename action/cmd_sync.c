@@ -225,6 +225,10 @@ static void publish_metrics(struct syncer *s, double started, int status)
 		s->rows_changed = false;
 		s->last_tally = now;
 	}
+	if (s->replica)
+		watch_replica_lag(s->replica, &s->watch);
+	else
+		s->watch.replica_lag = -1;
 	watch_gather(&s->cfg, &s->watch, &m);
 	if (watch_publish(s->cfg.metrics_textfile, &m, err, sizeof(err)) == 0) {
 		s->metrics_said = false;
@@ -290,7 +294,8 @@ int cmd_sync(int argc, char **argv, const struct cli *cli)
 {
 	struct syncer s = { .watch = { .last_good = -1,
 				       .replica = UP_UNKNOWN,
-				       .fail2ban = UP_UNKNOWN } };
+				       .fail2ban = UP_UNKNOWN,
+				       .replica_lag = -1 } };
 	long long interval = -1, interval_ms = -1, rounds = 0;
 	struct opts o;
 	bool once, helped;

@@ -5,6 +5,7 @@
  * act on: the server is out of reach (spool the event), a conflict with a
  * concurrent transaction (retry), or a real failure. */
 #include "db.h"
+#include "event.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,4 +379,83 @@ enum db_status db_grants(struct db *db, db_line_fn fn, void *ctx)
 
 	return db_query(db, "SHOW GRANTS", NULL, 0,
 			on_grant, &g);
+}
+
+/* The first row's column `name`, however many columns the result has:
+ * every column is bound with no room (the fetch reports them truncated,
+ * which is expected), then that one is fetched into buf.  *found is false
+ * when there is no row, no such column, a NULL, or a value too long. */
+static enum db_status fetch_named_column(struct db *db, MYSQL_STMT *st,
+					 const char *name, char *buf,
+					 size_t len, bool *found)
+{
+	MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+	unsigned n = mysql_stmt_field_count(st), at = n;
+	MYSQL_BIND *binds = calloc(n ? n : 1, sizeof(*binds));
+	unsigned long *lengths = calloc(n ? n : 1, sizeof(*lengths));
+	my_bool *nulls = calloc(n ? n : 1, sizeof(*nulls));
+	enum db_status status = DB_OK;
+	int rc;
+
+	*found = false;
+	if (!meta || !binds || !lengths || !nulls) {
+		snprintf(db->error, sizeof(db->error), "out of memory");
+		status = DB_FAILED;
+		goto out;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (strcmp(mysql_fetch_field_direct(meta, i)->name, name) == 0)
+			at = i;
+		binds[i].buffer_type = MYSQL_TYPE_STRING;
+		binds[i].length = &lengths[i];
+		binds[i].is_null = &nulls[i];
+	}
+	if (mysql_stmt_bind_result(st, binds))
+		goto failed;
+	rc = mysql_stmt_fetch(st);
+	if (rc == 1)
+		goto failed;
+	if (rc != MYSQL_NO_DATA && at < n && !nulls[at] && lengths[at] < len) {
+		MYSQL_BIND one = { 0 };
+		unsigned long got = 0;
+
+		one.buffer_type = MYSQL_TYPE_STRING;
+		one.buffer = buf;
+		one.buffer_length = (unsigned long)len;
+		one.length = &got;
+		if (mysql_stmt_fetch_column(st, &one, at, 0))
+			goto failed;
+		buf[got < len ? got : len - 1] = '\0';
+		*found = true;
+	}
+	goto out;
+failed:
+	snprintf(db->error, sizeof(db->error), "%s", mysql_stmt_error(st));
+	status = classify(mysql_stmt_errno(st));
+out:
+	if (meta)
+		mysql_free_result(meta);
+	free(binds);
+	free(lengths);
+	free(nulls);
+	mysql_stmt_close(st);
+	return status;
+}
+
+enum db_status db_replica_lag(struct db *db, long long *seconds,
+			      bool *reported)
+{
+	MYSQL_STMT *st;
+	char text[32];
+	enum db_status status = run(db, "SHOW SLAVE STATUS", NULL, 0, &st);
+
+	*reported = false;
+	if (status != DB_OK)
+		return status;
+	status = fetch_named_column(db, st, "Seconds_Behind_Master", text,
+				    sizeof(text), reported);
+	if (status == DB_OK && *reported &&
+	    !parse_int_in(text, 0, 1LL << 40, seconds))
+		*reported = false;
+	return status;
 }

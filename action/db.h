@@ -98,4 +98,12 @@ enum db_status db_query(struct db *db, const char *sql,
 typedef void (*db_line_fn)(void *ctx, const char *line);
 enum db_status db_grants(struct db *db, db_line_fn fn, void *ctx);
 
+/* How far this server, a replica, is behind its master, as it reports it
+ * (SHOW SLAVE STATUS: Seconds_Behind_Master).  *reported is false when it
+ * replicates from nothing, or its replication is stopped (NULL).  An
+ * account without the privilege to ask (SLAVE MONITOR) gets a failed
+ * status. */
+enum db_status db_replica_lag(struct db *db, long long *seconds,
+			      bool *reported);
+
 #endif

@@ -23,12 +23,18 @@ struct watch {
 	long long round_rows;
 	double last_good;              /* CLOCK_MONOTONIC seconds, < 0 none */
 	enum metrics_up replica, fail2ban;
+	double replica_lag;            /* seconds, < 0 not reported */
+	bool lag_refused;              /* the account may not ask: not again */
 };
 
 /* Count the rows per jail on db (one statement).  A row whose jail is no
  * jail name is counted apart, never a label.  Returns its status; on
  * failure the counts read before are kept. */
 enum db_status watch_tally(struct db *db, struct watch *w);
+
+/* Ask the replica how far behind it is (w->replica_lag, < 0 when it does
+ * not say); an account refused the question is not asked again. */
+void watch_replica_lag(struct db *db, struct watch *w);
 
 /* The metrics of now: w's, and this node's counters, spool and note of
  * the master, read from cfg's spool directory.  Problems reading them

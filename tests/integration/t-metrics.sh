@@ -42,6 +42,8 @@ test_metrics_verb_counts_rows_and_this_nodes_bans() {
 	assert_eq "$(metric_value "$m" mc_f2b_replica_up)" 1 "replica"
 	assert_eq "$(metric_value "$m" mc_f2b_fail2ban_up)" 1 "fail2ban"
 	assert_eq "$(metric_value "$m" mc_f2b_master_up)" 1 "master"
+	# Not a replica (and an account that may not ask): no lag.
+	! grep -q "replica_lag" "$m" || fail "a lag where none is reported"
 	# The loop's own families are the loop's.
 	! grep -q "^mc_f2b_sync_" "$m" || fail "the verb wrote the loop's rounds"
 }
