@@ -59,6 +59,18 @@ test_valgrind_ban_path() {
 	vg "$WORK/mc.ini" spool replay
 	assert_eq "$rc" 0 "replay ($err)"
 	assert_eq "$(row mc-exim 192.0.2.72)" "1,1,0,0" "replayed ban"
+	# The metrics: the verb, and a round of the loop writing its textfile
+	# (fail2ban is not running here: the round fails, the file is written).
+	vg "$WORK/mc.ini" metrics
+	assert_eq "$rc" 0 "metrics ($err)"
+	local textfile=$WORK/vg-textfile.ini
+	cp "$WORK/mc.ini" "$textfile"
+	printf '[metrics]\ntextfile = %s/vg.prom\n' "$WORK" >>"$textfile"
+	chmod 600 "$textfile"
+	vg "$textfile" sync --once
+	assert_eq "$rc" 1 "sync --once without fail2ban ($err)"
+	grep -q '^mc_f2b_bans_active{jail="mc-exim"} ' "$WORK/vg.prom" ||
+		fail "no textfile: $(cat "$WORK/vg.prom" 2>&1)"
 	# A refused configuration.
 	cp "$WORK/mc.ini" "$loose"
 	printf '[replica]\npassword = x\n' >>"$loose"
