@@ -27,14 +27,15 @@ double watch_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void keep_jail(void *ctx, const char *jail, long long active,
-		      long long blacklisted, long long whitelisted)
+static void keep_jail(void *ctx, const char *jail, long long rows,
+		      long long active, long long blacklisted,
+		      long long whitelisted)
 {
 	struct watch *w = ctx;
 	struct metrics_jail *grown;
 
 	if (!jail_name_valid(jail, NULL)) {
-		w->unnamed += active + blacklisted + whitelisted;
+		w->unnamed += rows;
 		return;
 	}
 	if (!(grown = grow_for_one(w->jails, &w->cap, w->njails,
@@ -148,7 +149,8 @@ int watch_publish(const char *path, const struct metrics *m, char *err,
 		  size_t errlen)
 {
 	char temp[PATH_MAX];
-	FILE *f = NULL;
+	FILE *f;
+	bool failed;
 	int fd, n;
 
 	/* Not ending in .prom: node_exporter never reads it half written. */
@@ -163,13 +165,16 @@ int watch_publish(const char *path, const struct metrics *m, char *err,
 		snprintf(err, errlen, "%s: %s", temp, strerror(errno));
 		return -1;
 	}
-	if (fchmod(fd, 0644) != 0 || !(f = fdopen(fd, "w")) ||
-	    metrics_write(m, f) != 0 || fclose(f) != 0) {
+	if (fchmod(fd, 0644) != 0 || !(f = fdopen(fd, "w"))) {
 		snprintf(err, errlen, "%s: %s", temp, strerror(errno));
-		if (f)
-			fclose(f);
-		else
-			close(fd);
+		close(fd);
+		unlink(temp);
+		return -1;
+	}
+	/* fclose is called once, whatever metrics_write says. */
+	failed = metrics_write(m, f) != 0;
+	if (fclose(f) != 0 || failed) {
+		snprintf(err, errlen, "%s: %s", temp, strerror(errno));
 		unlink(temp);
 		return -1;
 	}

@@ -188,16 +188,17 @@ struct tally_ctx {
 static int on_tally(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct tally_ctx *t = ctx;
-	long long n[3];
+	long long n[4];
 
 	if (db_col_null(cols, ncols, 0) ||
 	    !db_col_int(cols, ncols, 1, 0, &n[0]) ||
 	    !db_col_int(cols, ncols, 2, 0, &n[1]) ||
-	    !db_col_int(cols, ncols, 3, 0, &n[2])) {
+	    !db_col_int(cols, ncols, 3, 0, &n[2]) ||
+	    !db_col_int(cols, ncols, 4, 0, &n[3])) {
 		t->bad_row = true;
 		return 0;
 	}
-	t->fn(t->ctx, cols[0], n[0], n[1], n[2]);
+	t->fn(t->ctx, cols[0], n[0], n[1], n[2], n[3]);
 	return 0;
 }
 
@@ -206,7 +207,8 @@ enum db_status lists_tally(struct db *db, tally_fn fn, void *ctx)
 	/* One scan of the table, whatever its size: the metrics of a round
 	 * cost one statement. */
 	static const char sql[] =
-		"SELECT jail, CAST(COALESCE(SUM(active <> 0), 0) AS SIGNED), "
+		"SELECT jail, COUNT(*), "
+		"CAST(COALESCE(SUM(active <> 0), 0) AS SIGNED), "
 		"CAST(COALESCE(SUM(blacklisted <> 0), 0) AS SIGNED), "
 		"CAST(COALESCE(SUM(whitelisted <> 0), 0) AS SIGNED) "
 		"FROM fail2ban_ips GROUP BY jail ORDER BY jail";

@@ -46,10 +46,12 @@ enum db_status lists_remove(struct db *db, enum list_kind list,
 			    const char *jail, const char *entry, bool *found);
 
 /* The rows of fail2ban_ips counted per jail, one call of fn each, in the
- * order of the jails' names: active, blacklisted, whitelisted.  The jail
- * is as the row holds it: checking it is the caller's. */
-typedef void (*tally_fn)(void *ctx, const char *jail, long long active,
-			 long long blacklisted, long long whitelisted);
+ * order of the jails' names: all of them, then those active, blacklisted,
+ * whitelisted.  The jail is as the row holds it: checking it is the
+ * caller's. */
+typedef void (*tally_fn)(void *ctx, const char *jail, long long rows,
+			 long long active, long long blacklisted,
+			 long long whitelisted);
 enum db_status lists_tally(struct db *db, tally_fn fn, void *ctx);
 
 /* Bans of a jail inside net, active or blacklisted: each is marked neither
