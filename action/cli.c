@@ -398,12 +398,13 @@ static long replay(const struct mc_config *cfg, struct db *db, bool verbose)
 		cli_master_failed(cfg);
 	else
 		cli_master_answered(cfg);
+	/* Counted also when the spool failed after applying some. */
+	if (c.applied)
+		cli_count(cfg, COUNTER_REPLAYED, c.applied);
 	if (rc != 0) {
 		log_error("spool: %s", err);
 		return -1;
 	}
-	if (c.applied)
-		cli_count(cfg, COUNTER_REPLAYED, c.applied);
 	if (c.undecodable)
 		log_warning("spool: %u unreadable record(s) moved to %s/rejected",
 			    c.undecodable, cfg->spool_dir);

@@ -34,7 +34,7 @@ static void keep_jail(void *ctx, const char *jail, long long rows,
 	struct watch *w = ctx;
 	struct metrics_jail *grown;
 
-	if (!jail_name_valid(jail, NULL)) {
+	if (!jail || !jail_name_valid(jail, NULL)) {
 		w->unnamed += rows;
 		return;
 	}
@@ -69,6 +69,10 @@ enum db_status watch_tally(struct db *db, struct watch *w)
 	return DB_OK;
 }
 
+/* A replica that refused to say its lag (no SLAVE MONITOR, most often)
+ * is asked again only after this many seconds. */
+#define LAG_ASK_AGAIN 300
+
 void watch_replica_lag(struct db *db, struct watch *w)
 {
 	long long seconds;
@@ -76,13 +80,15 @@ void watch_replica_lag(struct db *db, struct watch *w)
 	enum db_status s;
 
 	w->replica_lag = -1;
-	if (w->lag_refused)
+	if (w->lag_refused_at > 0 &&
+	    watch_now() - w->lag_refused_at < LAG_ASK_AGAIN)
 		return;
+	w->lag_refused_at = 0;
 	s = db_replica_lag(db, &seconds, &reported);
 	if (s == DB_OK && reported)
 		w->replica_lag = (double)seconds;
 	else if (s != DB_OK && s != DB_UNREACHABLE)
-		w->lag_refused = true;
+		w->lag_refused_at = watch_now();
 }
 
 void watch_free(struct watch *w)
@@ -129,7 +135,7 @@ void watch_gather(const struct mc_config *cfg, const struct watch *w,
 		m->spool_waiting = t.waiting;
 		m->spool_oldest_seconds = t.oldest_at ?
 			(double)(time(NULL) - t.oldest_at) : -1;
-		if (m->spool_oldest_seconds < -1)
+		if (t.oldest_at && m->spool_oldest_seconds < 0)
 			m->spool_oldest_seconds = 0;   /* a clock set back */
 	} else {
 		log_warning("metrics: spool: %s", err);
@@ -172,9 +178,11 @@ int watch_publish(const char *path, const struct metrics *m, char *err,
 		return -1;
 	}
 	/* fclose is called once, whatever metrics_write says. */
+	errno = 0;
 	failed = metrics_write(m, f) != 0;
 	if (fclose(f) != 0 || failed) {
-		snprintf(err, errlen, "%s: %s", temp, strerror(errno));
+		snprintf(err, errlen, "%s: %s", temp,
+			 errno ? strerror(errno) : "write failed");
 		unlink(temp);
 		return -1;
 	}

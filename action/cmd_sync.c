@@ -211,6 +211,7 @@ static void publish_metrics(struct syncer *s, double started, int status)
 	struct metrics m;
 	char err[512];
 	double now = watch_now();
+	bool due;
 
 	if (!s->cfg.metrics_textfile[0])
 		return;
@@ -219,10 +220,12 @@ static void publish_metrics(struct syncer *s, double started, int status)
 	s->watch.round_rows = s->round_rows;
 	if (status == 0)
 		s->watch.last_good = now;
-	if (s->replica && (!s->watch.rows_read ||
-			   (s->rows_changed && now - s->last_tally >= TALLY_EVERY)) &&
-	    watch_tally(s->replica, &s->watch) == DB_OK) {
-		s->rows_changed = false;
+	/* Never counted yet, or changed since: counted again, but a count
+	 * that failed is not tried again before TALLY_EVERY either. */
+	due = s->last_tally == 0 || now - s->last_tally >= TALLY_EVERY;
+	if (s->replica && due && (!s->watch.rows_read || s->rows_changed)) {
+		if (watch_tally(s->replica, &s->watch) == DB_OK)
+			s->rows_changed = false;
 		s->last_tally = now;
 	}
 	if (s->replica)

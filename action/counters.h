@@ -2,10 +2,10 @@
  * bans recorded in the master, events spooled, events replayed.
  *
  * Every ban is its own process, so the counts live in a small file of the
- * spool directory (<dir>/counters), mapped by each process that adds to
- * it: an atomic add on the shared mapping, so that concurrent bans lose
- * no count and none waits for a lock.  They count from the file's
- * making (a Prometheus counter: a removed file is a reset). */
+ * spool directory (<dir>/counters), changed under its own lock (a few
+ * microseconds held), so that concurrent bans lose no count.  They count
+ * from the file's making (a Prometheus counter: a removed file is a
+ * reset). */
 #ifndef MC_F2B_COUNTERS_H
 #define MC_F2B_COUNTERS_H
 

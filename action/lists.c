@@ -188,17 +188,21 @@ struct tally_ctx {
 static int on_tally(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct tally_ctx *t = ctx;
-	long long n[4];
+	long long n[4], bytes = -1;
+	const char *jail = cols[0];
 
-	if (db_col_null(cols, ncols, 0) ||
-	    !db_col_int(cols, ncols, 1, 0, &n[0]) ||
+	if (!db_col_int(cols, ncols, 1, 0, &n[0]) ||
 	    !db_col_int(cols, ncols, 2, 0, &n[1]) ||
 	    !db_col_int(cols, ncols, 3, 0, &n[2]) ||
-	    !db_col_int(cols, ncols, 4, 0, &n[3])) {
+	    !db_col_int(cols, ncols, 4, 0, &n[3]) ||
+	    !db_col_int(cols, ncols, 5, -1, &bytes)) {
 		t->bad_row = true;
 		return 0;
 	}
-	t->fn(t->ctx, cols[0], n[0], n[1], n[2], n[3]);
+	/* "sshd\0x" would read as "sshd": a second series of sshd. */
+	if (jail && (bytes < 0 || strlen(jail) != (size_t)bytes))
+		jail = NULL;
+	t->fn(t->ctx, jail, n[0], n[1], n[2], n[3]);
 	return 0;
 }
 
@@ -210,7 +214,8 @@ enum db_status lists_tally(struct db *db, tally_fn fn, void *ctx)
 		"SELECT jail, COUNT(*), "
 		"CAST(COALESCE(SUM(active <> 0), 0) AS SIGNED), "
 		"CAST(COALESCE(SUM(blacklisted <> 0), 0) AS SIGNED), "
-		"CAST(COALESCE(SUM(whitelisted <> 0), 0) AS SIGNED) "
+		"CAST(COALESCE(SUM(whitelisted <> 0), 0) AS SIGNED), "
+		"OCTET_LENGTH(jail) "
 		"FROM fail2ban_ips GROUP BY jail ORDER BY jail";
 	struct tally_ctx t = { fn, ctx, false };
 	enum db_status s = db_query(db, sql, NULL, 0, on_tally, &t);

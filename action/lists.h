@@ -47,7 +47,8 @@ enum db_status lists_remove(struct db *db, enum list_kind list,
 
 /* The rows of fail2ban_ips counted per jail, one call of fn each, in the
  * order of the jails' names: all of them, then those active, blacklisted,
- * whitelisted.  The jail is as the row holds it: checking it is the
+ * whitelisted.  The jail is as the row holds it (NULL when it is NULL or
+ * holds a NUL byte, which text could not show): checking it is the
  * caller's. */
 typedef void (*tally_fn)(void *ctx, const char *jail, long long rows,
 			 long long active, long long blacklisted,

@@ -91,7 +91,11 @@ struct getopt_tables {
 	char shorts[3 + 2 * MAX_SPELLINGS + 1];
 };
 
-static void build_tables(const struct opt_table *t, struct getopt_tables *g)
+/* Long options: only the form's (and --help), so that an abbreviation
+ * is judged among what the command takes ("ban --ban" is --bantime).
+ * Short ones: all, so that a letter of another command is named as such. */
+static void build_tables(const struct opt_table *t, const struct form *f,
+			 struct getopt_tables *g)
 {
 	size_t nl = 0, ns = 0;
 
@@ -102,7 +106,8 @@ static void build_tables(const struct opt_table *t, struct getopt_tables *g)
 	for (size_t i = 0; i < t->n; i++) {
 		const struct opt_spelling *s = &t->spellings[i];
 
-		if (s->long_name)
+		if (s->long_name &&
+		    ((f->takes | OPT(OPT_HELP)) & OPT(s->id)))
 			g->longs[nl++] = (struct option){
 				s->long_name,
 				s->value_name ? required_argument : no_argument,
@@ -213,7 +218,7 @@ int options_read(const struct opt_table *t, const struct form *f,
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	build_tables(t, &g);
+	build_tables(t, f, &g);
 	opterr = 0;
 	optind = 0;   /* glibc: start afresh, whatever an earlier read left */
 	while ((c = getopt_long(argc, argv, g.shorts, g.longs, NULL)) != -1) {

@@ -24,7 +24,7 @@ struct watch {
 	double last_good;              /* CLOCK_MONOTONIC seconds, < 0 none */
 	enum metrics_up replica, fail2ban;
 	double replica_lag;            /* seconds, < 0 not reported */
-	bool lag_refused;              /* the account may not ask: not again */
+	double lag_refused_at;         /* watch_now() of a refusal, 0: none */
 };
 
 /* Count the rows per jail on db (one statement).  A row whose jail is no
@@ -33,7 +33,8 @@ struct watch {
 enum db_status watch_tally(struct db *db, struct watch *w);
 
 /* Ask the replica how far behind it is (w->replica_lag, < 0 when it does
- * not say); an account refused the question is not asked again. */
+ * not say); after a refusal (an account without SLAVE MONITOR) it is
+ * asked again five minutes later. */
 void watch_replica_lag(struct db *db, struct watch *w);
 
 /* The metrics of now: w's, and this node's counters, spool and note of
