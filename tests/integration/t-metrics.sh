@@ -28,14 +28,17 @@ test_metrics_verb_counts_rows_and_this_nodes_bans() {
 	assert_eq "$rc" 0 "whitelist add: $err"
 	# Written by whoever may write the database: never a label.
 	sql "INSERT INTO fail2ban_ips (ip, count, active, jail, host) VALUES
-		('203.0.113.9', 1, 1, 'x\"} 1\nmc_f2b_fake 1', 'node-b')"
+		('203.0.113.9', 1, 1, 'x\"} 1\nmc_f2b_fake 1', 'node-b'),
+		('203.0.113.10', 1, 1, CONCAT('mc-exim', CHAR(0), 'x'), 'node-b')"
 	mc metrics >"$m"
 	assert_eq "$rc" 0 "metrics: $err"
 	promtool_clean "$m"
 	assert_eq "$(metric_value "$m" 'mc_f2b_bans_active{jail="mc-exim"}')" 2 "active bans"
 	assert_eq "$(metric_value "$m" 'mc_f2b_whitelist_entries{jail="mc-exim"}')" 1 "whitelist entries"
 	assert_eq "$(metric_value "$m" 'mc_f2b_blacklisted{jail="mc-exim"}')" 0 "blacklisted"
-	assert_eq "$(metric_value "$m" mc_f2b_rows_without_jail_name)" 1 "the hostile row"
+	assert_eq "$(metric_value "$m" mc_f2b_rows_without_jail_name)" 2 "the hostile rows"
+	assert_eq "$(grep -c '^mc_f2b_bans_active{jail="mc-exim"}' "$m")" 1 \
+		"series of mc-exim (a jail with a NUL byte is not mc-exim)"
 	! grep -q "mc_f2b_fake" "$m" || fail "a row's jail name wrote a series"
 	assert_eq "$(metric_value "$m" mc_f2b_bans_recorded_total)" 3 "recorded"
 	assert_eq "$(metric_value "$m" mc_f2b_spool_events)" 0 "spool"

@@ -58,6 +58,15 @@ static void test_reads_what_the_form_takes(void **state)
 				    NULL, &o, err, sizeof(err)), 0);
 	assert_string_equal(o.text[OPT_JAIL], "mc-exim");
 	assert_string_equal(o.text[OPT_VALUE], "7");
+	/* An abbreviation is judged among the form's options: "--ban" is
+	 * --bantime for a form without --banaction. */
+	static const struct form ban = {
+		"ban", OPT(OPT_JAIL) | OPT(OPT_BANTIME), OPT(OPT_JAIL), NULL,
+	};
+	const char *abbreviated[] = { "ban", "-j", "x", "--ban", "60" };
+	assert_int_equal(read_words(&options_of_verbs, &ban, 5, abbreviated,
+				    NULL, &o, err, sizeof(err)), 0);
+	assert_string_equal(o.text[OPT_BANTIME], "60");
 }
 
 static void test_refusals_are_one_line_each(void **state)
