@@ -36,6 +36,7 @@ static void take_args(const struct opts *o, const struct cli *cli,
 	a->email = o->text[OPT_EMAIL];
 	a->send = send ? send[0] == '1' : -1;
 	a->each_ban = opt_given(o, OPT_EACH_BAN);
+	a->since = o->text[OPT_SINCE];
 }
 
 static const struct sub_verb *find_sub(const struct sub_verb *subs,
@@ -90,6 +91,7 @@ static int run_sub(const char *verb, const struct sub_verb *sub,
 				   &helped)) || helped)
 		return rc;
 	take_args(&o, cli, &ad.a);
+	cli_act_as(words);
 	if ((rc = reach_for(&ad, reach, cli)) == EXIT_DONE)
 		rc = sub->run(&ad);
 	db_close(ad.db);

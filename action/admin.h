@@ -21,6 +21,7 @@ struct admin_args {
 	const char *email;
 	int send;                    /* -1 not given, 0 --no-send, 1 --send */
 	bool each_ban;
+	const char *since;           /* history --since */
 };
 
 /* Everything a sub-verb works with. */

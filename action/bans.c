@@ -168,19 +168,35 @@ static enum db_status read_facts(struct db *db, const struct ban_event *ev,
 	return s;
 }
 
+/* fail2ban's numbers, for the history: 0 (not given) is not known. */
+static struct db_arg known(long long n)
+{
+	return n != 0 ? DB_INT(n) : DB_NULL;
+}
+
+/* The history's trailing columns of both statements: who makes the
+ * change (the connection's actor) and fail2ban's numbers. */
+#define CHANGE_COLUMNS \
+	"change_source, change_node, change_failures, change_bantime"
+#define CHANGE_ARGS(db, ev) \
+	db_actor_source(db), db_actor_node(db), known((ev)->failures), \
+	known((ev)->bantime)
+
 static enum db_status write_row(struct db *db, const struct ban_event *ev,
 				const struct ip_row *row,
 				const struct ban_plan *plan)
 {
 	static const char insert_sql[] =
 		"INSERT INTO fail2ban_ips (ip, count, active, blacklisted, "
-		"whitelisted, jail, last_hit, host) "
-		"VALUES (?, ?, 1, ?, 0, ?, FROM_UNIXTIME(?), ?)";
+		"whitelisted, jail, last_hit, host, " CHANGE_COLUMNS ") "
+		"VALUES (?, ?, 1, ?, 0, ?, FROM_UNIXTIME(?), ?, ?, ?, ?, ?)";
 	/* Matches only the state the plan was made on (see the top). */
 	static const char update_sql[] =
 		"UPDATE fail2ban_ips SET count = ?, active = 1, "
 		"blacklisted = blacklisted OR ?, "
-		"last_hit = IF(?, FROM_UNIXTIME(?), last_hit), host = ? "
+		"last_hit = IF(?, FROM_UNIXTIME(?), last_hit), host = ?, "
+		"change_source = ?, change_node = ?, change_failures = ?, "
+		"change_bantime = ? "
 		"WHERE id = ? AND NOT active AND count = ? AND blacklisted = ? "
 		"AND NOT whitelisted";
 	unsigned long long affected = 0;
@@ -190,19 +206,19 @@ static enum db_status write_row(struct db *db, const struct ban_event *ev,
 		struct db_arg args[] = {
 			DB_TEXT(ev->ip), DB_INT(plan->count),
 			DB_INT(plan->blacklist_now), DB_TEXT(ev->jail),
-			DB_INT(ev->at), DB_TEXT(ev->host),
+			DB_INT(ev->at), DB_TEXT(ev->host), CHANGE_ARGS(db, ev),
 		};
 		/* A duplicate key is a concurrent first ban: DB_CONFLICT. */
-		return db_exec(db, insert_sql, args, 6, NULL);
+		return db_exec(db, insert_sql, args, 10, NULL);
 	}
 	/* A restored ban is not a new hit: last_hit stays. */
 	struct db_arg args[] = {
 		DB_INT(plan->count), DB_INT(plan->blacklist_now),
 		DB_INT(plan->outcome != BAN_RESTORED), DB_INT(ev->at),
-		DB_TEXT(ev->host), DB_INT(row->id), DB_INT(row->count),
-		DB_INT(row->blacklisted),
+		DB_TEXT(ev->host), CHANGE_ARGS(db, ev), DB_INT(row->id),
+		DB_INT(row->count), DB_INT(row->blacklisted),
 	};
-	s = db_exec(db, update_sql, args, 8, &affected);
+	s = db_exec(db, update_sql, args, 12, &affected);
 	return s == DB_OK && affected == 0 ? DB_CONFLICT : s;
 }
 
@@ -266,22 +282,24 @@ static enum bans_status bans_lift(struct db *db, const struct ban_event *ev,
 				  bool *changed, char *err, size_t errlen)
 {
 	static const char unban_sql[] =
-		"UPDATE fail2ban_ips SET active = 0 "
-		"WHERE jail = ? AND ip = ? AND active";
+		"UPDATE fail2ban_ips SET active = 0, change_source = ?, "
+		"change_node = ? WHERE jail = ? AND ip = ? AND active";
 	static const char jail_sql[] =
 		"SELECT 1 FROM fail2ban_jail WHERE name = ?";
-	struct db_arg args[] = { DB_TEXT(ev->jail), DB_TEXT(ev->ip) };
+	struct db_arg args[] = { db_actor_source(db), db_actor_node(db),
+				 DB_TEXT(ev->jail), DB_TEXT(ev->ip) };
 	unsigned long long affected = 0;
 	bool jail_found = false;
 	enum db_status s = DB_CONFLICT;
 
 	*changed = false;
 	for (int i = 0; i < CONFLICT_RETRIES && s == DB_CONFLICT; i++)
-		s = db_exec(db, unban_sql, args, 2, &affected);
+		s = db_exec(db, unban_sql, args, 4, &affected);
 	/* Only when nothing changed is it worth asking whether the jail is
 	 * known: the common unban pays one statement. */
 	if (s == DB_OK && affected == 0)
-		s = db_query(db, jail_sql, args, 1, on_any_row, &jail_found);
+		s = db_query(db, jail_sql, args + 2, 1, on_any_row,
+			     &jail_found);
 	else
 		jail_found = true;
 	if (s != DB_OK) {

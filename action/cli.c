@@ -1,5 +1,6 @@
 /* cli.c - the steps every verb takes the same way. */
 #include "cli.h"
+#include "textcopy.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -381,13 +382,25 @@ static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
 /* The events still waiting after a replay, or -1 when the spool could not
  * be used at all (refused for its owner, its mode, a link; said in one
  * line). */
+/* What the changes of this process are by, in the history. */
+static char acting_as[DB_SOURCE_MAX + 1];
+
+void cli_act_as(const char *source)
+{
+	text_copy(acting_as, sizeof(acting_as), source);
+}
+
 static long replay(const struct mc_config *cfg, struct db *db, bool verbose)
 {
 	struct replay_ctx ctx = { cfg, db, false };
 	struct spool_counts c;
 	char err[512];
-	int rc = spool_replay(cfg->spool_dir, apply_spooled, &ctx, &c, err,
-			      sizeof(err));
+	int rc;
+
+	db_set_actor(db, "spool replay", cfg->node);
+	rc = spool_replay(cfg->spool_dir, apply_spooled, &ctx, &c, err,
+			  sizeof(err));
+	db_set_actor(db, acting_as, cfg->node);
 
 	/* The replay says whether the outage is over: a connection alone does
 	 * not, as a master may take connections and hang on every statement.
@@ -461,6 +474,8 @@ enum db_status cli_connect_master(const struct mc_config *cfg,
 {
 	enum db_status s = db_connect(&cfg->master, db, err, errlen);
 
+	if (s == DB_OK)
+		db_set_actor(*db, acting_as, cfg->node);
 	/* With events waiting, their replay says whether the master answers
 	 * statements (see replay()); with none, the connection is all there
 	 * is to go by. */

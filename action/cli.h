@@ -41,6 +41,7 @@ int cmd_status(int argc, char **argv, const struct cli *cli);
 int cmd_sync(int argc, char **argv, const struct cli *cli);
 int cmd_mail(int argc, char **argv, const struct cli *cli);
 int cmd_metrics(int argc, char **argv, const struct cli *cli);
+int cmd_history(int argc, char **argv, const struct cli *cli);
 
 /* Print "mc-f2b: <verb>: <message>" and return EXIT_BAD_INPUT. */
 int usage_error(const char *verb, const char *fmt, ...)
@@ -65,6 +66,11 @@ int cli_take_ip(const char *verb, const char *text, char out[ADDR_TEXT_MAX]);
 /* Load the configuration; on failure prints one line and returns
  * EXIT_BAD_INPUT. */
 int cli_load_config(const struct cli *cli, struct mc_config *cfg);
+
+/* Name what this process's changes are by ("fail2ban", "blacklist add"):
+ * every connection to the master that cli_connect_master() opens says so
+ * to the history (db_set_actor()); a spool replay says "spool replay". */
+void cli_act_as(const char *source);
 
 /* Connect to the master (cli_connect_master), forget its password; once
  * connected, apply what the spool kept from

@@ -524,6 +524,8 @@ static int run_event_verb(const struct form *form, int argc, char **argv,
 	    helped)
 		return rc;
 	f2b_call = opt_given(&o, OPT_F2B_CALL);
+	/* Without --f2b-call it is the action fail2ban runs (mc-custom). */
+	cli_act_as(f2b_call ? verb : "fail2ban");
 	if ((rc = refuse_mixed(verb, &o)) ||
 	    (rc = take_port(verb, o.text[OPT_PORT])))
 		return rc;

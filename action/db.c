@@ -6,6 +6,7 @@
  * concurrent transaction (retry), or a real failure. */
 #include "db.h"
 #include "event.h"
+#include "textcopy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@
 struct db {
 	MYSQL *conn;
 	char error[512];
+	char source[DB_SOURCE_MAX + 1];   /* db_set_actor(): "" none */
+	char node[NODE_NAME_MAX + 1];
 };
 
 static enum db_status classify(unsigned code)
@@ -185,6 +188,22 @@ void db_close(struct db *db)
 		return;
 	mysql_close(db->conn);
 	free(db);
+}
+
+void db_set_actor(struct db *db, const char *source, const char *node)
+{
+	text_copy(db->source, sizeof(db->source), source ? source : "");
+	text_copy(db->node, sizeof(db->node), node ? node : "");
+}
+
+struct db_arg db_actor_source(const struct db *db)
+{
+	return db->source[0] ? DB_TEXT(db->source) : DB_NULL;
+}
+
+struct db_arg db_actor_node(const struct db *db)
+{
+	return db->node[0] ? DB_TEXT(db->node) : DB_NULL;
 }
 
 const char *db_error(const struct db *db)

@@ -74,6 +74,17 @@ void db_close(struct db *db);
 enum db_status db_create_database(const struct db_endpoint *ep, bool *created,
 				  char *err, size_t errlen);
 
+/* Who makes the changes that go through this connection, for the history
+ * (fail2ban_events): what made them ("fail2ban", a verb such as
+ * "blacklist add", "spool replay") and the node.  The statements that
+ * change fail2ban_ips bind them to its change_source and change_node
+ * columns (see schema.c's triggers); NULL until set, and for a text
+ * longer than DB_SOURCE_MAX or NODE_NAME_MAX bytes (never cut short). */
+#define DB_SOURCE_MAX 40
+void db_set_actor(struct db *db, const char *source, const char *node);
+struct db_arg db_actor_source(const struct db *db);
+struct db_arg db_actor_node(const struct db *db);
+
 /* The server's last message, for one-line errors. */
 const char *db_error(const struct db *db);
 

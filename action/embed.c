@@ -1,6 +1,6 @@
-/* embed.c - build-time helper: turn a text file into a C string constant,
+/* embed.c - build-time helper: turn a text file into a C array of its bytes,
  * so that the schema SQL shipped in config/ is the very text the program
- * runs.  usage: embed NAME INPUT OUTPUT */
+ * runs, byte for byte.  usage: embed NAME INPUT OUTPUT */
 #include <stdio.h>
 
 int main(int argc, char **argv)
@@ -18,19 +18,13 @@ int main(int argc, char **argv)
 		perror("embed");
 		return 1;
 	}
+	/* An array of bytes, not a string literal: C11 promises literals of
+	 * only 4095 characters, and the schema is longer. */
 	fprintf(out, "/* generated from %s: do not edit */\n"
-		"static const char %s[] =\n\"", argv[2], argv[1]);
-	while ((c = fgetc(in)) != EOF) {
-		if (c == '\n')
-			fputs("\\n\"\n\"", out);
-		else if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(out, "\\%03o", c);
-		else
-			fputc(c, out);
-	}
-	fputs("\";\n", out);
+		"static const char %s[] = {", argv[2], argv[1]);
+	for (long n = 0; (c = fgetc(in)) != EOF; n++)
+		fprintf(out, "%s0x%02x,", n % 12 ? " " : "\n\t", c);
+	fputs("\n\t0x00\n};\n", out);
 	fclose(in);
 	return fclose(out) == 0 ? 0 : 1;
 }

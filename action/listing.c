@@ -258,6 +258,8 @@ static void json_row(struct listing *l, const struct field *f, size_t n)
 			json_string(l->out, f[i].text ? f[i].text : "");
 		else if (f[i].type == FIELD_NUMBER)
 			fprintf(l->out, "%lld", f[i].number);
+		else if (f[i].type == FIELD_UNKNOWN)
+			fputs("null", l->out);
 		else
 			fputs(f[i].number ? "true" : "false", l->out);
 	}
@@ -273,6 +275,8 @@ static char *cell_text(const struct field *f)
 		return terminal_text(f->text ? f->text : "");
 	if (f->type == FIELD_FLAG)
 		return strdup(f->number ? "yes" : "no");
+	if (f->type == FIELD_UNKNOWN)
+		return strdup("-");
 	snprintf(buf, sizeof(buf), "%lld", f->number);
 	return strdup(buf);
 }

@@ -34,7 +34,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum field_type { FIELD_TEXT, FIELD_NUMBER, FIELD_FLAG };
+/* FIELD_UNKNOWN: a value not known (SQL NULL): "-" in a table, null in
+ * JSON. */
+enum field_type { FIELD_TEXT, FIELD_NUMBER, FIELD_FLAG, FIELD_UNKNOWN };
 
 struct field {
 	const char *name;      /* JSON key, and the table's column header */
@@ -45,6 +47,7 @@ struct field {
 
 #define TEXT(n, v)   ((struct field){ .name = (n), .type = FIELD_TEXT, .text = (v) })
 #define NUMBER(n, v) ((struct field){ .name = (n), .type = FIELD_NUMBER, .number = (v) })
+#define UNKNOWN(n)   ((struct field){ .name = (n), .type = FIELD_UNKNOWN })
 #define FLAG(n, v)   ((struct field){ .name = (n), .type = FIELD_FLAG, .number = (v) })
 
 #define LISTING_FIELDS_MAX 16

@@ -79,36 +79,57 @@ static bool is_list(enum list_kind list)
 	return list == LIST_WHITELISTED || list == LIST_BLACKLISTED;
 }
 
+/* An INSERT and, when the row exists, an UPDATE: not one INSERT ... ON
+ * DUPLICATE KEY UPDATE, which would lose the change's names before the
+ * history's triggers read them (schema.c). */
 enum db_status lists_add(struct db *db, enum list_kind list, const char *jail,
 			 const char *entry, const char *host)
 {
-	static const char whitelist_sql[] =
+	static const char *const insert_sql[] = {
+		[LIST_WHITELISTED] =
 		"INSERT INTO fail2ban_ips (ip, count, active, blacklisted, "
-		"whitelisted, jail, host) VALUES (?, 0, 0, 0, 1, ?, ?) "
-		"ON DUPLICATE KEY UPDATE whitelisted = 1, blacklisted = 0";
-	static const char blacklist_sql[] =
+		"whitelisted, jail, host, change_source, change_node) "
+		"VALUES (?, 0, 0, 0, 1, ?, ?, ?, ?)",
+		[LIST_BLACKLISTED] =
 		"INSERT INTO fail2ban_ips (ip, count, active, blacklisted, "
-		"whitelisted, jail, host) VALUES (?, 0, 0, 1, 0, ?, ?) "
-		"ON DUPLICATE KEY UPDATE blacklisted = 1";
-	struct db_arg args[] = { DB_TEXT(entry), DB_TEXT(jail), DB_TEXT(host) };
+		"whitelisted, jail, host, change_source, change_node) "
+		"VALUES (?, 0, 0, 1, 0, ?, ?, ?, ?)",
+	};
+	static const char *const update_sql[] = {
+		[LIST_WHITELISTED] =
+		"UPDATE fail2ban_ips SET whitelisted = 1, blacklisted = 0, "
+		"change_source = ?, change_node = ? WHERE ip = ? AND jail = ?",
+		[LIST_BLACKLISTED] =
+		"UPDATE fail2ban_ips SET blacklisted = 1, "
+		"change_source = ?, change_node = ? WHERE ip = ? AND jail = ?",
+	};
+	struct db_arg args[] = { DB_TEXT(entry), DB_TEXT(jail), DB_TEXT(host),
+				 db_actor_source(db), db_actor_node(db) };
+	struct db_arg update[] = { db_actor_source(db), db_actor_node(db),
+				   DB_TEXT(entry), DB_TEXT(jail) };
+	enum db_status s;
 
 	if (!is_list(list))
 		return DB_FAILED;
-	return db_exec(db, list == LIST_WHITELISTED ? whitelist_sql
-						    : blacklist_sql,
-		       args, 3, NULL);
+	s = db_exec(db, insert_sql[list], args, 5, NULL);
+	/* The row is there (rows are never deleted): put it on the list. */
+	if (s == DB_CONFLICT)
+		s = db_exec(db, update_sql[list], update, 4, NULL);
+	return s;
 }
 
 enum db_status lists_remove(struct db *db, enum list_kind list,
 			    const char *jail, const char *entry, bool *found)
 {
 	static const char whitelist_sql[] =
-		"UPDATE fail2ban_ips SET whitelisted = 0 "
-		"WHERE jail = ? AND ip = ? AND whitelisted";
+		"UPDATE fail2ban_ips SET whitelisted = 0, change_source = ?, "
+		"change_node = ? WHERE jail = ? AND ip = ? AND whitelisted";
 	static const char blacklist_sql[] =
-		"UPDATE fail2ban_ips SET blacklisted = 0, count = 0 "
+		"UPDATE fail2ban_ips SET blacklisted = 0, count = 0, "
+		"change_source = ?, change_node = ? "
 		"WHERE jail = ? AND ip = ? AND blacklisted";
-	struct db_arg args[] = { DB_TEXT(jail), DB_TEXT(entry) };
+	struct db_arg args[] = { db_actor_source(db), db_actor_node(db),
+				 DB_TEXT(jail), DB_TEXT(entry) };
 	unsigned long long changed = 0;
 	enum db_status s;
 
@@ -117,7 +138,7 @@ enum db_status lists_remove(struct db *db, enum list_kind list,
 		return DB_FAILED;
 	s = db_exec(db, list == LIST_WHITELISTED ? whitelist_sql
 						 : blacklist_sql,
-		    args, 2, &changed);
+		    args, 4, &changed);
 	*found = changed > 0;
 	return s;
 }
@@ -158,8 +179,8 @@ enum db_status lists_lift_inside(struct db *db, const char *jail,
 		"SELECT ip FROM fail2ban_ips WHERE jail = ? AND "
 		"(active OR blacklisted)";
 	static const char lift_sql[] =
-		"UPDATE fail2ban_ips SET active = 0, blacklisted = 0 "
-		"WHERE jail = ? AND ip = ?";
+		"UPDATE fail2ban_ips SET active = 0, blacklisted = 0, "
+		"change_source = ?, change_node = ? WHERE jail = ? AND ip = ?";
 	struct inside_ctx in = { .net = net };
 	struct db_arg args[] = { DB_TEXT(jail) };
 	enum db_status s = db_query(db, select_sql, args, 1, on_active, &in);
@@ -169,9 +190,10 @@ enum db_status lists_lift_inside(struct db *db, const char *jail,
 		s = DB_FAILED;
 
 	for (size_t i = 0; s == DB_OK && i < in.count; i++) {
-		struct db_arg lift[] = { DB_TEXT(jail), DB_TEXT(in.ips[i]) };
+		struct db_arg lift[] = { db_actor_source(db), db_actor_node(db),
+					 DB_TEXT(jail), DB_TEXT(in.ips[i]) };
 
-		s = db_exec(db, lift_sql, lift, 2, NULL);
+		s = db_exec(db, lift_sql, lift, 4, NULL);
 		if (s == DB_OK)
 			fn(ctx, in.ips[i]);
 	}

@@ -41,6 +41,8 @@ static const struct verb verbs[] = {
 				"mails, and which jails send them" },
 	{ "metrics", cmd_metrics, "what this node and the cluster's bans look "
 				  "like, for Prometheus" },
+	{ "history", cmd_history, "what happened to an address, or to all "
+				  "lately" },
 	{ "schema", cmd_schema, "install, upgrade or check the tables" },
 	{ "spool",  cmd_spool,  "list or replay events kept while the master "
 				"was unreachable" },
@@ -117,5 +119,6 @@ int main(int argc, char **argv)
 	if (!verb)
 		return usage_error(NULL, "unknown verb '%s' (see mc-f2b --help)",
 				   argv[i]);
+	cli_act_as(verb->name);
 	return verb->run(argc - i, argv + i, &cli);
 }

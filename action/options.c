@@ -42,6 +42,7 @@ static const struct opt_spelling verb_spellings[] = {
 	{ "interval-ms", 0,   OPT_INTERVAL_MS, "MS",      NULL },
 	{ "rounds",      0,   OPT_ROUNDS,      "N",       NULL },
 	{ "json",        0,   OPT_JSON,        NULL,      NULL },
+	{ "since",       0,   OPT_SINCE,       "TIME",    NULL },
 	{ "help",        'h', OPT_HELP,        NULL,      NULL },
 };
 

@@ -38,6 +38,9 @@ static const struct {
 	unsigned needs;                   /* bits of the three below */
 } tables[] = {
 	{ "fail2ban_ips", 7 }, { "fail2ban_jail", 7 }, { "fail2ban_conf", 1 },
+	/* The history: read by "history"; the triggers write it as the
+	 * account that made them, so a node cannot write an event itself. */
+	{ "fail2ban_events", 1 },
 };
 static const char *const needed[] = { "SELECT", "INSERT", "UPDATE" };
 

@@ -3,7 +3,7 @@
  *
  * Every verb but "schema install|upgrade" needs exactly: SELECT, INSERT and
  * UPDATE on fail2ban_ips and fail2ban_jail, and SELECT on fail2ban_conf
- * (for "schema check"), in the configured database.  Nothing deletes a row
+ * and fail2ban_events (for "schema check"), in the configured database.  Nothing deletes a row
  * outside "schema upgrade"; nothing creates or alters a table outside
  * "schema install|upgrade".  Pure code: the caller reads the lines of
  * SHOW GRANTS. */

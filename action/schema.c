@@ -16,6 +16,65 @@
 #include "jails.h"
 #include "schema_sql.h"   /* generated from config/schema.sql */
 
+/* --- the history's triggers -------------------------------------------- */
+
+/* A writer names itself in the change_* columns of the row it writes.  The
+ * BEFORE triggers move those values into session variables and empty the
+ * columns, so that a row at rest never holds them and a writer that names
+ * nothing (another program) is not taken for the last one that did; the
+ * AFTER triggers, which fire only for a row really written, append one
+ * event per flag that changed, in the same statement and so in the same
+ * transaction.  Each body is one statement: no delimiter games in
+ * schema.sql's reader, nor in an administrator's client.
+ *
+ * INSERT ... ON DUPLICATE KEY UPDATE would lose the names (the BEFORE
+ * INSERT trigger empties them before the UPDATE part reads them): mc-f2b
+ * writes an INSERT and, on a duplicate key, an UPDATE. */
+#define TAKE_NAMES \
+	"SET @mc_f2b_source = NEW.change_source, " \
+	"@mc_f2b_node = NEW.change_node, " \
+	"@mc_f2b_failures = NEW.change_failures, " \
+	"@mc_f2b_bantime = NEW.change_bantime, " \
+	"NEW.change_source = NULL, NEW.change_node = NULL, " \
+	"NEW.change_failures = NULL, NEW.change_bantime = NULL"
+#define LOG_EVENTS(choices) \
+	"INSERT INTO fail2ban_events (node, jail, ip, what, failures, " \
+	"bantime, source) SELECT @mc_f2b_node, NEW.jail, NEW.ip, e.what, " \
+	"@mc_f2b_failures, @mc_f2b_bantime, @mc_f2b_source FROM (" choices \
+	") e WHERE e.yes ORDER BY e.n"
+#define WAS(flag) "COALESCE(OLD." flag ", 0) <> 0"
+#define IS(flag) "COALESCE(NEW." flag ", 0) <> 0"
+
+const struct history_trigger history_triggers[SCHEMA_TRIGGERS] = {
+	{ "mc_f2b_names_insert",
+	  "CREATE TRIGGER IF NOT EXISTS mc_f2b_names_insert BEFORE INSERT "
+	  "ON fail2ban_ips FOR EACH ROW " TAKE_NAMES },
+	{ "mc_f2b_names_update",
+	  "CREATE TRIGGER IF NOT EXISTS mc_f2b_names_update BEFORE UPDATE "
+	  "ON fail2ban_ips FOR EACH ROW " TAKE_NAMES },
+	{ "mc_f2b_history_insert",
+	  "CREATE TRIGGER IF NOT EXISTS mc_f2b_history_insert AFTER INSERT "
+	  "ON fail2ban_ips FOR EACH ROW " LOG_EVENTS(
+		"SELECT 1 AS n, 'banned' AS what, " IS("active") " AS yes "
+		"UNION ALL SELECT 2, 'blacklisted', " IS("blacklisted") " "
+		"UNION ALL SELECT 3, 'whitelisted', " IS("whitelisted")) },
+	{ "mc_f2b_history_update",
+	  "CREATE TRIGGER IF NOT EXISTS mc_f2b_history_update AFTER UPDATE "
+	  "ON fail2ban_ips FOR EACH ROW " LOG_EVENTS(
+		"SELECT 1 AS n, 'unbanned' AS what, " WAS("active") " AND NOT "
+		IS("active") " AS yes "
+		"UNION ALL SELECT 2, 'unwhitelisted', " WAS("whitelisted")
+		" AND NOT " IS("whitelisted") " "
+		"UNION ALL SELECT 3, 'unblacklisted', " WAS("blacklisted")
+		" AND NOT " IS("blacklisted") " "
+		"UNION ALL SELECT 4, 'banned', NOT " WAS("active") " AND "
+		IS("active") " "
+		"UNION ALL SELECT 5, 'blacklisted', NOT " WAS("blacklisted")
+		" AND " IS("blacklisted") " "
+		"UNION ALL SELECT 6, 'whitelisted', NOT " WAS("whitelisted")
+		" AND " IS("whitelisted")) },
+};
+
 /* --- inspect ------------------------------------------------------------ */
 
 static int on_table(void *ctx, const char *const *cols, size_t ncols)
@@ -29,6 +88,8 @@ static int on_table(void *ctx, const char *const *cols, size_t ncols)
 		st->has_jail = true;
 	else if (strcmp(cols[0], "fail2ban_conf") == 0)
 		st->has_conf = true;
+	else if (strcmp(cols[0], "fail2ban_events") == 0)
+		st->has_events = true;
 	return 0;
 }
 
@@ -43,6 +104,8 @@ static int on_column(void *ctx, const char *const *cols, size_t ncols)
 				st->jail_width = 0;
 		} else if (strcmp(cols[1], "updated_at") == 0) {
 			st->has_updated_at = true;
+		} else if (strncmp(cols[1], "change_", 7) == 0) {
+			st->change_columns++;
 		}
 	} else if (strcmp(cols[1], "chain") == 0) {
 		st->has_conf_chain = true;
@@ -64,6 +127,17 @@ static int on_index(void *ctx, const char *const *cols, size_t ncols)
 	return 0;
 }
 
+static int on_trigger(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct schema_state *st = ctx;
+
+	(void)ncols;
+	for (size_t i = 0; i < SCHEMA_TRIGGERS; i++)
+		if (strcmp(cols[0], history_triggers[i].name) == 0)
+			st->has_trigger[i] = true;
+	return 0;
+}
+
 static int on_count(void *ctx, const char *const *cols, size_t ncols)
 {
 	long long *count = ctx;
@@ -78,7 +152,8 @@ enum db_status schema_inspect(struct db *db, struct schema_state *st)
 	static const char tables_sql[] =
 		"SELECT TABLE_NAME FROM information_schema.TABLES "
 		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN "
-		"('fail2ban_ips', 'fail2ban_jail', 'fail2ban_conf')";
+		"('fail2ban_ips', 'fail2ban_jail', 'fail2ban_conf', "
+		"'fail2ban_events')";
 	static const char columns_sql[] =
 		"SELECT TABLE_NAME, COLUMN_NAME, CHARACTER_MAXIMUM_LENGTH "
 		"FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
@@ -89,6 +164,10 @@ enum db_status schema_inspect(struct db *db, struct schema_state *st)
 		"SEQ_IN_INDEX) FROM information_schema.STATISTICS "
 		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'fail2ban_ips' "
 		"GROUP BY INDEX_NAME";
+	static const char triggers_sql[] =
+		"SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+		"WHERE TRIGGER_SCHEMA = DATABASE() AND "
+		"EVENT_OBJECT_TABLE = 'fail2ban_ips'";
 	static const char duplicates_sql[] =
 		"SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n "
 		"FROM fail2ban_ips GROUP BY jail, ip HAVING n > 1) AS d";
@@ -100,7 +179,8 @@ enum db_status schema_inspect(struct db *db, struct schema_state *st)
 		return s;
 	if (!st->has_ips)
 		return DB_OK;
-	if ((s = db_query(db, indexes_sql, NULL, 0, on_index, st)))
+	if ((s = db_query(db, indexes_sql, NULL, 0, on_index, st)) ||
+	    (s = db_query(db, triggers_sql, NULL, 0, on_trigger, st)))
 		return s;
 	if (!st->has_unique_jail_ip)
 		s = db_query(db, duplicates_sql, NULL, 0, on_count,
@@ -151,10 +231,43 @@ int schema_check(const struct schema_state *st, schema_report_fn fn, void *ctx)
 	if (!st->has_unique_jail_ip)
 		report(fn, ctx, &n, "fail2ban_ips has no UNIQUE(jail, ip) "
 		       "(%lld duplicate row(s) to merge)", st->duplicate_rows);
+	if (!st->has_events)
+		report(fn, ctx, &n, "table fail2ban_events is missing");
+	if (st->change_columns < SCHEMA_CHANGE_COLUMNS)
+		report(fn, ctx, &n, "fail2ban_ips lacks the change_* columns "
+		       "of the history");
+	for (size_t i = 0; i < SCHEMA_TRIGGERS; i++)
+		if (!st->has_trigger[i])
+			report(fn, ctx, &n, "trigger %s on fail2ban_ips is "
+			       "missing", history_triggers[i].name);
 	return n;
 }
 
 /* --- install ------------------------------------------------------------ */
+
+/* Once the change_* columns are there: a trigger naming a column the table
+ * lacks is refused by the server. */
+static enum db_status make_triggers(struct db *db,
+				    const struct schema_state *st,
+				    schema_report_fn fn, void *ctx)
+{
+	char line[96];
+	enum db_status s = DB_OK;
+
+	if (!st->has_events || st->change_columns < SCHEMA_CHANGE_COLUMNS)
+		return DB_OK;
+	for (size_t i = 0; i < SCHEMA_TRIGGERS && s == DB_OK; i++) {
+		if (st->has_trigger[i])
+			continue;
+		s = db_exec(db, history_triggers[i].sql, NULL, 0, NULL);
+		if (s == DB_OK) {
+			snprintf(line, sizeof(line), "created trigger %s",
+				 history_triggers[i].name);
+			fn(ctx, line);
+		}
+	}
+	return s;
+}
 
 static enum db_status seed_mail_conf(struct db *db, schema_report_fn fn,
 				     void *ctx)
@@ -219,11 +332,15 @@ enum db_status schema_install(struct db *db, schema_report_fn fn, void *ctx)
 		fn(ctx, "created table fail2ban_jail");
 	if (!before.has_conf && after.has_conf)
 		fn(ctx, "created table fail2ban_conf");
+	if (!before.has_events && after.has_events)
+		fn(ctx, "created table fail2ban_events");
 	if (seeded) {
 		snprintf(line, sizeof(line), "added %llu of MailCleaner's default "
 			 "jails, disabled (mc-f2b jail list)", seeded);
 		fn(ctx, line);
 	}
+	if ((s = make_triggers(db, &after, fn, ctx)))
+		return s;
 	/* A table of MailCleaner's without its chain column gets its row once
 	 * upgrade has added the column. */
 	return after.has_conf_chain ? seed_mail_conf(db, fn, ctx) : DB_OK;
@@ -426,6 +543,13 @@ enum db_status schema_upgrade(struct db *db, schema_report_fn fn, void *ctx)
 		{ !st.has_whitelist_index,
 		  "ALTER TABLE fail2ban_ips ADD KEY whitelist (jail, whitelisted)",
 		  "indexed fail2ban_ips (jail, whitelisted)" },
+		{ st.change_columns < SCHEMA_CHANGE_COLUMNS,
+		  "ALTER TABLE fail2ban_ips "
+		  "ADD COLUMN IF NOT EXISTS change_source varchar(40) DEFAULT NULL, "
+		  "ADD COLUMN IF NOT EXISTS change_node varchar(150) DEFAULT NULL, "
+		  "ADD COLUMN IF NOT EXISTS change_failures bigint DEFAULT NULL, "
+		  "ADD COLUMN IF NOT EXISTS change_bantime bigint DEFAULT NULL",
+		  "added fail2ban_ips.change_* for the history" },
 	};
 	if (!st.has_conf_chain &&
 	    ((s = step(db, "ALTER TABLE fail2ban_conf ADD COLUMN chain "
@@ -439,7 +563,10 @@ enum db_status schema_upgrade(struct db *db, schema_report_fn fn, void *ctx)
 			return s;
 	if ((s = canonicalise(db, fn, ctx)))
 		return s;
-	if (!st.has_unique_jail_ip)
-		s = add_unique_key(db, fn, ctx);
-	return s;
+	if (!st.has_unique_jail_ip && (s = add_unique_key(db, fn, ctx)))
+		return s;
+	/* Last: merging and canonicalising rows are no history of bans. */
+	if ((s = schema_inspect(db, &st)))
+		return s;
+	return make_triggers(db, &st, fn, ctx);
 }

@@ -6,9 +6,23 @@
 
 #include "db.h"
 
+/* The triggers on fail2ban_ips that write fail2ban_events (schema.c). */
+#define SCHEMA_TRIGGERS 4
+/* The columns through which a writer names itself (change_source,
+ * change_node, change_failures, change_bantime). */
+#define SCHEMA_CHANGE_COLUMNS 4
+
+struct history_trigger {
+	const char *name;
+	const char *sql;      /* CREATE TRIGGER IF NOT EXISTS ... */
+};
+extern const struct history_trigger history_triggers[SCHEMA_TRIGGERS];
+
 /* What the database looks like now. */
 struct schema_state {
-	bool has_ips, has_jail, has_conf;
+	bool has_ips, has_jail, has_conf, has_events;
+	int change_columns;            /* of SCHEMA_CHANGE_COLUMNS */
+	bool has_trigger[SCHEMA_TRIGGERS];
 	long long jail_width;          /* fail2ban_ips.jail, in characters */
 	bool has_updated_at;
 	bool has_updated_at_index;

@@ -8,7 +8,12 @@
 --     that a cluster node reads only what changed since its last round;
 --   * a jail column wide enough for "<jail>-bl" names;
 --   * an index on (jail, whitelisted): every ban reads its jail's whitelist,
---     and without it that read walks every row of the jail.
+--     and without it that read walks every row of the jail;
+--   * fail2ban_events, one row per change of a ban's state, written by
+--     triggers on fail2ban_ips in the change's own statement (mc-f2b schema
+--     install makes them, see schema.c), and the change_* columns through
+--     which a writer says who it is: always empty at rest, the triggers
+--     move their values into the event.
 -- "mc-f2b schema install" runs this file; "mc-f2b schema upgrade" brings an
 -- existing MailCleaner database to the same shape without losing a ban.
 -- Statements are separated by a semicolon at the end of a line.
@@ -25,10 +30,33 @@ CREATE TABLE IF NOT EXISTS fail2ban_ips (
   host        varchar(150) NOT NULL,
   updated_at  timestamp(6) NOT NULL DEFAULT current_timestamp(6)
               ON UPDATE current_timestamp(6),
+  change_source   varchar(40) DEFAULT NULL,
+  change_node     varchar(150) DEFAULT NULL,
+  change_failures bigint DEFAULT NULL,
+  change_bantime  bigint DEFAULT NULL,
   PRIMARY KEY (id),
   UNIQUE KEY jail_ip (jail, ip),
   KEY updated_at (updated_at),
   KEY whitelist (jail, whitelisted)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- What happened to each address, oldest first by id: "what" is one of
+-- banned, unbanned, blacklisted, unblacklisted, whitelisted, unwhitelisted;
+-- "source" what made the change (fail2ban, a verb, spool replay), NULL when
+-- the writer did not say.
+CREATE TABLE IF NOT EXISTS fail2ban_events (
+  id       bigint NOT NULL AUTO_INCREMENT,
+  at       timestamp(6) NOT NULL DEFAULT current_timestamp(6),
+  node     varchar(150) DEFAULT NULL,
+  jail     varchar(160) NOT NULL,
+  ip       varchar(150) NOT NULL,
+  what     varchar(16) NOT NULL,
+  failures bigint DEFAULT NULL,
+  bantime  bigint DEFAULT NULL,
+  source   varchar(40) DEFAULT NULL,
+  PRIMARY KEY (id),
+  KEY ip_jail (ip, jail),
+  KEY at (at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
 CREATE TABLE IF NOT EXISTS fail2ban_jail (
