@@ -74,6 +74,14 @@ add_jail() { # NAME MAX_COUNT
 		'mc-custom', '/var/log/test.log', $2)"
 }
 
+# A configuration whose master is out of reach (a socket nobody listens
+# on): what a ban meets with the master down, without stopping it.
+master_down_ini() {
+	sed "s|^socket = .*mysqld.sock|socket = $WORK/no-such.sock|" \
+		"$WORK/mc.ini" >"$WORK/down.ini"
+	chmod 600 "$WORK/down.ini"
+}
+
 # The events spool list shows, without its header line.
 spooled() {
 	mc_out spool list | tail -n +2 | grep -c .
@@ -85,7 +93,8 @@ reset_db() {
 	mariadb-admin --no-defaults -uroot -S "$(mdb_socket "$WORK/db")" ping \
 		>/dev/null 2>&1 || mdb_start "$WORK/db" || return 1
 	rm -rf "$WORK/db/spool" "$WORK/db/fail2ban" &&
-		sql "DROP TABLE IF EXISTS fail2ban_ips, fail2ban_jail, fail2ban_conf" &&
+		sql "DROP TABLE IF EXISTS fail2ban_ips, fail2ban_jail, fail2ban_conf,
+			fail2ban_events" &&
 		"$MC_F2B" -c "$WORK/mc.ini" schema install >/dev/null &&
 		sql "DELETE FROM fail2ban_jail" &&
 		add_jail mc-exim 3 && add_jail mc-test 1 && add_jail mc-nobl 0
@@ -95,7 +104,8 @@ reset_db() {
 
 NODE_GRANTS="GRANT SELECT, INSERT, UPDATE ON mc_config.fail2ban_ips TO 'mcnode'@'localhost';
 	GRANT SELECT, INSERT, UPDATE ON mc_config.fail2ban_jail TO 'mcnode'@'localhost';
-	GRANT SELECT ON mc_config.fail2ban_conf TO 'mcnode'@'localhost';"
+	GRANT SELECT ON mc_config.fail2ban_conf TO 'mcnode'@'localhost';
+	GRANT SELECT ON mc_config.fail2ban_events TO 'mcnode'@'localhost';"
 
 # The node account, and node.ini using it; dropped when the test ends (a
 # table's grants outlive the table, and reset_db drops tables).  Used by

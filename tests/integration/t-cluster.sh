@@ -54,7 +54,7 @@ setup_cluster() {
 	REPLICA=$c/replica
 	on_exit "mdb_stop $REPLICA; mdb_stop $MASTER"
 	MDB_PORT=$MPORT mdb_start "$MASTER" --server-id=1 --log-bin=master-bin \
-		--binlog-format=ROW || fail "master"
+		--binlog-format=ROW --log-bin-trust-function-creators=1 || fail "master"
 	MDB_PORT=$RPORT mdb_start "$REPLICA" --server-id=2 || fail "replica"
 	mdb_sql "$MASTER" -e "CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY 'repl-pw';
 		GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1'"
@@ -170,7 +170,8 @@ test_cluster_changes_on_one_node_reach_the_other() {
 	within_10s "B's ban spooled while the master is down" \
 		bash -c "grep -q 203.0.113.72 '$B/spool/events' 2>/dev/null"
 	MDB_PORT=$MPORT mdb_start "$MASTER" --server-id=1 --log-bin=master-bin \
-		--binlog-format=ROW || fail "master restart"
+		--binlog-format=ROW --log-bin-trust-function-creators=1 ||
+		fail "master restart"
 	within_10s "spooled ban on the master after its restart" \
 		bash -c "[ -n \"\$(mariadb --no-defaults -uroot -S '$(mdb_socket "$MASTER")' mc_config -N -e \"SELECT 1 FROM fail2ban_ips WHERE ip='203.0.113.72' AND active AND host='node-b'\")\" ]"
 	within_10s "that ban back in A's jail" in_jail "$A" mc-exim 203.0.113.72
@@ -190,6 +191,30 @@ test_cluster_changes_on_one_node_reach_the_other() {
 	wait_until 10 b_lag || fail "B's replica lag: '$lag'"
 	[ "$lag" -le 10 ] || fail "B's replica lag: $lag s"
 	echo "# node B's replica behind the master, as it reports it: $lag s"
+	# An address's history, written on the master by A, read by B from its
+	# replica: the same events in the same order.  In a jail no fail2ban
+	# runs, so that no node's fail2ban adds events of its own.
+	master_sql "INSERT INTO fail2ban_jail (enabled, name, maxretry, findtime,
+		bantime, port, filter, banaction, logpath, max_count) VALUES
+		(0, 'mc-quiet', 1, 600, 3600, '25', 'test', 'mc-custom', '/l', 3)"
+	local i a_ini=$WORK/cluster/a.ini want
+	for i in 1 2 3; do
+		"$MC_F2B" -c "$a_ini" ban -j mc-quiet -i 203.0.113.74 2>/dev/null
+		"$MC_F2B" -c "$a_ini" unban -j mc-quiet -i 203.0.113.74 2>/dev/null
+	done
+	"$MC_F2B" -c "$a_ini" ban -j mc-quiet -i 203.0.113.74 2>/dev/null
+	"$MC_F2B" -c "$a_ini" blacklist remove -j mc-quiet -i 203.0.113.74 \
+		>/dev/null 2>&1 || fail "blacklist remove on A"
+	story_on() { # INI
+		"$MC_F2B" -c "$1" history -i 203.0.113.74 --json 2>/dev/null |
+			python3 -c 'import json, sys
+print(" ".join(e["what"] + "@" + e["node"] for e in json.load(sys.stdin)))'
+	}
+	want="banned unbanned banned unbanned banned unbanned banned blacklisted unblacklisted"
+	want=$(sed 's/\([a-z]*\)/\1@node-a/g' <<<"$want")
+	assert_eq "$(story_on "$a_ini")" "$want" "A's history of 203.0.113.74"
+	within_10s "the same history on B, from its replica" \
+		eval '[ "$(story_on "$b_ini")" == "$want" ]'
 }
 
 # Node B's address (from [cluster] nodes) and another node's (from

@@ -10,8 +10,8 @@ test_privileges_node_account_runs_every_node_verb() {
 	# mc-exim as this fail2ban loads it, so that its files can be written.
 	sql "UPDATE fail2ban_jail SET filter = 'test', logpath = '$F2B/test.log'
 		WHERE name = 'mc-exim'"
-	assert_eq "$(sql "SHOW GRANTS FOR 'mcnode'@'localhost'" | grep -c '^GRANT')" 4 \
-		"grants (USAGE and the three tables)"
+	assert_eq "$(sql "SHOW GRANTS FOR 'mcnode'@'localhost'" | grep -c '^GRANT')" 5 \
+		"grants (USAGE and the four tables)"
 	node ban -j mc-exim -i 192.0.2.90
 	assert_eq "$rc" 0 "ban ($err)"
 	node unban -j mc-exim -i 192.0.2.90

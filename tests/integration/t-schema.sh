@@ -3,7 +3,8 @@
 
 # MailCleaner's own tables, as its installer creates them.
 make_legacy_tables() {
-	sql "DROP TABLE IF EXISTS fail2ban_ips, fail2ban_jail, fail2ban_conf;
+	sql "DROP TABLE IF EXISTS fail2ban_ips, fail2ban_jail, fail2ban_conf,
+		fail2ban_events;
 	CREATE TABLE fail2ban_ips (id int NOT NULL AUTO_INCREMENT,
 		ip varchar(150) NOT NULL, count int NOT NULL, active BOOLEAN,
 		blacklisted BOOLEAN DEFAULT FALSE, whitelisted BOOLEAN DEFAULT FALSE,
@@ -51,7 +52,9 @@ test_upgrade_merges_a_mailcleaner_database() {
 	assert_eq "$rc" 1 "check of the old shape fails"
 	local report
 	report=$(mc_out schema check)
-	for want in "UNIQUE(jail, ip)" "updated_at is missing" "varchar(20)" "chain"; do
+	for want in "UNIQUE(jail, ip)" "updated_at is missing" "varchar(20)" "chain" \
+		"fail2ban_events is missing" "change_* columns" \
+		"trigger mc_f2b_history_update"; do
 		case $report in *"$want"*) ;; *) fail "check does not mention $want: $report" ;; esac
 	done
 	mc schema upgrade
@@ -63,6 +66,10 @@ test_upgrade_merges_a_mailcleaner_database() {
 		"2026-03-01 00:00:00" "latest hit kept"
 	assert_eq "$(row mc-exim 2001:db8::41)" "3,1,0,0" "two spellings merged"
 	assert_eq "$(row mc-exim 198.51.100.0/24)" "0,0,0,1" "whitelisted network kept"
+	# Merging rows is no change of a ban: the triggers come after it.
+	assert_eq "$(sql "SELECT COUNT(*) FROM fail2ban_events")" 0 "events of the upgrade"
+	assert_eq "$(sql "SELECT COUNT(*) FROM information_schema.TRIGGERS
+		WHERE TRIGGER_SCHEMA = 'mc_config'")" 4 "triggers after upgrade"
 	mc schema check
 	assert_eq "$rc" 0 "check after upgrade"
 	mc schema upgrade
@@ -71,12 +78,31 @@ test_upgrade_merges_a_mailcleaner_database() {
 	# The upgraded database works for the ban path, -bl names included.
 	mc ban -j mc-exim -i 192.0.2.41
 	assert_eq "$(row mc-exim 192.0.2.41)" "1,1,0,0" "active row not counted"
+	mc unban -j mc-exim -i 192.0.2.41
+	assert_eq "$(sql "SELECT CONCAT_WS(',', what, source) FROM fail2ban_events")" \
+		"unbanned,fail2ban" "the history of the upgraded database"
 	sql "INSERT INTO fail2ban_ips (ip, count, active, jail, host)
 		VALUES ('192.0.2.42', 1, 1, 'a-jail-name-of-twenty-chars-bl', 'x')" ||
 		fail "wide jail column"
 	sql "UPDATE fail2ban_ips SET count = 9 WHERE ip = '192.0.2.42'"
 	[ -n "$(sql "SELECT updated_at FROM fail2ban_ips WHERE ip = '192.0.2.42'")" ] ||
 		fail "updated_at not kept"
+}
+
+# A trigger gone (dropped by hand, or a restore without them) is named by
+# check, and install puts it back.
+test_check_names_a_missing_trigger() {
+	sql "DROP TRIGGER mc_f2b_names_update"
+	mc schema check
+	assert_eq "$rc" 1 "check without a trigger"
+	case $(mc_out schema check) in
+	*"trigger mc_f2b_names_update on fail2ban_ips is missing"*) ;;
+	*) fail "check does not name the trigger: $(mc_out schema check)" ;;
+	esac
+	assert_eq "$(mc_out schema install | grep trigger)" \
+		"install: created trigger mc_f2b_names_update" "install puts it back"
+	mc schema check
+	assert_eq "$rc" 0 "check after install"
 }
 
 test_updated_at_follows_every_change() {

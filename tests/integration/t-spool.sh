@@ -109,14 +109,6 @@ test_new_events_never_overtake_a_waiting_spool() {
 	assert_eq "$(row mc-exim 192.0.2.35)" "2,1,0,0" "unban, then ban, in order"
 }
 
-# A configuration whose master is out of reach (a socket nobody listens
-# on): what a ban meets with the master down, without stopping it.
-spool_down_ini() {
-	sed "s|^socket = .*mysqld.sock|socket = $WORK/no-such.sock|" \
-		"$WORK/mc.ini" >"$WORK/down.ini"
-	chmod 600 "$WORK/down.ini"
-}
-
 # The rows of mc-exim, one word per address: ip,count,active,blacklisted,whitelisted.
 spool_exim_rows() {
 	sql "SELECT GROUP_CONCAT(CONCAT_WS(',', ip, count, active, blacklisted,
@@ -233,7 +225,7 @@ test_a_replay_killed_at_any_step_loses_and_doubles_nothing() {
 # got, naming the file by its inode, made the next file skip its events.)
 test_a_replay_killed_at_its_end_skips_no_later_event() {
 	local want="192.0.2.52,1,1,0,0 192.0.2.53,1,1,0,0" name n tried=0
-	spool_down_ini
+	master_down_ini
 	"$MC_F2B" -c "$WORK/down.ini" ban -j mc-exim -i 192.0.2.52 2>/dev/null
 	assert_eq "$(spooled)" 1 "event waiting"
 	spool_save
@@ -257,7 +249,7 @@ test_a_replay_killed_at_its_end_skips_no_later_event() {
 # mc-f2b runs as root: a spool another user may write, or whose files are
 # links, is refused on every use with one line that says what to fix.
 spool_refused() { # WHAT-THE-LINE-SAYS
-	spool_down_ini
+	master_down_ini
 	"$MC_F2B" -c "$WORK/down.ini" ban -j mc-exim -i 192.0.2.60 2>"$WORK/stderr"
 	rc=$?
 	err=$(cat "$WORK/stderr")
