@@ -75,6 +75,27 @@ static void test_json(void **state)
 	free(buf);
 }
 
+/* A value not known: "-" for people, null for scripts. */
+static void test_unknown(void **state)
+{
+	const struct field f[] = { UNKNOWN("failures"), NUMBER("bantime", 60) };
+	struct listing l;
+	FILE *out;
+
+	(void)state;
+	for (int json = 0; json < 2; json++) {
+		out = open_buffer();
+		listing_begin(&l, out, json);
+		assert_int_equal(listing_row(&l, f, 2), 0);
+		listing_end(&l, "nothing");
+		fclose(out);
+		assert_string_equal(buf, json ?
+			"[\n{\"failures\":null,\"bantime\":60}\n]\n" :
+			"failures  bantime\n-         60\n");
+		free(buf);
+	}
+}
+
 static void test_empty(void **state)
 {
 	struct listing l;
@@ -392,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_alignment),
 		cmocka_unit_test(test_alignment_of_accented_header),
 		cmocka_unit_test(test_headers_escaped),
