@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "history.h"
 #include "jailctl.h"
 #include "jails.h"
 #include "log.h"
@@ -34,6 +35,14 @@
  * most this often (seconds), and only after a round that read changes. */
 #define TALLY_EVERY 15
 #define MS_PER_S 1000u
+/* The history's pruning ([history] prune): every hour, at most
+ * PRUNE_BATCHES statements of PRUNE_BATCH rows each, so that no statement
+ * holds its locks long and a round stays short; with more left over, again
+ * a minute later. */
+#define PRUNE_EVERY 3600
+#define PRUNE_AGAIN 60
+#define PRUNE_BATCH 1000u
+#define PRUNE_BATCHES 20u
 
 static volatile sig_atomic_t stopping;
 
@@ -80,6 +89,7 @@ struct syncer {
 	bool rows_changed;     /* since the rows were last counted */
 	double last_tally;
 	bool metrics_said;     /* a failure to write it, said once */
+	time_t next_prune;     /* [history] prune: when, next */
 };
 
 /* This node's spool, to the master, when it holds something. */
@@ -101,6 +111,36 @@ static void replay_spool(struct syncer *s)
 	if (cli_connect_master(&s->cfg, &master, err, sizeof(err)) != DB_OK)
 		return;   /* still out of reach: the next round tries again */
 	cli_replay_spool(&s->cfg, master, false);
+	db_close(master);
+}
+
+/* The events older than [history] keep_days, on the one node that prunes
+ * them.  A failure (the account without DELETE, a schema without the
+ * table) is said and tried again at the next hour. */
+static void prune_history(struct syncer *s)
+{
+	unsigned long long deleted = 0;
+	struct db *master;
+	char err[512];
+	enum db_status st;
+
+	if (!s->cfg.history_prune || s->cfg.history_keep_days == 0 ||
+	    time(NULL) < s->next_prune)
+		return;
+	s->next_prune = time(NULL) + PRUNE_EVERY;
+	if (cli_connect_master(&s->cfg, &master, err, sizeof(err)) != DB_OK)
+		return;   /* the spool and the metrics say the master is down */
+	st = history_prune(master, s->cfg.history_keep_days, PRUNE_BATCH,
+			   PRUNE_BATCHES, &deleted);
+	if (st != DB_OK)
+		log_warning("sync: history: deleting events older than %u "
+			    "days: %s", s->cfg.history_keep_days,
+			    db_error(master));
+	else if (deleted)
+		log_decision("sync: history: deleted %llu event(s) older than "
+			     "%u days", deleted, s->cfg.history_keep_days);
+	if (deleted == (unsigned long long)PRUNE_BATCH * PRUNE_BATCHES)
+		s->next_prune = time(NULL) + PRUNE_AGAIN;
 	db_close(master);
 }
 
@@ -144,6 +184,7 @@ static int round_once(struct syncer *s)
 	/* The spool needs the master only: neither a replica nor fail2ban
 	 * out of reach holds its events back. */
 	replay_spool(s);
+	prune_history(s);
 	s->round_rows = 0;
 	s->watch.replica = UP_NO;
 	s->watch.fail2ban = UP_UNKNOWN;

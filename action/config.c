@@ -50,6 +50,7 @@ static const char *const cluster_keys[] = {
 	"nodes", "mailcleaner_tables", NULL,
 };
 static const char *const metrics_keys[] = { "textfile", NULL };
+static const char *const history_keys[] = { "keep_days", "prune", NULL };
 
 static const struct section_keys known[] = {
 	{ "master", db_keys },
@@ -61,6 +62,7 @@ static const struct section_keys known[] = {
 	{ "custom", custom_keys },
 	{ "cluster", cluster_keys },
 	{ "metrics", metrics_keys },
+	{ "history", history_keys },
 };
 
 
@@ -280,6 +282,7 @@ static void set_defaults(struct mc_config *cfg)
 	SET_DEFAULT(cfg->spool_dir, DEFAULT_SPOOL_DIR);
 	cfg->custom_max_count = 3;
 	cfg->mailcleaner_tables = true;
+	cfg->history_keep_days = 365;
 	if (gethostname(cfg->node, sizeof(cfg->node)) != 0)
 		cfg->node[0] = '\0';
 	cfg->node[sizeof(cfg->node) - 1] = '\0';
@@ -423,6 +426,28 @@ static bool holds_password(const dictionary *ini)
 	return m[0] || r[0];
 }
 
+/* [history]: how long events are kept, and whether this node's sync loop
+ * deletes the older ones.  "auto" (the default): the node whose master is
+ * a unix socket, the machine that holds the master database; one node
+ * prunes, and it is the one whose pruning never crosses the network. */
+static int load_history(const dictionary *ini, struct mc_config *cfg,
+			char *err, size_t errlen)
+{
+	const char *v;
+
+	if ((v = get(ini, "history", "keep_days")) &&
+	    read_number(v, 0, 36500, &cfg->history_keep_days,
+			"[history] keep_days", err, errlen))
+		return -1;
+	cfg->history_prune = cfg->master.socket[0] != '\0';
+	v = get(ini, "history", "prune");
+	if (v && strcasecmp(v, "auto") != 0 &&
+	    parse_yes_no(v, &cfg->history_prune, "[history] prune", err,
+			 errlen))
+		return -1;
+	return 0;
+}
+
 static int load_sections(const dictionary *ini, struct mc_config *cfg,
 			 char *err, size_t errlen)
 {
@@ -469,6 +494,8 @@ static int load_sections(const dictionary *ini, struct mc_config *cfg,
 		return -1;
 	if ((v = get(ini, "metrics", "textfile")) && v[0] &&
 	    load_textfile(v, cfg, err, errlen))
+		return -1;
+	if (load_history(ini, cfg, err, errlen))
 		return -1;
 	if ((v = get(ini, "node", "name")) &&
 	    copy_value(cfg->node, sizeof(cfg->node), v, "[node] name",

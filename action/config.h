@@ -45,6 +45,8 @@ struct mc_config {
 					 * MailCleaner's master and slave */
 	char metrics_textfile[PATH_MAX]; /* [metrics] textfile: written by
 					  * the sync loop ("" : none) */
+	unsigned history_keep_days;     /* [history] keep_days (0: for ever) */
+	bool history_prune;             /* [history] prune, "auto" resolved */
 	struct nodes nodes;             /* not from the file: filled by
 					 * cli_load_nodes() (nodes.h) */
 	struct mail_conf mail;          /* not from the file: fail2ban_conf,

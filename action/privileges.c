@@ -32,17 +32,22 @@ struct grant {
 	bool grant_option;
 };
 
-/* The tables a node works on, and what it needs on each. */
+/* The tables a node works on, what it needs on each, and what it may be
+ * given beyond that without being told it has too much. */
 static const struct {
 	const char *table;
-	unsigned needs;                   /* bits of the three below */
+	unsigned needs;                   /* bits of the names below */
+	unsigned allows;                  /* needs, and what is optional */
 } tables[] = {
-	{ "fail2ban_ips", 7 }, { "fail2ban_jail", 7 }, { "fail2ban_conf", 1 },
+	{ "fail2ban_ips", 7, 7 }, { "fail2ban_jail", 7, 7 },
+	{ "fail2ban_conf", 1, 1 },
 	/* The history: read by "history"; the triggers write it as the
-	 * account that made them, so a node cannot write an event itself. */
-	{ "fail2ban_events", 1 },
+	 * account that made them, so a node cannot write an event itself.
+	 * DELETE: the one node that prunes it ([history] prune). */
+	{ "fail2ban_events", 1, 1 | 8 },
 };
-static const char *const needed[] = { "SELECT", "INSERT", "UPDATE" };
+static const char *const needed[] = { "SELECT", "INSERT", "UPDATE", "DELETE" };
+#define ALL_BITS 15u
 
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 #define NNEEDED (sizeof(needed) / sizeof(needed[0]))
@@ -258,11 +263,12 @@ static int table_index(const char *name)
 	return -1;
 }
 
-/* Which of SELECT, INSERT, UPDATE a privilege gives (ALL: every one). */
+/* Which of SELECT, INSERT, UPDATE, DELETE a privilege gives (ALL: every
+ * one). */
 static unsigned needed_bits(const char *priv)
 {
 	if (strcmp(priv, "ALL PRIVILEGES") == 0 || strcmp(priv, "ALL") == 0)
-		return 7;
+		return ALL_BITS;
 	for (size_t i = 0; i < NNEEDED; i++)
 		if (strcmp(priv, needed[i]) == 0)
 			return 1u << i;
@@ -344,7 +350,8 @@ static void judge_privilege(struct judge *j, const struct grant *g, size_t i)
 	 * privileges do not: they cover part of the table only). */
 	if (t >= 0 && !g->columns[i])
 		j->covered[t] |= bits;
-	if (t < 0 || bits == 0 || bits == 7 || (bits & ~tables[t].needs))
+	if (t < 0 || bits == 0 || bits == ALL_BITS ||
+	    (bits & ~tables[t].allows))
 		excess(j, what, g);
 }
 

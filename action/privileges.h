@@ -3,9 +3,10 @@
  *
  * Every verb but "schema install|upgrade" needs exactly: SELECT, INSERT and
  * UPDATE on fail2ban_ips and fail2ban_jail, and SELECT on fail2ban_conf
- * and fail2ban_events (for "schema check"), in the configured database.  Nothing deletes a row
- * outside "schema upgrade"; nothing creates or alters a table outside
- * "schema install|upgrade".  Pure code: the caller reads the lines of
+ * and fail2ban_events (for "schema check"), in the configured database;
+ * DELETE on fail2ban_events is allowed (the node that prunes the history
+ * needs it).  Nothing else deletes a row outside "schema upgrade";
+ * nothing creates or alters a table outside "schema install|upgrade".  Pure code: the caller reads the lines of
  * SHOW GRANTS. */
 #ifndef MC_F2B_PRIVILEGES_H
 #define MC_F2B_PRIVILEGES_H

@@ -170,3 +170,47 @@ test_history_refuses_bad_input_in_one_line() {
 	assert_eq "$?" 1 "history with the database down"
 	assert_eq "$(wc -l <"$WORK/stderr")" 1 "one line: $(cat "$WORK/stderr")"
 }
+
+# A copy of the test configuration with a [history] section.
+history_ini() { # LINES...
+	{ cat "$WORK/mc.ini"; printf '[history]\n'; printf '%s\n' "$@"; } >"$WORK/history.ini"
+	chmod 600 "$WORK/history.ini"
+}
+
+old_events() { # N DAYS-AGO
+	sql "INSERT INTO fail2ban_events (at, jail, ip, what, source)
+		SELECT NOW(6) - INTERVAL $2 DAY, 'mc-exim', '203.0.113.65',
+		'banned', 'fail2ban' FROM seq_1_to_$1"
+}
+
+# The sync loop of the node whose master is a unix socket (this test's)
+# deletes the events older than keep_days, in bounded batches; prune = no
+# keeps them; keep_days = 0 keeps every one.
+test_history_pruned_by_the_sync_loop_in_bounded_batches() {
+	old_events 25000 400
+	old_events 5 10
+	history_ini "keep_days = 30" "prune = no"
+	"$MC_F2B" -c "$WORK/history.ini" sync --once >/dev/null 2>&1
+	assert_eq "$(events_of 203.0.113.65)" 25005 "prune = no"
+	history_ini "keep_days = 0"
+	"$MC_F2B" -c "$WORK/history.ini" sync --once >/dev/null 2>&1
+	assert_eq "$(events_of 203.0.113.65)" 25005 "keep_days = 0"
+	history_ini "keep_days = 30"
+	"$MC_F2B" -c "$WORK/history.ini" -v sync --once >/dev/null 2>"$WORK/prune.log"
+	grep -q 'history: deleted 20000 event(s) older than 30 days' "$WORK/prune.log" ||
+		fail "the first run: $(cat "$WORK/prune.log")"
+	assert_eq "$(events_of 203.0.113.65)" 5005 "after one run: 20 batches of 1000"
+	"$MC_F2B" -c "$WORK/history.ini" sync --once >/dev/null 2>&1
+	assert_eq "$(events_of 203.0.113.65)" 5 "after a second run: the recent ones"
+	expect_config_refusal "keep_days = 36501" "keep_days = -1" "prune = maybe"
+}
+
+expect_config_refusal() { # LINES...
+	local line
+	for line in "$@"; do
+		history_ini "$line"
+		"$MC_F2B" -c "$WORK/history.ini" history --since 1m >/dev/null 2>"$WORK/stderr"
+		assert_eq "$?" 2 "$line"
+		assert_eq "$(wc -l <"$WORK/stderr")" 1 "one line for $line: $(cat "$WORK/stderr")"
+	done
+}

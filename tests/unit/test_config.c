@@ -223,6 +223,34 @@ static void test_metrics_textfile(void **state)
 		       "unknown key 'file'");
 }
 
+/* [history]: a year by default; the node on the master's machine (a
+ * unix socket) prunes unless told otherwise. */
+static void test_history(void **state)
+{
+	(void)state;
+	assert_int_equal(load(0644, "[master]\nuser = mc\n"), 0);
+	assert_int_equal(cfg.history_keep_days, 365);
+	assert_false(cfg.history_prune);
+	assert_int_equal(load(0644, "[master]\nsocket = /run/mysqld/m.sock\n"),
+			 0);
+	assert_true(cfg.history_prune);
+	assert_int_equal(load(0644, "[master]\nsocket = /run/mysqld/m.sock\n"
+			      "[history]\nprune = no\nkeep_days = 0\n"), 0);
+	assert_false(cfg.history_prune);
+	assert_int_equal(cfg.history_keep_days, 0);
+	assert_int_equal(load(0644, "[history]\nprune = yes\n"
+			      "keep_days = 36500\n"), 0);
+	assert_true(cfg.history_prune);
+	assert_int_equal(load(0644, "[master]\nsocket = /run/m.sock\n"
+			      "[history]\nprune = AUTO\n"), 0);
+	assert_true(cfg.history_prune);
+	assert_refused(0644, "[history]\nkeep_days = 36501\n",
+		       "[history] keep_days");
+	assert_refused(0644, "[history]\nprune = sometimes\n",
+		       "expected yes or no");
+	assert_refused(0644, "[history]\nkeep = 3\n", "unknown key 'keep'");
+}
+
 static void test_owner(void **state)
 {
 	(void)state;
@@ -551,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_log_stderr),
 		cmocka_unit_test(test_cluster),
 		cmocka_unit_test(test_metrics_textfile),
+		cmocka_unit_test(test_history),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -39,6 +39,7 @@ static const char *const exact[] = {
 	"GRANT SELECT, INSERT, UPDATE ON `mc_config`.`fail2ban_ips` TO `node`@`localhost`",
 	"GRANT SELECT, INSERT, UPDATE ON `mc_config`.`fail2ban_jail` TO `node`@`localhost`",
 	"GRANT SELECT ON `mc_config`.`fail2ban_conf` TO `node`@`localhost`",
+	"GRANT SELECT ON `mc_config`.`fail2ban_events` TO `node`@`localhost`",
 };
 
 static void test_the_documented_grants_are_exactly_enough(void **state)
@@ -49,6 +50,22 @@ static void test_the_documented_grants_are_exactly_enough(void **state)
 	assert_int_equal(v.excess, 0);
 	assert_int_equal(v.missing, 0);
 	assert_int_equal(v.unreadable, 0);
+	assert_string_equal(said, "");
+}
+
+/* The node that prunes the history deletes its old events: allowed, and
+ * needed by no other. */
+static void test_delete_on_the_history_is_allowed(void **state)
+{
+	const char *grants[COUNT(exact) + 1];
+	struct privileges_verdict v;
+
+	(void)state;
+	memcpy(grants, exact, sizeof(exact));
+	grants[COUNT(exact)] = "GRANT SELECT, DELETE ON `mc_config`.`fail2ban_events` TO `node`@`localhost`";
+	v = judge(grants, COUNT(grants));
+	assert_int_equal(v.excess, 0);
+	assert_int_equal(v.missing, 0);
 	assert_string_equal(said, "");
 }
 
@@ -65,8 +82,9 @@ static void test_each_missing_privilege_is_named(void **state)
 	struct privileges_verdict v = judge(grants, COUNT(grants));
 
 	(void)state;
-	assert_int_equal(v.missing, 3);
+	assert_int_equal(v.missing, 4);
 	assert_int_equal(v.excess, 1);
+	assert_non_null(strstr(said, "missing privilege: SELECT on `mc_config`.`fail2ban_events`\n"));
 	assert_non_null(strstr(said, "missing privilege: INSERT on `mc_config`.`fail2ban_ips`\n"));
 	assert_non_null(strstr(said, "missing privilege: SELECT on `mc_config`.`fail2ban_jail`\n"));
 	assert_non_null(strstr(said, "missing privilege: SELECT on `mc_config`.`fail2ban_conf`\n"));
@@ -83,6 +101,9 @@ static void test_excess_of_every_kind(void **state)
 		  "excess privilege: DELETE on `mc_config`.`fail2ban_ips`\n" },
 		{ "GRANT INSERT ON `mc_config`.`fail2ban_conf` TO `node`@`localhost`",
 		  "excess privilege: INSERT on `mc_config`.`fail2ban_conf`\n" },
+		/* A node that could write the history itself could forge it. */
+		{ "GRANT INSERT ON `mc_config`.`fail2ban_events` TO `node`@`localhost`",
+		  "excess privilege: INSERT on `mc_config`.`fail2ban_events`\n" },
 		{ "GRANT UPDATE (`chain`) ON `mc_config`.`fail2ban_conf` TO `node`@`localhost`",
 		  "excess privilege: UPDATE (columns) on `mc_config`.`fail2ban_conf`\n" },
 		{ "GRANT SELECT ON `mc_config`.* TO `node`@`localhost`",
@@ -137,6 +158,7 @@ static void test_grants_through_a_role(void **state)
 		"GRANT SELECT, INSERT, UPDATE ON `mc_config`.`fail2ban_ips` TO `noderole`",
 		"GRANT SELECT, INSERT, UPDATE ON `mc_config`.`fail2ban_jail` TO `noderole`",
 		"GRANT SELECT ON `mc_config`.`fail2ban_conf` TO `noderole`",
+		"GRANT SELECT ON `mc_config`.`fail2ban_events` TO `noderole`",
 	};
 	struct privileges_verdict v = judge(grants, COUNT(grants));
 
@@ -169,7 +191,7 @@ static void test_database_grants_are_patterns(void **state)
 	assert_non_null(strstr(said, "excess privilege: INSERT on `mc\\_config`.* (every table)\n"));
 	v = judge(elsewhere, COUNT(elsewhere));
 	assert_int_equal(v.unreadable, 0);
-	assert_int_equal(v.missing, 7);
+	assert_int_equal(v.missing, 8);
 	assert_int_equal(v.excess, 6);
 }
 
@@ -214,6 +236,7 @@ static void test_quoted_keywords_and_odd_lines(void **state)
 		"GRANT SELECT, INSERT, UPDATE ON `mc_config`.`fail2ban_ips` TO `a TO b`@`localhost`",
 		"GRANT SELECT (`x ON y`), SELECT, INSERT, UPDATE ON `mc_config`.`fail2ban_jail` TO `node`@`localhost`",
 		"GRANT SELECT ON `mc_config`.`fail2ban_conf` TO `node`@`localhost`",
+		"GRANT SELECT ON `mc_config`.`fail2ban_events` TO `node`@`localhost`",
 		"SET DEFAULT ROLE NONE FOR `node`@`localhost`",
 	};
 	const char *const broken[] = {
@@ -261,6 +284,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_the_documented_grants_are_exactly_enough),
 		cmocka_unit_test(test_each_missing_privilege_is_named),
+		cmocka_unit_test(test_delete_on_the_history_is_allowed),
 		cmocka_unit_test(test_excess_of_every_kind),
 		cmocka_unit_test(test_grants_through_a_role),
 		cmocka_unit_test(test_database_grants_are_patterns),
