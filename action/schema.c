@@ -24,8 +24,8 @@
  * nothing (another program) is not taken for the last one that did; the
  * AFTER triggers, which fire only for a row really written, append one
  * event per flag that changed, in the same statement and so in the same
- * transaction.  Each body is one statement: no delimiter games in
- * schema.sql's reader, nor in an administrator's client.
+ * transaction.  Plain IF and INSERT ... VALUES: a ban runs one INSERT of
+ * one row, and nothing builds a temporary table.
  *
  * INSERT ... ON DUPLICATE KEY UPDATE would lose the names (the BEFORE
  * INSERT trigger empties them before the UPDATE part reads them): mc-f2b
@@ -37,13 +37,15 @@
 	"@mc_f2b_bantime = NEW.change_bantime, " \
 	"NEW.change_source = NULL, NEW.change_node = NULL, " \
 	"NEW.change_failures = NULL, NEW.change_bantime = NULL"
-#define LOG_EVENTS(choices) \
-	"INSERT INTO fail2ban_events (node, jail, ip, what, failures, " \
-	"bantime, source) SELECT @mc_f2b_node, NEW.jail, NEW.ip, e.what, " \
-	"@mc_f2b_failures, @mc_f2b_bantime, @mc_f2b_source FROM (" choices \
-	") e WHERE e.yes ORDER BY e.n"
 #define WAS(flag) "COALESCE(OLD." flag ", 0) <> 0"
 #define IS(flag) "COALESCE(NEW." flag ", 0) <> 0"
+#define LOG_IF(condition, what) \
+	"IF " condition " THEN INSERT INTO fail2ban_events (node, jail, ip, " \
+	"what, failures, bantime, source) VALUES (@mc_f2b_node, NEW.jail, " \
+	"NEW.ip, '" what "', @mc_f2b_failures, @mc_f2b_bantime, " \
+	"@mc_f2b_source); END IF; "
+#define TURNED_OFF(flag) WAS(flag) " AND NOT " IS(flag)
+#define TURNED_ON(flag) "NOT " WAS(flag) " AND " IS(flag)
 
 const struct history_trigger history_triggers[SCHEMA_TRIGGERS] = {
 	{ "mc_f2b_names_insert",
@@ -54,25 +56,23 @@ const struct history_trigger history_triggers[SCHEMA_TRIGGERS] = {
 	  "ON fail2ban_ips FOR EACH ROW " TAKE_NAMES },
 	{ "mc_f2b_history_insert",
 	  "CREATE TRIGGER IF NOT EXISTS mc_f2b_history_insert AFTER INSERT "
-	  "ON fail2ban_ips FOR EACH ROW " LOG_EVENTS(
-		"SELECT 1 AS n, 'banned' AS what, " IS("active") " AS yes "
-		"UNION ALL SELECT 2, 'blacklisted', " IS("blacklisted") " "
-		"UNION ALL SELECT 3, 'whitelisted', " IS("whitelisted")) },
+	  "ON fail2ban_ips FOR EACH ROW BEGIN "
+	  LOG_IF(IS("active"), "banned")
+	  LOG_IF(IS("blacklisted"), "blacklisted")
+	  LOG_IF(IS("whitelisted"), "whitelisted")
+	  "END" },
+	/* Lifts first, then what is put on: a whitelisting that ends a
+	 * blacklisting says so in that order. */
 	{ "mc_f2b_history_update",
 	  "CREATE TRIGGER IF NOT EXISTS mc_f2b_history_update AFTER UPDATE "
-	  "ON fail2ban_ips FOR EACH ROW " LOG_EVENTS(
-		"SELECT 1 AS n, 'unbanned' AS what, " WAS("active") " AND NOT "
-		IS("active") " AS yes "
-		"UNION ALL SELECT 2, 'unwhitelisted', " WAS("whitelisted")
-		" AND NOT " IS("whitelisted") " "
-		"UNION ALL SELECT 3, 'unblacklisted', " WAS("blacklisted")
-		" AND NOT " IS("blacklisted") " "
-		"UNION ALL SELECT 4, 'banned', NOT " WAS("active") " AND "
-		IS("active") " "
-		"UNION ALL SELECT 5, 'blacklisted', NOT " WAS("blacklisted")
-		" AND " IS("blacklisted") " "
-		"UNION ALL SELECT 6, 'whitelisted', NOT " WAS("whitelisted")
-		" AND " IS("whitelisted")) },
+	  "ON fail2ban_ips FOR EACH ROW BEGIN "
+	  LOG_IF(TURNED_OFF("active"), "unbanned")
+	  LOG_IF(TURNED_OFF("whitelisted"), "unwhitelisted")
+	  LOG_IF(TURNED_OFF("blacklisted"), "unblacklisted")
+	  LOG_IF(TURNED_ON("active"), "banned")
+	  LOG_IF(TURNED_ON("blacklisted"), "blacklisted")
+	  LOG_IF(TURNED_ON("whitelisted"), "whitelisted")
+	  "END" },
 };
 
 /* --- inspect ------------------------------------------------------------ */
