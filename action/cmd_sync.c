@@ -132,7 +132,12 @@ static void prune_history(struct syncer *s)
 		return;   /* the spool and the metrics say the master is down */
 	st = history_prune(master, s->cfg.history_keep_days, PRUNE_BATCH,
 			   PRUNE_BATCHES, &deleted);
-	if (st != DB_OK)
+	if (st == DB_DENIED)
+		log_warning("sync: history: may not delete old events (%s): "
+			    "grant DELETE on fail2ban_events to this node's "
+			    "account, or set [history] prune = no",
+			    db_error(master));
+	else if (st != DB_OK)
 		log_warning("sync: history: deleting events older than %u "
 			    "days: %s", s->cfg.history_keep_days,
 			    db_error(master));

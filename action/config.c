@@ -426,10 +426,18 @@ static bool holds_password(const dictionary *ini)
 	return m[0] || r[0];
 }
 
+/* Is the master on this machine: a unix socket, or a loopback name
+ * ("localhost" is the socket to Connector/C)? */
+static bool master_is_local(const struct db_endpoint *m)
+{
+	return m->socket[0] || strcmp(m->host, "localhost") == 0 ||
+	       strcmp(m->host, "127.0.0.1") == 0 || strcmp(m->host, "::1") == 0;
+}
+
 /* [history]: how long events are kept, and whether this node's sync loop
  * deletes the older ones.  "auto" (the default): the node whose master is
- * a unix socket, the machine that holds the master database; one node
- * prunes, and it is the one whose pruning never crosses the network. */
+ * on this machine, the one that holds the master database; one node of a
+ * cluster prunes, and its pruning never crosses the network. */
 static int load_history(const dictionary *ini, struct mc_config *cfg,
 			char *err, size_t errlen)
 {
@@ -439,7 +447,7 @@ static int load_history(const dictionary *ini, struct mc_config *cfg,
 	    read_number(v, 0, 36500, &cfg->history_keep_days,
 			"[history] keep_days", err, errlen))
 		return -1;
-	cfg->history_prune = cfg->master.socket[0] != '\0';
+	cfg->history_prune = master_is_local(&cfg->master);
 	v = get(ini, "history", "prune");
 	if (v && strcasecmp(v, "auto") != 0 &&
 	    parse_yes_no(v, &cfg->history_prune, "[history] prune", err,

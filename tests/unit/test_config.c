@@ -228,9 +228,14 @@ static void test_metrics_textfile(void **state)
 static void test_history(void **state)
 {
 	(void)state;
-	assert_int_equal(load(0644, "[master]\nuser = mc\n"), 0);
+	assert_int_equal(load(0644, "[master]\nhost = db.example.org\n"), 0);
 	assert_int_equal(cfg.history_keep_days, 365);
 	assert_false(cfg.history_prune);
+	/* localhost is the socket to Connector/C; loopback is this machine. */
+	assert_int_equal(load(0644, "[master]\nuser = mc\n"), 0);
+	assert_true(cfg.history_prune);
+	assert_int_equal(load(0644, "[master]\nhost = 127.0.0.1\n"), 0);
+	assert_true(cfg.history_prune);
 	assert_int_equal(load(0644, "[master]\nsocket = /run/mysqld/m.sock\n"),
 			 0);
 	assert_true(cfg.history_prune);
@@ -238,8 +243,8 @@ static void test_history(void **state)
 			      "[history]\nprune = no\nkeep_days = 0\n"), 0);
 	assert_false(cfg.history_prune);
 	assert_int_equal(cfg.history_keep_days, 0);
-	assert_int_equal(load(0644, "[history]\nprune = yes\n"
-			      "keep_days = 36500\n"), 0);
+	assert_int_equal(load(0644, "[master]\nhost = db.example.org\n"
+			      "[history]\nprune = yes\nkeep_days = 36500\n"), 0);
 	assert_true(cfg.history_prune);
 	assert_int_equal(load(0644, "[master]\nsocket = /run/m.sock\n"
 			      "[history]\nprune = AUTO\n"), 0);
