@@ -71,6 +71,18 @@ test_valgrind_ban_path() {
 	assert_eq "$rc" 1 "sync --once without fail2ban ($err)"
 	grep -q '^mc_f2b_bans_active{jail="mc-exim"} ' "$WORK/vg.prom" ||
 		fail "no textfile: $(cat "$WORK/vg.prom" 2>&1)"
+	# The history of the blacklisted address, and of every address lately,
+	# as a table and as JSON; its pruning in the same round's loop.
+	vg "$WORK/mc.ini" history -i 192.0.2.71
+	assert_eq "$rc" 0 "history ($err)"
+	vg "$WORK/mc.ini" history --since 1h --json
+	assert_eq "$rc" 0 "history --since ($err)"
+	printf '[history]\nkeep_days = 1\nprune = yes\n' >>"$textfile"
+	sql "INSERT INTO fail2ban_events (at, jail, ip, what)
+		VALUES (NOW() - INTERVAL 2 DAY, 'mc-exim', '192.0.2.74', 'banned')"
+	vg "$textfile" sync --once
+	assert_eq "$(sql "SELECT COUNT(*) FROM fail2ban_events WHERE ip = '192.0.2.74'")" 0 \
+		"pruned under valgrind"
 	# A refused configuration.
 	cp "$WORK/mc.ini" "$loose"
 	printf '[replica]\npassword = x\n' >>"$loose"
