@@ -87,20 +87,20 @@ test_history_one_event_per_real_change() {
 	local i
 	for i in $(seq 20); do
 		"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim -i 203.0.113.77 --failures 3 \
-			2>>"$WORK/race" &
+			2>>"$WORK/history-race" &
 	done
 	wait
 	assert_eq "$(row mc-exim 203.0.113.77)" "1,1,0,0" "the row after 20 bans"
 	assert_eq "$(story 203.0.113.77)" "banned,fail2ban" "events of 20 concurrent bans"
 	for i in $(seq 20); do
-		"$MC_F2B" -c "$WORK/mc.ini" unban -j mc-exim -i 203.0.113.77 2>>"$WORK/race" &
+		"$MC_F2B" -c "$WORK/mc.ini" unban -j mc-exim -i 203.0.113.77 2>>"$WORK/history-race" &
 	done
 	wait
 	assert_eq "$(story 203.0.113.77)" "banned,fail2ban unbanned,fail2ban" \
 		"events of 20 concurrent unbans"
 	for i in $(seq 10); do
 		"$MC_F2B" -c "$WORK/mc.ini" blacklist add -j mc-exim -i 203.0.113.78 \
-			>/dev/null 2>>"$WORK/race" &
+			>/dev/null 2>>"$WORK/history-race" &
 	done
 	wait
 	assert_eq "$(story 203.0.113.78)" "blacklisted,blacklist add" \
@@ -213,4 +213,37 @@ expect_config_refusal() { # LINES...
 		assert_eq "$?" 2 "$line"
 		assert_eq "$(wc -l <"$WORK/stderr")" 1 "one line for $line: $(cat "$WORK/stderr")"
 	done
+}
+
+drop_triggers() {
+	sql "DROP TRIGGER mc_f2b_names_insert; DROP TRIGGER mc_f2b_names_update;
+		DROP TRIGGER mc_f2b_history_insert; DROP TRIGGER mc_f2b_history_update"
+}
+
+# The triggers run as the account that made them: with that account gone,
+# the server refuses every change of fail2ban_ips.  A ban is spooled, not
+# lost, and lands once the triggers are made again.
+test_history_definer_gone_spools_and_loses_nothing() {
+	on_exit "sql \"DROP USER IF EXISTS 'gone'@'localhost'\""
+	drop_triggers
+	sql "CREATE USER 'gone'@'localhost' IDENTIFIED BY 'gone-pw';
+		GRANT ALL ON mc_config.* TO 'gone'@'localhost'"
+	(umask 077 && printf 'gone-pw\n' >"$WORK/gone.password")
+	sed -e "s|^user = .*|user = gone|" \
+		-e "s|^password_file = .*|password_file = $WORK/gone.password|" \
+		"$WORK/mc.ini" >"$WORK/gone.ini"
+	chmod 600 "$WORK/gone.ini"
+	"$MC_F2B" -c "$WORK/gone.ini" schema install >/dev/null 2>&1 ||
+		fail "install as the account to drop"
+	sql "DROP USER 'gone'@'localhost'"
+	mc ban -j mc-exim -i 203.0.113.66
+	assert_eq "$rc" 0 "a ban while the definer is gone ($err)"
+	assert_eq "$(spooled)" 1 "spooled"
+	assert_eq "$(row mc-exim 203.0.113.66)" "none" "the row"
+	drop_triggers
+	mc schema install
+	mc spool replay
+	assert_eq "$rc" 0 "replay ($err)"
+	assert_eq "$(row mc-exim 203.0.113.66)" "1,1,0,0" "the row after the replay"
+	assert_eq "$(story 203.0.113.66)" "banned,spool replay" "its history"
 }
