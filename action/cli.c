@@ -379,9 +379,6 @@ static enum spool_verdict apply_spooled(void *ctx, const struct ban_event *ev)
 	return SPOOL_STOP;
 }
 
-/* The events still waiting after a replay, or -1 when the spool could not
- * be used at all (refused for its owner, its mode, a link; said in one
- * line). */
 /* What the changes of this process are by, in the history. */
 static char acting_as[DB_SOURCE_MAX + 1];
 
@@ -390,6 +387,9 @@ void cli_act_as(const char *source)
 	text_copy(acting_as, sizeof(acting_as), source);
 }
 
+/* The events still waiting after a replay, or -1 when the spool could not
+ * be used at all (refused for its owner, its mode, a link; said in one
+ * line). */
 static long replay(const struct mc_config *cfg, struct db *db, bool verbose)
 {
 	struct replay_ctx ctx = { cfg, db, false };

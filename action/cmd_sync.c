@@ -128,7 +128,9 @@ static void prune_history(struct syncer *s)
 	    time(NULL) < s->next_prune)
 		return;
 	s->next_prune = time(NULL) + PRUNE_EVERY;
-	if (cli_connect_master(&s->cfg, &master, err, sizeof(err)) != DB_OK)
+	/* A plain connection: the outage's bookkeeping (cli_connect_master)
+	 * is the bans' and the spool's, not an hourly chore's. */
+	if (db_connect(&s->cfg.master, &master, err, sizeof(err)) != DB_OK)
 		return;   /* the spool and the metrics say the master is down */
 	st = history_prune(master, s->cfg.history_keep_days, PRUNE_BATCH,
 			   PRUNE_BATCHES, &deleted);

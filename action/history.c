@@ -156,6 +156,14 @@ bool history_format_time(const char *epoch_text, char out[HISTORY_TIME_MAX])
 
 /* --- reading ------------------------------------------------------------ */
 
+/* UNIX_TIMESTAMP and FROM_UNIXTIME go through the session's time zone: in
+ * a zone with summer time, an hour of autumn happens twice there, and a
+ * --since in it would take in an hour too many.  UTC has no such hour. */
+static enum db_status session_in_utc(struct db *db)
+{
+	return db_exec(db, "SET time_zone = '+00:00'", NULL, 0, NULL);
+}
+
 struct read_ctx {
 	history_fn fn;
 	void *ctx;
@@ -202,8 +210,10 @@ enum db_status history_read(struct db *db, const struct history_query *q,
 	struct db_arg jail = q->jail ? DB_TEXT(q->jail) : DB_NULL;
 	struct db_arg since = q->since_given ? DB_INT(q->since) : DB_NULL;
 	struct read_ctx rc = { fn, ctx, false };
-	enum db_status s;
+	enum db_status s = session_in_utc(db);
 
+	if (s != DB_OK)
+		return s;
 	if (q->ip) {
 		struct db_arg args[] = { DB_TEXT(q->ip), jail, jail, since,
 					 since };
@@ -226,11 +236,13 @@ enum db_status history_prune(struct db *db, long long keep_days,
 			     unsigned batch, unsigned max_batches,
 			     unsigned long long *deleted)
 {
+	/* Oldest first by id: deterministic, as a statement-logged DELETE
+	 * with a LIMIT must be (at is not unique). */
 	static const char sql[] =
 		"DELETE FROM fail2ban_events WHERE at < "
-		"NOW(6) - INTERVAL ? DAY ORDER BY at LIMIT ?";
+		"NOW(6) - INTERVAL ? DAY ORDER BY id LIMIT ?";
 	struct db_arg args[] = { DB_INT(keep_days), DB_INT(batch) };
-	enum db_status s = DB_OK;
+	enum db_status s = session_in_utc(db);
 	unsigned long long n = batch;
 
 	*deleted = 0;

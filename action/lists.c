@@ -72,6 +72,16 @@ enum db_status lists_read(struct db *db, enum list_kind kind,
 	return s == DB_OK && rc.bad_row ? db_malformed(db, "fail2ban_ips") : s;
 }
 
+#define LISTS_CONFLICT_RETRIES 8
+
+static int on_any(void *ctx, const char *const *cols, size_t ncols)
+{
+	(void)cols;
+	(void)ncols;
+	*(bool *)ctx = true;
+	return 1;
+}
+
 /* Only these two kinds are lists an entry is put on: any other kind is a
  * caller's mistake, refused rather than read as the blacklist. */
 static bool is_list(enum list_kind list)
@@ -103,18 +113,35 @@ enum db_status lists_add(struct db *db, enum list_kind list, const char *jail,
 		"UPDATE fail2ban_ips SET blacklisted = 1, "
 		"change_source = ?, change_node = ? WHERE ip = ? AND jail = ?",
 	};
+	static const char exists_sql[] =
+		"SELECT 1 FROM fail2ban_ips WHERE ip = ? AND jail = ?";
 	struct db_arg args[] = { DB_TEXT(entry), DB_TEXT(jail), DB_TEXT(host),
 				 db_actor_source(db), db_actor_node(db) };
 	struct db_arg update[] = { db_actor_source(db), db_actor_node(db),
 				   DB_TEXT(entry), DB_TEXT(jail) };
-	enum db_status s;
+	unsigned long long changed;
+	bool exists;
+	enum db_status s = DB_CONFLICT;
 
 	if (!is_list(list))
 		return DB_FAILED;
-	s = db_exec(db, insert_sql[list], args, 5, NULL);
-	/* The row is there (rows are never deleted): put it on the list. */
-	if (s == DB_CONFLICT)
-		s = db_exec(db, update_sql[list], update, 4, NULL);
+	/* A conflict is a duplicate key (the row is there: put it on the
+	 * list) or a lost deadlock (nothing written: try again).  An UPDATE
+	 * that changes nothing is the same question: the entry already on
+	 * the list, or no row yet. */
+	for (int i = 0; i < LISTS_CONFLICT_RETRIES && s == DB_CONFLICT; i++) {
+		s = db_exec(db, insert_sql[list], args, 5, NULL);
+		if (s != DB_CONFLICT)
+			break;
+		changed = 0;
+		s = db_exec(db, update_sql[list], update, 4, &changed);
+		if (s != DB_OK || changed > 0)
+			break;
+		exists = false;
+		s = db_query(db, exists_sql, update + 2, 2, on_any, &exists);
+		if (s == DB_OK && !exists)
+			s = DB_CONFLICT;
+	}
 	return s;
 }
 

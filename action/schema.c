@@ -47,31 +47,34 @@
 #define TURNED_OFF(flag) WAS(flag) " AND NOT " IS(flag)
 #define TURNED_ON(flag) "NOT " WAS(flag) " AND " IS(flag)
 
+/* The AFTER triggers end by emptying the variables: should a BEFORE
+ * trigger ever be missing, an event says "other" rather than the name a
+ * statement before it left behind. */
+#define FORGET_NAMES \
+	"SET @mc_f2b_source = NULL, @mc_f2b_node = NULL, " \
+	"@mc_f2b_failures = NULL, @mc_f2b_bantime = NULL; "
+
 const struct history_trigger history_triggers[SCHEMA_TRIGGERS] = {
-	{ "mc_f2b_names_insert",
-	  "CREATE TRIGGER IF NOT EXISTS mc_f2b_names_insert BEFORE INSERT "
-	  "ON fail2ban_ips FOR EACH ROW " TAKE_NAMES },
-	{ "mc_f2b_names_update",
-	  "CREATE TRIGGER IF NOT EXISTS mc_f2b_names_update BEFORE UPDATE "
-	  "ON fail2ban_ips FOR EACH ROW " TAKE_NAMES },
-	{ "mc_f2b_history_insert",
-	  "CREATE TRIGGER IF NOT EXISTS mc_f2b_history_insert AFTER INSERT "
-	  "ON fail2ban_ips FOR EACH ROW BEGIN "
+	{ "mc_f2b_names_insert", "BEFORE", "INSERT", TAKE_NAMES },
+	{ "mc_f2b_names_update", "BEFORE", "UPDATE", TAKE_NAMES },
+	{ "mc_f2b_history_insert", "AFTER", "INSERT",
+	  "BEGIN "
 	  LOG_IF(IS("active"), "banned")
 	  LOG_IF(IS("blacklisted"), "blacklisted")
 	  LOG_IF(IS("whitelisted"), "whitelisted")
+	  FORGET_NAMES
 	  "END" },
 	/* Lifts first, then what is put on: a whitelisting that ends a
 	 * blacklisting says so in that order. */
-	{ "mc_f2b_history_update",
-	  "CREATE TRIGGER IF NOT EXISTS mc_f2b_history_update AFTER UPDATE "
-	  "ON fail2ban_ips FOR EACH ROW BEGIN "
+	{ "mc_f2b_history_update", "AFTER", "UPDATE",
+	  "BEGIN "
 	  LOG_IF(TURNED_OFF("active"), "unbanned")
 	  LOG_IF(TURNED_OFF("whitelisted"), "unwhitelisted")
 	  LOG_IF(TURNED_OFF("blacklisted"), "unblacklisted")
 	  LOG_IF(TURNED_ON("active"), "banned")
 	  LOG_IF(TURNED_ON("blacklisted"), "blacklisted")
 	  LOG_IF(TURNED_ON("whitelisted"), "whitelisted")
+	  FORGET_NAMES
 	  "END" },
 };
 
@@ -127,14 +130,27 @@ static int on_index(void *ctx, const char *const *cols, size_t ncols)
 	return 0;
 }
 
+/* A trigger of ours, by name; the same timing, event and body, where the
+ * account may see them (a node's account sees names and NULL bodies).  The
+ * body is compared by the server (column 3: 1, 0 or NULL), as it is longer
+ * than a cell db_query hands over. */
 static int on_trigger(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct schema_state *st = ctx;
 
-	(void)ncols;
-	for (size_t i = 0; i < SCHEMA_TRIGGERS; i++)
-		if (strcmp(cols[0], history_triggers[i].name) == 0)
-			st->has_trigger[i] = true;
+	if (ncols != 4)
+		return 0;
+	for (size_t i = 0; i < SCHEMA_TRIGGERS; i++) {
+		const struct history_trigger *t = &history_triggers[i];
+
+		if (strcmp(cols[0], t->name) != 0)
+			continue;
+		st->has_trigger[i] = true;
+		st->stale_trigger[i] =
+			(cols[1] && strcmp(cols[1], t->timing) != 0) ||
+			(cols[2] && strcmp(cols[2], t->event) != 0) ||
+			(cols[3] && strcmp(cols[3], "0") == 0);
+	}
 	return 0;
 }
 
@@ -165,14 +181,22 @@ enum db_status schema_inspect(struct db *db, struct schema_state *st)
 		"WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'fail2ban_ips' "
 		"GROUP BY INDEX_NAME";
 	static const char triggers_sql[] =
-		"SELECT TRIGGER_NAME FROM information_schema.TRIGGERS "
+		"SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION, "
+		"ACTION_STATEMENT = CASE TRIGGER_NAME WHEN ? THEN ? WHEN ? "
+		"THEN ? WHEN ? THEN ? WHEN ? THEN ? END "
+		"FROM information_schema.TRIGGERS "
 		"WHERE TRIGGER_SCHEMA = DATABASE() AND "
 		"EVENT_OBJECT_TABLE = 'fail2ban_ips'";
 	static const char duplicates_sql[] =
 		"SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n "
 		"FROM fail2ban_ips GROUP BY jail, ip HAVING n > 1) AS d";
+	struct db_arg bodies[2 * SCHEMA_TRIGGERS];
 	enum db_status s;
 
+	for (size_t i = 0; i < SCHEMA_TRIGGERS; i++) {
+		bodies[2 * i] = DB_TEXT(history_triggers[i].name);
+		bodies[2 * i + 1] = DB_TEXT(history_triggers[i].body);
+	}
 	memset(st, 0, sizeof(*st));
 	if ((s = db_query(db, tables_sql, NULL, 0, on_table, st)) ||
 	    (s = db_query(db, columns_sql, NULL, 0, on_column, st)))
@@ -180,7 +204,8 @@ enum db_status schema_inspect(struct db *db, struct schema_state *st)
 	if (!st->has_ips)
 		return DB_OK;
 	if ((s = db_query(db, indexes_sql, NULL, 0, on_index, st)) ||
-	    (s = db_query(db, triggers_sql, NULL, 0, on_trigger, st)))
+	    (s = db_query(db, triggers_sql, bodies, 2 * SCHEMA_TRIGGERS,
+			  on_trigger, st)))
 		return s;
 	if (!st->has_unique_jail_ip)
 		s = db_query(db, duplicates_sql, NULL, 0, on_count,
@@ -240,29 +265,43 @@ int schema_check(const struct schema_state *st, schema_report_fn fn, void *ctx)
 		if (!st->has_trigger[i])
 			report(fn, ctx, &n, "trigger %s on fail2ban_ips is "
 			       "missing", history_triggers[i].name);
+		else if (st->stale_trigger[i])
+			report(fn, ctx, &n, "trigger %s on fail2ban_ips is not "
+			       "mc-f2b's current one (schema upgrade replaces "
+			       "it)", history_triggers[i].name);
 	return n;
 }
 
 /* --- install ------------------------------------------------------------ */
 
 /* Once the change_* columns are there: a trigger naming a column the table
- * lacks is refused by the server. */
+ * lacks is refused by the server.  Missing triggers are made; with replace
+ * (upgrade), one whose body is not the current one is replaced in one
+ * statement, so that no change goes unrecorded in between. */
 static enum db_status make_triggers(struct db *db,
-				    const struct schema_state *st,
+				    const struct schema_state *st, bool replace,
 				    schema_report_fn fn, void *ctx)
 {
-	char line[96];
+	char sql[4096], line[96];
 	enum db_status s = DB_OK;
 
 	if (!st->has_events || st->change_columns < SCHEMA_CHANGE_COLUMNS)
 		return DB_OK;
 	for (size_t i = 0; i < SCHEMA_TRIGGERS && s == DB_OK; i++) {
-		if (st->has_trigger[i])
+		const struct history_trigger *t = &history_triggers[i];
+		bool stale = st->has_trigger[i] && st->stale_trigger[i];
+
+		if (st->has_trigger[i] && !(replace && stale))
 			continue;
-		s = db_exec(db, history_triggers[i].sql, NULL, 0, NULL);
+		/* Text of this file only: nothing read or typed. */
+		snprintf(sql, sizeof(sql), "CREATE %sTRIGGER %s%s %s %s ON "
+			 "fail2ban_ips FOR EACH ROW %s", stale ? "OR REPLACE "
+			 : "", stale ? "" : "IF NOT EXISTS ", t->name,
+			 t->timing, t->event, t->body);
+		s = db_exec(db, sql, NULL, 0, NULL);
 		if (s == DB_OK) {
-			snprintf(line, sizeof(line), "created trigger %s",
-				 history_triggers[i].name);
+			snprintf(line, sizeof(line), "%s trigger %s",
+				 stale ? "replaced" : "created", t->name);
 			fn(ctx, line);
 		}
 	}
@@ -339,7 +378,7 @@ enum db_status schema_install(struct db *db, schema_report_fn fn, void *ctx)
 			 "jails, disabled (mc-f2b jail list)", seeded);
 		fn(ctx, line);
 	}
-	if ((s = make_triggers(db, &after, fn, ctx)))
+	if ((s = make_triggers(db, &after, false, fn, ctx)))
 		return s;
 	/* A table of MailCleaner's without its chain column gets its row once
 	 * upgrade has added the column. */
@@ -568,5 +607,5 @@ enum db_status schema_upgrade(struct db *db, schema_report_fn fn, void *ctx)
 	/* Last: merging and canonicalising rows are no history of bans. */
 	if ((s = schema_inspect(db, &st)))
 		return s;
-	return make_triggers(db, &st, fn, ctx);
+	return make_triggers(db, &st, true, fn, ctx);
 }

@@ -14,7 +14,10 @@
 
 struct history_trigger {
 	const char *name;
-	const char *sql;      /* CREATE TRIGGER IF NOT EXISTS ... */
+	const char *timing;   /* BEFORE, AFTER */
+	const char *event;    /* INSERT, UPDATE */
+	const char *body;     /* what follows FOR EACH ROW, as the server
+			       * keeps it (information_schema.TRIGGERS) */
 };
 extern const struct history_trigger history_triggers[SCHEMA_TRIGGERS];
 
@@ -23,6 +26,8 @@ struct schema_state {
 	bool has_ips, has_jail, has_conf, has_events;
 	int change_columns;            /* of SCHEMA_CHANGE_COLUMNS */
 	bool has_trigger[SCHEMA_TRIGGERS];
+	bool stale_trigger[SCHEMA_TRIGGERS];   /* another timing, event or
+						* body, where visible */
 	long long jail_width;          /* fail2ban_ips.jail, in characters */
 	bool has_updated_at;
 	bool has_updated_at_index;
@@ -49,8 +54,10 @@ int schema_check(const struct schema_state *st, schema_report_fn fn,
 enum db_status schema_install(struct db *db, schema_report_fn fn, void *ctx);
 
 /* Bring existing tables to the current shape without losing a ban: widen the
- * jail column, add updated_at and the whitelist index, canonicalise addresses, merge duplicate
- * (jail, ip) rows, add UNIQUE(jail, ip).  Reports each step it takes. */
+ * jail column, add updated_at and the whitelist index, canonicalise
+ * addresses, merge duplicate (jail, ip) rows, add UNIQUE(jail, ip), add the
+ * history's columns, then make its triggers, replacing those that are not
+ * the current ones.  Reports each step it takes. */
 enum db_status schema_upgrade(struct db *db, schema_report_fn fn, void *ctx);
 
 #endif

@@ -143,6 +143,14 @@ assert e["failures"] is None and e["by"] == "\u202eliav", e
 	assert_eq "$(mc_out history -i 203.0.113.63 --json |
 		python3 -c 'import json, sys; e, = json.load(sys.stdin); print(e["failures"], e["bantime"])')" \
 		"-5 -1" "numbers as they are"
+	# A column that holds no number (any program may alter a table): the
+	# history is refused whole, in one line.
+	sql "ALTER TABLE fail2ban_events MODIFY failures varchar(20);
+		UPDATE fail2ban_events SET failures = 'many' WHERE ip = '203.0.113.63'"
+	mc history -i 203.0.113.63
+	assert_eq "$rc" 1 "a failures that is no number"
+	assert_eq "$(wc -l <<<"$err")" 1 "one line: $err"
+	case $err in *fail2ban_events*) ;; *) fail "the table not named: $err" ;; esac
 }
 
 test_history_since() {

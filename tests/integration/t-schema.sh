@@ -105,6 +105,29 @@ test_check_names_a_missing_trigger() {
 	assert_eq "$rc" 0 "check after install"
 }
 
+# A trigger of the right name and another body (an older mc-f2b's, or a
+# hand's): check says so, upgrade replaces it, and the history is whole.
+test_upgrade_replaces_a_trigger_that_is_not_current() {
+	sql "DROP TRIGGER mc_f2b_history_update;
+		CREATE TRIGGER mc_f2b_history_update AFTER UPDATE ON fail2ban_ips
+		FOR EACH ROW SET @ignored = 1"
+	mc schema check
+	assert_eq "$rc" 1 "check with another body"
+	case $(mc_out schema check) in
+	*"trigger mc_f2b_history_update on fail2ban_ips is not mc-f2b's current one"*) ;;
+	*) fail "check does not say so: $(mc_out schema check)" ;;
+	esac
+	assert_eq "$(mc_out schema install | grep -E "(created|replaced) trigger")" "" "install leaves it"
+	assert_eq "$(mc_out schema upgrade | grep -E "(created|replaced) trigger")" \
+		"upgrade: replaced trigger mc_f2b_history_update" "upgrade replaces it"
+	mc schema check
+	assert_eq "$rc" 0 "check after upgrade"
+	mc ban -j mc-exim -i 192.0.2.44
+	mc unban -j mc-exim -i 192.0.2.44
+	assert_eq "$(sql "SELECT GROUP_CONCAT(what ORDER BY id) FROM fail2ban_events
+		WHERE ip = '192.0.2.44'")" "banned,unbanned" "the history after it"
+}
+
 test_updated_at_follows_every_change() {
 	mc ban -j mc-exim -i 192.0.2.43
 	local t1 t2
