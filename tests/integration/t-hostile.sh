@@ -131,6 +131,9 @@ HOSTILE_SLOTS=(
 	"mail-name-n|mail|name|-n|@"
 	"jail-modify-mail-j|jail|modify-mail|-j|@|--send"
 	"jail-disable-bl-j|jail|disable-bl|-j|@"
+	"history-i|history|-i|@"
+	"history-j|history|-i|192.0.2.1|-j|@"
+	"history-since|history|--since|@"
 )
 
 # The values a slot legitimately takes, with the exit status they get
@@ -175,6 +178,10 @@ declare -A HOSTILE_ACCEPTED=(
 	[ban-bantime/int32_under]=0
 	# An epoch in 2059.
 	[ban-time/bantime_increment]=0
+	# The history of an address however written, or of a whitelisted
+	# network (a /32 is one).
+	[history-i/mapped]=0
+	[history-i/cidr32]=0
 )
 # Values that are well-formed jail names: a new jail may take them, the
 # verbs that only check a name (flush, start and stop; start registers a
@@ -183,7 +190,7 @@ declare -A HOSTILE_ACCEPTED=(
 for name in lead0_ip octet_999 fraction hex_ip hex octal exponent huge word \
 	short_ip bantime_increment int64_over bl_name; do
 	for slot in jail-create-name flush-j start-j stop-j status-j \
-		blacklist-list-j whitelist-list-j; do
+		blacklist-list-j whitelist-list-j history-j; do
 		HOSTILE_ACCEPTED[$slot/$name]=0
 	done
 done
@@ -372,6 +379,11 @@ HOSTILE_SHAPES=(
 	"spool|replay|--json"
 	"metrics|extra"
 	"metrics|-j|mc-exim"
+	"history"
+	"history|--since"
+	"history|-j|mc-exim"
+	"history|-i|192.0.2.1|extra"
+	"history|-i|192.0.2.1|--all"
 	"-c"
 	"--no-such-option|ban"
 )
