@@ -3,6 +3,7 @@
  * sync loop does for its textfile (watch.h). */
 #include "watch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -149,6 +150,48 @@ void watch_gather(const struct mc_config *cfg, const struct watch *w,
 	m->round_rows = w->round_rows;
 	m->since_good_round_seconds = w->last_good >= 0 ?
 		watch_now() - w->last_good : -1;
+}
+
+/* Is name "<base>." and six characters of mkstemp's? */
+static bool is_temporary_of(const char *name, const char *base)
+{
+	static const char letters[] = "abcdefghijklmnopqrstuvwxyz"
+				      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t n = strlen(base);
+
+	return strncmp(name, base, n) == 0 && name[n] == '.' &&
+	       strlen(name + n + 1) == 6 &&
+	       strspn(name + n + 1, letters) == 6;
+}
+
+void watch_sweep(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int fd;
+
+	if (!slash || (size_t)(slash - path) >= sizeof(dir))
+		return;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	if (!(d = opendir(dir[0] ? dir : "/")))
+		return;
+	fd = dirfd(d);
+	while ((e = readdir(d)) != NULL) {
+		/* Only our own regular files: never through a link, never
+		 * another user's. */
+		if (is_temporary_of(e->d_name, slash + 1) &&
+		    fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+		    unlinkat(fd, e->d_name, 0) == 0)
+			log_decision("sync: metrics: removed %s/%s, left by a "
+				     "process that stopped mid-write", dir,
+				     e->d_name);
+	}
+	closedir(d);
 }
 
 int watch_publish(const char *path, const struct metrics *m, char *err,

@@ -263,6 +263,8 @@ static void publish_metrics(struct syncer *s, double started, int status)
 
 	if (!s->cfg.metrics_textfile[0])
 		return;
+	if (s->watch.rounds == 0)
+		watch_sweep(s->cfg.metrics_textfile);
 	s->watch.rounds++;
 	s->watch.round_seconds = now - started;
 	s->watch.round_rows = s->round_rows;

@@ -43,6 +43,12 @@ void watch_replica_lag(struct db *db, struct watch *w);
 void watch_gather(const struct mc_config *cfg, const struct watch *w,
 		  struct metrics *m);
 
+/* Remove what a writer of path left when it stopped between making its
+ * temporary file and renaming it ("<path>.XXXXXX", regular, this user's);
+ * node_exporter never reads those, but they would pile up.  Called once,
+ * when the loop starts. */
+void watch_sweep(const char *path);
+
 /* Write the metrics to path atomically (a new file in its directory,
  * then renamed over it), readable by all: node_exporter runs as its own
  * user.  Returns 0, or -1 with one line in err. */

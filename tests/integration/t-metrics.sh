@@ -140,3 +140,24 @@ test_metrics_textfile_through_node_exporter() {
 	echo "# idle sync loop writing the textfile, a round every 200 ms:" \
 		"$(awk -v d=$((t1 - t0)) -v hz="$hz" 'BEGIN { printf "%.2f", 100 * d / hz / 5 }')% of a core"
 }
+
+# A loop that stopped between making its temporary file and renaming it
+# leaves "<textfile>.XXXXXX": the next loop removes its own such files at
+# start, and nothing else (another user's, a link, another name).
+test_metrics_loop_sweeps_its_stale_temporaries() {
+	local dir=$WORK/sweep
+	mkdir -p "$dir"
+	cp "$WORK/mc.ini" "$WORK/sweep.ini"
+	printf '\n[metrics]\ntextfile = %s/mc-f2b.prom\n' "$dir" >>"$WORK/sweep.ini"
+	chmod 600 "$WORK/sweep.ini"
+	touch "$dir/mc-f2b.prom.Ab3xYz" "$dir/mc-f2b.prom.keep" "$dir/other.prom.Ab3xYz" \
+		"$dir/theirs"
+	cp "$dir/theirs" "$dir/mc-f2b.prom.Theirs"
+	chown nobody "$dir/mc-f2b.prom.Theirs"
+	ln -s "$dir/theirs" "$dir/mc-f2b.prom.Linked"
+	"$MC_F2B" -c "$WORK/sweep.ini" sync --once >/dev/null 2>&1
+	assert_eq "$(cd "$dir" && ls | sort | tr '\n' ' ')" \
+		"mc-f2b.prom mc-f2b.prom.Linked mc-f2b.prom.Theirs mc-f2b.prom.keep other.prom.Ab3xYz theirs " \
+		"what the sweep left"
+	[ -e "$dir/theirs" ] || fail "the link's target removed"
+}
