@@ -289,6 +289,23 @@ void addr_net_format(const struct addr_net *n, char out[ADDR_NET_TEXT_MAX])
 	}
 }
 
+int addr_canonical(const char *text, char out[ADDR_NET_TEXT_MAX],
+		   const char **why)
+{
+	struct addr a;
+	struct addr_net net;
+
+	if (addr_parse(text, &a, why) == 0) {
+		addr_format(&a, out);
+		return 0;
+	}
+	if (addr_net_parse(text, &net, why) == 0) {
+		addr_net_format(&net, out);
+		return 0;
+	}
+	return -1;
+}
+
 bool addr_net_contains(const struct addr_net *n, const struct addr *a)
 {
 	if (n->base.family != a->family)

@@ -43,6 +43,12 @@ void addr_format(const struct addr *a, char out[ADDR_TEXT_MAX]);
  * address, so that a host and its /32 are one row. */
 void addr_net_format(const struct addr_net *n, char out[ADDR_NET_TEXT_MAX]);
 
+/* The one text form of an address or of a network, as a row of
+ * fail2ban_ips holds it: addr_format's for an address, addr_net_format's
+ * for a network.  -1, with *why if why is not NULL, when it is neither. */
+int addr_canonical(const char *text, char out[ADDR_NET_TEXT_MAX],
+		   const char **why);
+
 /* How many bits of the network's addresses are the host's (0 for a single
  * address). */
 unsigned addr_net_host_bits(const struct addr_net *n);

@@ -14,18 +14,10 @@
 /* An address, or a network (a whitelist entry), in its one text form. */
 static int take_address(const char *text, char out[ADDR_NET_TEXT_MAX])
 {
-	struct addr a;
-	struct addr_net net;
 	const char *why;
 
-	if (addr_parse(text, &a, &why) == 0) {
-		addr_format(&a, out);
+	if (addr_canonical(text, out, &why) == 0)
 		return EXIT_DONE;
-	}
-	if (addr_net_parse(text, &net, &why) == 0) {
-		addr_net_format(&net, out);
-		return EXIT_DONE;
-	}
 	return usage_error("history", "invalid address or network '%s': %s",
 			   strlen(text) <= 64 ? text : "(too long to show)",
 			   why);

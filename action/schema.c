@@ -399,24 +399,6 @@ struct fixes {
 	bool failed;          /* out of memory: not every address was read */
 };
 
-/* The one text form of an address or network, or -1 when it is neither. */
-static int canonical(const char *text, char out[ADDR_NET_TEXT_MAX])
-{
-	struct addr a;
-	struct addr_net net;
-	const char *why;
-
-	if (addr_parse(text, &a, &why) == 0) {
-		addr_format(&a, out);
-		return 0;
-	}
-	if (addr_net_parse(text, &net, &why) == 0) {
-		addr_net_format(&net, out);
-		return 0;
-	}
-	return -1;
-}
-
 static int on_address(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct fixes *f = ctx;
@@ -426,7 +408,7 @@ static int on_address(void *ctx, const char *const *cols, size_t ncols)
 	long long id;
 
 	if (!db_col_int(cols, ncols, 0, 0, &id) || db_col_null(cols, ncols, 1) ||
-	    canonical(cols[1], canon) != 0) {
+	    addr_canonical(cols[1], canon, NULL) != 0) {
 		f->unparsable++;
 		return 0;
 	}

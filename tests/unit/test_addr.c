@@ -588,6 +588,37 @@ static void test_host_is_its_own_network(void **state)
 	}
 }
 
+/* The form a row holds: an address as addr_format writes it, a network as
+ * addr_net_format does, anything else refused with a reason. */
+static void test_canonical(void **state)
+{
+	static const struct { const char *in, *out; } ok[] = {
+		{ "192.0.2.1", "192.0.2.1" },
+		{ "::ffff:192.0.2.1", "192.0.2.1" },
+		{ "2001:DB8:0::1", "2001:db8::1" },
+		{ "192.0.2.1/32", "192.0.2.1" },
+		{ "198.51.100.0/24", "198.51.100.0/24" },
+		{ "2001:DB8::/32", "2001:db8::/32" },
+	};
+	static const char *const bad[] = {
+		"", "192.0.2", "192.0.2.1/0", "192.0.2.1/24", "999.1.1.1",
+		"192.0.2.1 ", "fe80::1%eth0",
+	};
+	char out[ADDR_NET_TEXT_MAX];
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(ok); i++) {
+		assert_int_equal(addr_canonical(ok[i].in, out, NULL), 0);
+		assert_string_equal(out, ok[i].out);
+	}
+	for (size_t i = 0; i < COUNT(bad); i++) {
+		why = NULL;
+		assert_int_equal(addr_canonical(bad[i], out, &why), -1);
+		assert_non_null(why);
+	}
+}
+
 static void assert_nth(const char *net_text, unsigned long i, const char *want)
 {
 	struct addr_net n;
@@ -639,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_contains),
 		cmocka_unit_test(test_host_is_its_own_network),
 		cmocka_unit_test(test_nth_address_of_a_network),
+		cmocka_unit_test(test_canonical),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
