@@ -270,14 +270,6 @@ static enum bans_status bans_record(struct db *db,
 	return to_bans_status(s);
 }
 
-static int on_any_row(void *ctx, const char *const *cols, size_t ncols)
-{
-	(void)cols;
-	(void)ncols;
-	*(bool *)ctx = true;
-	return 1;
-}
-
 static enum bans_status bans_lift(struct db *db, const struct ban_event *ev,
 				  bool *changed, char *err, size_t errlen)
 {
@@ -298,7 +290,7 @@ static enum bans_status bans_lift(struct db *db, const struct ban_event *ev,
 	/* Only when nothing changed is it worth asking whether the jail is
 	 * known: the common unban pays one statement. */
 	if (s == DB_OK && affected == 0)
-		s = db_query(db, jail_sql, args + 2, 1, on_any_row,
+		s = db_query(db, jail_sql, args + 2, 1, db_row_found,
 			     &jail_found);
 	else
 		jail_found = true;

@@ -62,6 +62,9 @@ bool db_col_bool(const char *const *cols, size_t ncols, size_t i,
 bool db_col_text(const char *const *cols, size_t ncols, size_t i,
 		 char *buf, size_t size);
 
+/* A db_row_fn for "is there a row": sets *(bool *)ctx and stops. */
+int db_row_found(void *ctx, const char *const *cols, size_t ncols);
+
 enum db_status db_connect(const struct db_endpoint *ep, struct db **out,
 			  char *err, size_t errlen);
 void db_close(struct db *db);

@@ -75,3 +75,11 @@ bool db_col_text(const char *const *cols, size_t ncols, size_t i,
 		return false;
 	return text_copy(buf, size, cols[i] ? cols[i] : "");
 }
+
+int db_row_found(void *ctx, const char *const *cols, size_t ncols)
+{
+	(void)cols;
+	(void)ncols;
+	*(bool *)ctx = true;
+	return 1;
+}

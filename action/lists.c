@@ -74,14 +74,6 @@ enum db_status lists_read(struct db *db, enum list_kind kind,
 
 #define LISTS_CONFLICT_RETRIES 8
 
-static int on_any(void *ctx, const char *const *cols, size_t ncols)
-{
-	(void)cols;
-	(void)ncols;
-	*(bool *)ctx = true;
-	return 1;
-}
-
 /* Only these two kinds are lists an entry is put on: any other kind is a
  * caller's mistake, refused rather than read as the blacklist. */
 static bool is_list(enum list_kind list)
@@ -138,7 +130,7 @@ enum db_status lists_add(struct db *db, enum list_kind list, const char *jail,
 		if (s != DB_OK || changed > 0)
 			break;
 		exists = false;
-		s = db_query(db, exists_sql, update + 2, 2, on_any, &exists);
+		s = db_query(db, exists_sql, update + 2, 2, db_row_found, &exists);
 		if (s == DB_OK && !exists)
 			s = DB_CONFLICT;
 	}
