@@ -96,6 +96,21 @@ static int on_table(void *ctx, const char *const *cols, size_t ncols)
 	return 0;
 }
 
+/* One of the four columns the triggers read, by its exact name: another
+ * column that happens to start alike is not one of them. */
+static bool is_change_column(const char *name)
+{
+	static const char *const names[SCHEMA_CHANGE_COLUMNS] = {
+		"change_source", "change_node", "change_failures",
+		"change_bantime",
+	};
+
+	for (size_t i = 0; i < SCHEMA_CHANGE_COLUMNS; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 static int on_column(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct schema_state *st = ctx;
@@ -107,7 +122,7 @@ static int on_column(void *ctx, const char *const *cols, size_t ncols)
 				st->jail_width = 0;
 		} else if (strcmp(cols[1], "updated_at") == 0) {
 			st->has_updated_at = true;
-		} else if (strncmp(cols[1], "change_", 7) == 0) {
+		} else if (is_change_column(cols[1])) {
 			st->change_columns++;
 		}
 	} else if (strcmp(cols[1], "chain") == 0) {
