@@ -387,6 +387,11 @@ void cli_act_as(const char *source)
 	text_copy(acting_as, sizeof(acting_as), source);
 }
 
+const char *cli_acting_as(void)
+{
+	return acting_as;
+}
+
 /* The events still waiting after a replay, or -1 when the spool could not
  * be used at all (refused for its owner, its mode, a link; said in one
  * line). */

@@ -72,6 +72,9 @@ int cli_load_config(const struct cli *cli, struct mc_config *cfg);
  * to the history (db_set_actor()); a spool replay says "spool replay". */
 void cli_act_as(const char *source);
 
+/* What cli_act_as() set ("" before it was called). */
+const char *cli_acting_as(void);
+
 /* Connect to the master (cli_connect_master), forget its password; once
  * connected, apply what the spool kept from
  * earlier runs, in order, before anything new.  When events still wait

@@ -10,14 +10,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "apply.h"
 #include "bans.h"
 #include "cli.h"
 #include "f2b.h"
 #include "f2bconf.h"
+#include "handoff.h"
 #include "jails.h"
 #include "log.h"
 #include "outage.h"
 #include "spool.h"
+#include "textcopy.h"
 
 /* A person's ban of a network: above this many addresses only with --yes,
  * and never above PERSON_BAN_MAX (one row per address). */
@@ -129,30 +132,6 @@ static int build_event(const char *verb, const struct opts *o,
 	return EXIT_DONE;
 }
 
-static const char *outcome_text(enum ban_outcome o)
-{
-	switch (o) {
-	case BAN_NEW:            return "first ban";
-	case BAN_COUNTED:        return "banned again";
-	case BAN_ALREADY_ACTIVE: return "already active, not counted";
-	case BAN_RESTORED:       return "restored by fail2ban, not counted";
-	case BAN_WHITELISTED:    return "whitelisted, not counted";
-	}
-	return "?";
-}
-
-static void log_ban(const struct ban_event *ev, const struct ban_result *r)
-{
-	if (r->plan.blacklist_now)
-		log_decision("ban %s in %s: %s (count %lld), blacklisted: the "
-			     "count passed max_count %lld", ev->ip, ev->jail,
-			     outcome_text(r->plan.outcome), r->plan.count,
-			     r->max_count);
-	else
-		log_decision("ban %s in %s: %s (count %lld)", ev->ip, ev->jail,
-			     outcome_text(r->plan.outcome), r->plan.count);
-}
-
 /* The master could not take the event (out of reach, or refusing it, or
  * events before it still wait): keep it for later, in order.  fail2ban is
  * not made to retry: the spool is the retry. */
@@ -202,60 +181,6 @@ static int take_port(const char *verb, const char *port)
 	return EXIT_DONE;
 }
 
-/* A jail of the administrator's own (defined in fail2ban's files) that
- * runs the action but has no row yet gets one at its start: its bans are
- * then recorded, counted and blacklisted after [custom] max_count, and
- * synced.  The row says where the jail is defined only by what it lacks
- * (no filter, no log path, zero settings): the jail's settings stay in its
- * file, and mc-f2b never writes a file for it (it is not mc-f2b's).  Any
- * failure here is said and the start goes on: the firewall part of the
- * action must still start.  A ban from the action (which passes --port)
- * that finds no row tries the same once, so that a start made while the
- * master was out of reach is made up for.  Returns whether the row is
- * there now. */
-static bool register_custom_jail(const struct mc_config *cfg, struct db *db,
-				 const char *jail, const char *port)
-{
-	struct f2b_defined defined;
-	struct jail_row row;
-	const char *in, *why;
-	char err[512];
-	bool found, registered = false;
-	enum db_status s;
-
-	s = jails_get(db, jail, &row, &found, &in, &why);
-	if (s != DB_OK || found) {
-		if (s != DB_OK)
-			log_warning("%s: reading its row: %s", jail, db_error(db));
-		return found;
-	}
-	if (f2bconf_read(cfg->f2b_config_dir, &defined, err, sizeof(err)) != 0) {
-		log_warning("%s: fail2ban's configuration: %s; no row "
-			    "registered", jail, err);
-		return false;
-	}
-	in = f2bconf_defined_in(&defined, jail);
-	if (!in) {
-		log_warning("%s: no row in fail2ban_jail, and no file of "
-			    "fail2ban's configuration defines it: its bans are "
-			    "refused", jail);
-	} else if (jail_custom_row(jail, port, cfg->custom_max_count, &row,
-				   &why) != 0) {
-		log_warning("%s: not registered: %s", jail, why);
-	} else if ((s = jails_create(db, &row)) == DB_OK) {
-		log_decision("%s: registered in fail2ban_jail (defined in %s; "
-			     "blacklisted after %lld bans)", jail, in,
-			     row.max_count);
-		registered = true;
-	} else if (s == DB_CONFLICT) {
-		registered = true;   /* a concurrent start or ban did it */
-	} else {
-		log_warning("%s: registering it: %s", jail, db_error(db));
-	}
-	f2bconf_free(&defined);
-	return registered;
-}
-
 /* start's side of it: its own connection, and never a failure. */
 static void register_at_start(const struct mc_config *cfg, const char *jail,
 			      const char *port)
@@ -268,8 +193,47 @@ static void register_at_start(const struct mc_config *cfg, const char *jail,
 			    jail, err);
 		return;
 	}
-	register_custom_jail(cfg, db, jail, port);
+	apply_register_custom_jail(cfg, db, jail, port);
 	db_close(db);
+}
+
+/* While the sync loop runs, its hand-off server applies the event on the
+ * connection it keeps (handoff.h), the very same way (apply.h); nobody
+ * there, and the action applies it itself.  Returns true when the event
+ * was handled so, with the exit status in *rc. */
+static bool handed_off(const struct mc_config *cfg, const struct ban_event *ev,
+		       const char *port, int *rc)
+{
+	struct handoff_request r = { .ev = *ev };
+	char text[HANDOFF_TEXT_MAX + 1];
+	/* The server's worst: a kept connection found dead at a statement's
+	 * time-out, then a new one that cannot be made. */
+	unsigned wait_ms = cfg->master.connect_timeout_ms +
+			   cfg->master.query_timeout_ms + 1000;
+
+	/* Events waiting go first, in order: replayed on the way below. */
+	if (spool_pending(cfg->spool_dir))
+		return false;
+	text_copy(r.identity, sizeof(r.identity), cfg->identity);
+	text_copy(r.actor, sizeof(r.actor), cli_acting_as());
+	r.has_port = port != NULL;
+	if (port)
+		text_copy(r.port, sizeof(r.port), port);
+	switch (handoff_ask(cfg->spool_dir, &r, wait_ms, text, sizeof(text))) {
+	case HANDOFF_DONE:
+		*rc = EXIT_DONE;
+		return true;
+	case HANDOFF_REFUSED:
+		log_error("%s", text);
+		*rc = EXIT_BAD_INPUT;
+		return true;
+	case HANDOFF_SPOOL:
+		*rc = spool_event(cfg, ev, text);
+		return true;
+	case HANDOFF_DIRECT:
+		break;
+	}
+	return false;
 }
 
 /* port: the ports a ban from the action passed (NULL from a person): a
@@ -277,12 +241,11 @@ static void register_at_start(const struct mc_config *cfg, const char *jail,
 static int apply_event(struct mc_config *cfg, const struct ban_event *ev,
 		       const char *port)
 {
-	struct ban_result res;
 	struct db *db;
 	char err[512], why[600];
-	bool spool_waits;
+	bool spool_waits, lost;
 	enum db_status ds;
-	enum bans_status bs;
+	enum apply_verdict v;
 	int rc;
 
 	/* Before anything else, so that no outage spools it: an address of
@@ -291,7 +254,7 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev,
 		cli_refuse_node_ban(cfg, ev);
 		return EXIT_DONE;
 	}
-	if (spooled_in_outage(cfg, ev, &rc))
+	if (spooled_in_outage(cfg, ev, &rc) || handed_off(cfg, ev, port, &rc))
 		return rc;
 	ds = cli_open_master(cfg, &db, &spool_waits, err, sizeof(err));
 	if (ds == DB_UNREACHABLE) {
@@ -307,41 +270,19 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev,
 		return spool_event(cfg, ev, "earlier events still wait in the "
 				   "spool");
 	}
-	bs = bans_apply(db, ev, &res, err, sizeof(err));
-	if (bs == BANS_UNKNOWN_JAIL && ev->kind == EVENT_BAN && port &&
-	    register_custom_jail(cfg, db, ev->jail, port)) {
-		bans_result_free(&res);
-		bs = bans_apply(db, ev, &res, err, sizeof(err));
-	}
+	v = apply_on_master(cfg, db, ev, port, &lost, why, sizeof(why));
 	db_close(db);
-	if (bs == BANS_OK || bs == BANS_UNKNOWN_JAIL)
-		cli_master_answered(cfg);
-	if (bs == BANS_OK) {
-		if (ev->kind == EVENT_BAN) {
-			log_ban(ev, &res);
-			cli_count(cfg, COUNTER_RECORDED, 1);
-		} else
-			log_decision("unban %s in %s", ev->ip, ev->jail);
-		cli_tell_fail2ban(cfg, ev, &res);
-	}
-	bans_result_free(&res);
-	switch (bs) {
-	case BANS_OK:
-		return EXIT_DONE;
-	case BANS_UNKNOWN_JAIL:
-		log_error("%s: %s", event_kind_name(ev->kind), err);
-		return EXIT_BAD_INPUT;
-	case BANS_UNREACHABLE:
-		/* Lost, timed out, or held by a lock: whether the statement
-		 * was applied is not known; its replay changes nothing if it
-		 * was (an active row stays as it is). */
+	if (lost)
 		cli_master_failed(cfg);
-		break;
-	case BANS_FAILED:
+	switch (v) {
+	case APPLY_DONE:
+		return EXIT_DONE;
+	case APPLY_REFUSED:
+		log_error("%s", why);
+		return EXIT_BAD_INPUT;
+	case APPLY_SPOOL:
 		break;
 	}
-	snprintf(why, sizeof(why), "%s (%s)", bs == BANS_UNREACHABLE ?
-		 "master unavailable" : "master refused it", err);
 	return spool_event(cfg, ev, why);
 }
 
@@ -432,7 +373,7 @@ static enum bans_status record_person_ban(struct mc_config *cfg,
 	enum bans_status bs = bans_apply(db, ev, &res, err, errlen);
 
 	if (bs == BANS_OK) {
-		log_ban(ev, &res);
+		apply_log_ban(ev, &res);
 		cli_count(cfg, COUNTER_RECORDED, 1);
 		if (res.plan.outcome != BAN_WHITELISTED)
 			snprintf(batch[(*n)++], ADDR_TEXT_MAX, "%s", ev->ip);

@@ -7,14 +7,22 @@
  * that was down, a manual fail2ban command).  The spool of this node is
  * replayed to the master whenever it holds something.  Database or
  * fail2ban down: the loop waits, longer each time up to a minute, and says
- * so once, then once more when it is back. */
+ * so once, then once more when it is back.
+ *
+ * Beside the loop, unless --once or --rounds, a child of it serves the
+ * hand-off (handoff.h): this node's bans, applied on a connection it keeps
+ * open.  It is started again at the next round when it ended. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "apply.h"
 #include "cli.h"
+#include "handoff.h"
 #include "history.h"
 #include "jailctl.h"
 #include "jails.h"
@@ -90,7 +98,77 @@ struct syncer {
 	double last_tally;
 	bool metrics_said;     /* a failure to write it, said once */
 	time_t next_prune;     /* [history] prune: when, next */
+	bool serve_handoff;    /* the loop runs for good: the hand-off too */
+	pid_t handoff_pid;     /* its server, 0 when none runs */
+	bool handoff_said;     /* a failure to start it, said once */
 };
+
+/* --- the hand-off server ------------------------------------------------- */
+
+/* Its socket, bound here and handed to a child that alone holds it: once
+ * the child is gone, a ban finds nobody listening and connects on its
+ * own, rather than waiting in a queue nobody reads. */
+static void handoff_start(struct syncer *s)
+{
+	char err[512];
+	int fd = handoff_listen(s->cfg.spool_dir, err, sizeof(err));
+	pid_t pid;
+
+	if (fd < 0) {
+		if (!s->handoff_said)
+			log_warning("hand-off: %s; bans connect to the master "
+				    "on their own", err);
+		s->handoff_said = true;
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		/* What the loop holds open (the replica's connection) is
+		 * left alone: _exit, never the loop's own clean-up. */
+		apply_serve_handoffs(&s->cfg, fd, &stopping);
+		_exit(0);
+	}
+	close(fd);
+	if (pid < 0 && !s->handoff_said) {
+		log_warning("hand-off: fork: %s; bans connect to the master on "
+			    "their own", strerror(errno));
+		s->handoff_said = true;
+	}
+	s->handoff_pid = pid > 0 ? pid : 0;
+}
+
+/* At every round: started when it is not running. */
+static void handoff_keep(struct syncer *s)
+{
+	int status;
+
+	if (!s->serve_handoff)
+		return;
+	if (s->handoff_pid > 0) {
+		if (waitpid(s->handoff_pid, &status, WNOHANG) == 0)
+			return;
+		log_warning("hand-off server ended (%s %d): started again",
+			    WIFSIGNALED(status) ? "signal" : "status",
+			    WIFSIGNALED(status) ? WTERMSIG(status) :
+			    WEXITSTATUS(status));
+		s->handoff_pid = 0;
+	}
+	handoff_start(s);
+}
+
+static void handoff_stop(struct syncer *s)
+{
+	char path[PATH_MAX];
+
+	if (s->handoff_pid <= 0)
+		return;
+	kill(s->handoff_pid, SIGTERM);
+	while (waitpid(s->handoff_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	s->handoff_pid = 0;
+	if (handoff_path(s->cfg.spool_dir, path, sizeof(path)) == 0)
+		unlink(path);
+}
 
 /* This node's spool, to the master, when it holds something. */
 static void replay_spool(struct syncer *s)
@@ -322,12 +400,14 @@ static int run_loop(struct syncer *s, unsigned interval_ms, long long rounds)
 
 	install_handlers();
 	for (long long n = 1; !stopping; n++) {
+		handoff_keep(s);
 		last = round_and_publish(s);
 		if (rounds > 0 && n >= rounds)
 			break;
 		wait = last == 0 ? interval_ms : backoff(wait);
 		pause_for(wait);
 	}
+	handoff_stop(s);
 	return last;
 }
 
@@ -383,6 +463,7 @@ int cmd_sync(int argc, char **argv, const struct cli *cli)
 	 * the spool may be replayed before the replica answers. */
 	cli_load_nodes_for_ban(&s.cfg);
 	s.verbose = once;
+	s.serve_handoff = !once && rounds == 0;
 	if (once)
 		rc = round_and_publish(&s) == 0 ? EXIT_DONE : EXIT_RUNTIME;
 	else

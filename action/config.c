@@ -570,6 +570,10 @@ int config_load(const char *path, struct mc_config *out,
 	fd = localfile_open(path, false, &st, err, errlen);
 	if (fd < 0)
 		return -1;
+	snprintf(out->identity, sizeof(out->identity), "%llu:%llu:%lld:%lld.%09ld",
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		 (long long)st.st_size, (long long)st.st_ctim.tv_sec,
+		 st.st_ctim.tv_nsec);
 	ini = parse_descriptor(path, fd, &st, err, errlen);
 	close(fd);
 	if (!ini)

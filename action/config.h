@@ -47,6 +47,9 @@ struct mc_config {
 					  * the sync loop ("" : none) */
 	unsigned history_keep_days;     /* [history] keep_days (0: for ever) */
 	bool history_prune;             /* [history] prune, "auto" resolved */
+	char identity[96];              /* the file as read (device, inode,
+					 * size, change time): the hand-off
+					 * serves only the very same file */
 	struct nodes nodes;             /* not from the file: filled by
 					 * cli_load_nodes() (nodes.h) */
 	struct mail_conf mail;          /* not from the file: fail2ban_conf,

@@ -18,6 +18,85 @@
 #include <mysqld_error.h>
 #include <openssl/crypto.h>
 
+/* With -Dlazy_connector=true (the Debian package) the program is not linked
+ * with the connector: it is loaded at the first connection.  A ban that the
+ * sync loop takes over (handoff.h) never connects, and then never pays for
+ * loading the connector, OpenSSL and zlib at its start.  Every function of
+ * theirs used here goes through a pointer then, by the same name. */
+#define CONNECTOR_FUNCTIONS(X) \
+	X(mysql_init) X(mysql_options) X(mysql_real_connect) X(mysql_close) \
+	X(mysql_error) X(mysql_errno) X(mysql_stmt_init) \
+	X(mysql_stmt_prepare) X(mysql_stmt_attr_set) \
+	X(mysql_stmt_bind_param) X(mariadb_stmt_execute_direct) \
+	X(mysql_stmt_affected_rows) X(mysql_stmt_field_count) \
+	X(mysql_stmt_result_metadata) X(mysql_fetch_field_direct) \
+	X(mysql_free_result) X(mysql_stmt_bind_result) X(mysql_stmt_fetch) \
+	X(mysql_stmt_fetch_column) X(mysql_stmt_errno) X(mysql_stmt_error) \
+	X(mysql_stmt_close) X(OPENSSL_init_crypto)
+
+#ifdef MC_F2B_LAZY_CONNECTOR
+#include <dlfcn.h>
+
+#define CONNECTOR_SONAME "libmariadb.so.3"
+#define DECLARE_POINTER(name) static __typeof__(name) *lazy_##name;
+CONNECTOR_FUNCTIONS(DECLARE_POINTER)
+#define mysql_init (*lazy_mysql_init)
+#define mysql_options (*lazy_mysql_options)
+#define mysql_real_connect (*lazy_mysql_real_connect)
+#define mysql_close (*lazy_mysql_close)
+#define mysql_error (*lazy_mysql_error)
+#define mysql_errno (*lazy_mysql_errno)
+#define mysql_stmt_init (*lazy_mysql_stmt_init)
+#define mysql_stmt_prepare (*lazy_mysql_stmt_prepare)
+#define mysql_stmt_attr_set (*lazy_mysql_stmt_attr_set)
+#define mysql_stmt_bind_param (*lazy_mysql_stmt_bind_param)
+#define mariadb_stmt_execute_direct (*lazy_mariadb_stmt_execute_direct)
+#define mysql_stmt_affected_rows (*lazy_mysql_stmt_affected_rows)
+#define mysql_stmt_field_count (*lazy_mysql_stmt_field_count)
+#define mysql_stmt_result_metadata (*lazy_mysql_stmt_result_metadata)
+#define mysql_fetch_field_direct (*lazy_mysql_fetch_field_direct)
+#define mysql_free_result (*lazy_mysql_free_result)
+#define mysql_stmt_bind_result (*lazy_mysql_stmt_bind_result)
+#define mysql_stmt_fetch (*lazy_mysql_stmt_fetch)
+#define mysql_stmt_fetch_column (*lazy_mysql_stmt_fetch_column)
+#define mysql_stmt_errno (*lazy_mysql_stmt_errno)
+#define mysql_stmt_error (*lazy_mysql_stmt_error)
+#define mysql_stmt_close (*lazy_mysql_stmt_close)
+#define OPENSSL_init_crypto (*lazy_OPENSSL_init_crypto)
+
+/* Load it once; OpenSSL comes with it (a dependency of the connector's). */
+static int load_connector(char *err, size_t errlen)
+{
+	static bool loaded;
+	void *lib, *sym;
+
+	if (loaded)
+		return 0;
+	lib = dlopen(CONNECTOR_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		snprintf(err, errlen, "loading the connector: %s", dlerror());
+		return -1;
+	}
+#define LOAD_POINTER(name) \
+	if (!(sym = dlsym(lib, #name))) { \
+		snprintf(err, errlen, CONNECTOR_SONAME " has no %s", #name); \
+		return -1; \
+	} \
+	memcpy(&lazy_##name, &sym, sizeof(sym));
+	CONNECTOR_FUNCTIONS(LOAD_POINTER)
+#undef LOAD_POINTER
+	loaded = true;
+	return 0;
+}
+#else
+static int load_connector(char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+#endif
+
 /* Widest column mc-f2b reads (fail2ban_jail.logpath is varchar(250)). */
 #define DB_CELL_MAX 1024
 #define DB_COLS_MAX 16
@@ -119,6 +198,10 @@ static enum db_status connect_to(const struct db_endpoint *ep,
 	enum db_status status;
 
 	*out = NULL;
+	if (load_connector(err, errlen) != 0) {
+		free(db);
+		return DB_FAILED;
+	}
 	lighten_client_start(ep);
 	if (!db || !(db->conn = mysql_init(NULL))) {
 		free(db);

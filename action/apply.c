@@ -1,0 +1,250 @@
+/* apply.c - an event applied to the master, the same way by the action and
+ * by the hand-off server (apply.h). */
+#include "apply.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "bans.h"
+#include "cli.h"
+#include "f2bconf.h"
+#include "handoff.h"
+#include "jails.h"
+#include "log.h"
+#include "spool.h"
+
+/* How long the server waits for a request before it looks again whether
+ * it should stop. */
+#define SERVE_WAIT_MS 1000
+
+static const char *outcome_text(enum ban_outcome o)
+{
+	switch (o) {
+	case BAN_NEW:            return "first ban";
+	case BAN_COUNTED:        return "banned again";
+	case BAN_ALREADY_ACTIVE: return "already active, not counted";
+	case BAN_RESTORED:       return "restored by fail2ban, not counted";
+	case BAN_WHITELISTED:    return "whitelisted, not counted";
+	}
+	return "?";
+}
+
+void apply_log_ban(const struct ban_event *ev, const struct ban_result *r)
+{
+	if (r->plan.blacklist_now)
+		log_decision("ban %s in %s: %s (count %lld), blacklisted: the "
+			     "count passed max_count %lld", ev->ip, ev->jail,
+			     outcome_text(r->plan.outcome), r->plan.count,
+			     r->max_count);
+	else
+		log_decision("ban %s in %s: %s (count %lld)", ev->ip, ev->jail,
+			     outcome_text(r->plan.outcome), r->plan.count);
+}
+
+/* The row of a jail of the administrator's own (defined in fail2ban's
+ * files) that runs the action: its bans are then recorded, counted and
+ * blacklisted after [custom] max_count, and synced.  The row says where
+ * the jail is defined only by what it lacks (no filter, no log path, zero
+ * settings): the jail's settings stay in its file, and mc-f2b never writes
+ * a file for it (it is not mc-f2b's).  Any failure here is said and the
+ * caller goes on: the firewall part of a start must still start.  A ban
+ * from the action (which passes --port) that finds no row tries the same
+ * once, so that a start made while the master was out of reach is made up
+ * for. */
+bool apply_register_custom_jail(const struct mc_config *cfg, struct db *db,
+				const char *jail, const char *port)
+{
+	struct f2b_defined defined;
+	struct jail_row row;
+	const char *in, *why;
+	char err[512];
+	bool found, registered = false;
+	enum db_status s;
+
+	s = jails_get(db, jail, &row, &found, &in, &why);
+	if (s != DB_OK || found) {
+		if (s != DB_OK)
+			log_warning("%s: reading its row: %s", jail, db_error(db));
+		return found;
+	}
+	if (f2bconf_read(cfg->f2b_config_dir, &defined, err, sizeof(err)) != 0) {
+		log_warning("%s: fail2ban's configuration: %s; no row "
+			    "registered", jail, err);
+		return false;
+	}
+	in = f2bconf_defined_in(&defined, jail);
+	if (!in) {
+		log_warning("%s: no row in fail2ban_jail, and no file of "
+			    "fail2ban's configuration defines it: its bans are "
+			    "refused", jail);
+	} else if (jail_custom_row(jail, port, cfg->custom_max_count, &row,
+				   &why) != 0) {
+		log_warning("%s: not registered: %s", jail, why);
+	} else if ((s = jails_create(db, &row)) == DB_OK) {
+		log_decision("%s: registered in fail2ban_jail (defined in %s; "
+			     "blacklisted after %lld bans)", jail, in,
+			     row.max_count);
+		registered = true;
+	} else if (s == DB_CONFLICT) {
+		registered = true;   /* a concurrent start or ban did it */
+	} else {
+		log_warning("%s: registering it: %s", jail, db_error(db));
+	}
+	f2bconf_free(&defined);
+	return registered;
+}
+
+enum apply_verdict apply_on_master(const struct mc_config *cfg, struct db *db,
+				   const struct ban_event *ev,
+				   const char *port, bool *lost, char *why,
+				   size_t whylen)
+{
+	struct ban_result res;
+	char err[512];
+	enum bans_status bs;
+
+	*lost = false;
+	why[0] = '\0';
+	bs = bans_apply(db, ev, &res, err, sizeof(err));
+	if (bs == BANS_UNKNOWN_JAIL && ev->kind == EVENT_BAN && port &&
+	    apply_register_custom_jail(cfg, db, ev->jail, port)) {
+		bans_result_free(&res);
+		bs = bans_apply(db, ev, &res, err, sizeof(err));
+	}
+	if (bs == BANS_OK || bs == BANS_UNKNOWN_JAIL)
+		cli_master_answered(cfg);
+	if (bs == BANS_OK) {
+		if (ev->kind == EVENT_BAN) {
+			apply_log_ban(ev, &res);
+			cli_count(cfg, COUNTER_RECORDED, 1);
+		} else {
+			log_decision("unban %s in %s", ev->ip, ev->jail);
+		}
+		cli_tell_fail2ban(cfg, ev, &res);
+	}
+	bans_result_free(&res);
+	switch (bs) {
+	case BANS_OK:
+		return APPLY_DONE;
+	case BANS_UNKNOWN_JAIL:
+		snprintf(why, whylen, "%s: %s", event_kind_name(ev->kind), err);
+		return APPLY_REFUSED;
+	case BANS_UNREACHABLE:
+		/* Lost, timed out, or held by a lock: whether the statement
+		 * was applied is not known; its replay changes nothing if it
+		 * was (an active row stays as it is). */
+		*lost = true;
+		break;
+	case BANS_FAILED:
+		break;
+	}
+	snprintf(why, whylen, "%s (%s)", bs == BANS_UNREACHABLE ?
+		 "master unavailable" : "master refused it", err);
+	return APPLY_SPOOL;
+}
+
+/* --- the hand-off server ---------------------------------------------------- */
+
+static enum handoff_verdict as_handoff(enum apply_verdict v)
+{
+	switch (v) {
+	case APPLY_DONE:    return HANDOFF_DONE;
+	case APPLY_REFUSED: return HANDOFF_REFUSED;
+	case APPLY_SPOOL:   break;
+	}
+	return HANDOFF_SPOOL;
+}
+
+/* Apply r on *db, the connection kept between requests (NULL: none yet, or
+ * lost), as the action would on its own. */
+static enum handoff_verdict serve_request(struct mc_config *cfg,
+					  struct db **db,
+					  const struct handoff_request *r,
+					  char *why, size_t whylen)
+{
+	char err[512];
+	enum apply_verdict v = APPLY_SPOOL;
+	enum db_status s;
+	bool lost, reused;
+
+	if (strcmp(r->identity, cfg->identity) != 0) {
+		snprintf(why, whylen, "not the configuration the sync loop "
+			 "read");
+		return HANDOFF_DIRECT;
+	}
+	/* What the action checked already (on the nodes as they are now),
+	 * checked again here on those the loop knew when it started this
+	 * server: the request is input like any other. */
+	if (r->ev.kind == EVENT_BAN && cli_is_node(cfg, r->ev.ip)) {
+		cli_refuse_node_ban(cfg, &r->ev);
+		return HANDOFF_DONE;
+	}
+	/* Events waiting go first, in order: the action replays them. */
+	if (spool_pending(cfg->spool_dir)) {
+		snprintf(why, whylen, "events wait in the spool");
+		return HANDOFF_DIRECT;
+	}
+	for (int attempt = 0; attempt < 2; attempt++) {
+		reused = *db != NULL;
+		if (!*db) {
+			s = cli_connect_master(cfg, db, err, sizeof(err));
+			if (s != DB_OK) {
+				*db = NULL;
+				snprintf(why, whylen, "master unreachable (%s)",
+					 err);
+				/* Refused (a grant, a password): the action
+				 * says it in its own words. */
+				return s == DB_UNREACHABLE ? HANDOFF_SPOOL :
+				       HANDOFF_DIRECT;
+			}
+		}
+		db_set_actor(*db, r->actor, cfg->node);
+		v = apply_on_master(cfg, *db, &r->ev, r->has_port ? r->port :
+				    NULL, &lost, why, whylen);
+		if (!lost)
+			break;
+		db_close(*db);
+		*db = NULL;
+		/* A connection kept open may have been ended by the server
+		 * meanwhile (its wait_timeout): once more, on a new one. */
+		if (!reused) {
+			cli_master_failed(cfg);
+			break;
+		}
+	}
+	return as_handoff(v);
+}
+
+void apply_serve_handoffs(struct mc_config *cfg, int listen_fd,
+			  volatile sig_atomic_t *stopping)
+{
+	pid_t parent = getppid();
+	struct handoff_request r;
+	struct db *db = NULL;
+	char line[HANDOFF_LINE_MAX + 1], err[512], why[HANDOFF_TEXT_MAX];
+	const char *bad;
+	int conn;
+
+	/* The loop that started it gone, it goes too. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	while (!*stopping && getppid() == parent) {
+		conn = handoff_next(listen_fd, SERVE_WAIT_MS, line, sizeof(line),
+				    err, sizeof(err));
+		if (conn < 0) {
+			if (err[0])
+				log_warning("hand-off: %s", err);
+			continue;
+		}
+		if (handoff_decode_request(line, &r, &bad) != 0) {
+			log_warning("hand-off: a request not understood (%s): left to the action", bad);
+			handoff_answer(conn, HANDOFF_DIRECT, bad);
+			continue;
+		}
+		why[0] = '\0';
+		handoff_answer(conn, serve_request(cfg, &db, &r, why,
+						   sizeof(why)), why);
+	}
+	db_close(db);
+}

@@ -1,0 +1,218 @@
+# t-handoff.sh - while the sync loop runs, a ban is handed to its child,
+# which applies it on the connection it keeps (handoff.h); with nobody
+# there, or nobody answering, the action applies or spools it itself, and
+# whatever dies when, no event is lost or counted twice.
+# suite: e2e
+
+# The loop, on CONFIG (default the test's), with its log in
+# $WORK/handoff.log; waits until its hand-off server listens.  LOOP is its
+# process.
+handoff_loop() { # [CONFIG]
+	local ini=${1:-$WORK/mc.ini}
+	"$MC_F2B" -c "$ini" -v sync --interval-ms 100 2>>"$WORK/handoff.log" &
+	LOOP=$!
+	echo "$LOOP" >"$WORK/loop.pid"
+	on_exit "kill $LOOP 2>/dev/null; wait $LOOP 2>/dev/null"
+	eventually "the hand-off server" handoff_server >/dev/null
+}
+
+# The hand-off server: the loop's child (the loop's other children, the
+# detached processes that tell fail2ban, are gone in a new session).
+handoff_server() {
+	pgrep -P "$LOOP" -x mc-f2b | head -1 | grep .
+}
+
+# The connect() calls of one run of mc-f2b (strace), to show whether it
+# reached the master's socket itself.
+handoff_connects() { # TRACE
+	grep -c 'connect(.*mysqld.sock' "$1"
+}
+
+# mc-f2b with another configuration: exit status in $rc, stderr in $err.
+handoff_mc() { # INI ARGS...
+	local ini=$1
+	shift
+	timeout 30 "$MC_F2B" -c "$ini" "$@" 2>"$WORK/stderr"
+	rc=$?
+	err=$(cat "$WORK/stderr")
+}
+
+handoff_events() { # IP
+	sql "SELECT COUNT(*) FROM fail2ban_events WHERE ip = '$1' AND what = 'banned'"
+}
+
+test_handoff_applies_a_ban_on_the_loops_connection() {
+	handoff_loop
+	strace -f -qq -e trace=connect -o "$WORK/ban.trace" \
+		"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim -i 203.0.113.70 \
+		--failures 4 --bantime 600 2>"$WORK/stderr"
+	assert_eq "$?" 0 "the ban ($(cat "$WORK/stderr"))"
+	assert_eq "$(row mc-exim 203.0.113.70)" "1,1,0,0" "the row"
+	assert_eq "$(handoff_connects "$WORK/ban.trace")" 0 "the action's own connections to the master"
+	grep -q 'connect(.*/handoff' "$WORK/ban.trace" || fail "the action did not handoff_raw the loop"
+	eventually "the loop's word of it" grep -q \
+		"ban 203.0.113.70 in mc-exim: first ban (count 1)" "$WORK/handoff.log"
+	# The history names the action, with fail2ban's numbers, as ever.
+	assert_eq "$(sql "SELECT CONCAT_WS(',', what, source, failures, bantime)
+		FROM fail2ban_events WHERE ip = '203.0.113.70'")" \
+		"banned,fail2ban,4,600" "the event"
+	# An unban goes the same way, and a second ban counts once more.
+	mc unban -j mc-exim -i 203.0.113.70
+	assert_eq "$rc" 0 "unban ($err)"
+	mc ban -j mc-exim -i 203.0.113.70
+	assert_eq "$(row mc-exim 203.0.113.70)" "2,1,0,0" "after unban and ban"
+}
+
+test_handoff_refusals_reach_the_action() {
+	handoff_loop
+	local before
+	before=$(table_state)
+	expect_refusal 2 ban -j no-such-jail -i 203.0.113.71
+	case $err in *"unknown jail 'no-such-jail'"*) ;; *) fail "the refusal: $err" ;; esac
+	assert_eq "$(table_state)" "$before" "what a refusal wrote"
+	# An address of this node: refused by the action before any hand-off.
+	mc ban -j mc-exim -i 127.0.0.1
+	assert_eq "$(row mc-exim 127.0.0.1)" "none" "a node's address"
+}
+
+test_handoff_nobody_listening_means_a_direct_ban() {
+	handoff_loop
+	local server
+	server=$(handoff_server)
+	kill -STOP "$LOOP"   # so that it starts no other server meanwhile
+	kill -KILL "$server"
+	on_exit "kill -CONT $LOOP 2>/dev/null"
+	test -S "$WORK/db/spool/handoff" || fail "the socket should be left behind"
+	strace -f -qq -e trace=connect -o "$WORK/direct.trace" \
+		"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim -i 203.0.113.72 2>"$WORK/stderr"
+	assert_eq "$?" 0 "the ban ($(cat "$WORK/stderr"))"
+	assert_eq "$(row mc-exim 203.0.113.72)" "1,1,0,0" "the row"
+	[ "$(handoff_connects "$WORK/direct.trace")" -ge 1 ] || fail "no direct connection"
+	kill -CONT "$LOOP"
+	eventually "a new server" bash -c "pgrep -P $LOOP -x mc-f2b | grep -vx $server"
+	grep -q "hand-off server ended (signal 9): started again" "$WORK/handoff.log" ||
+		fail "no word of the server's end"
+}
+
+test_handoff_serves_only_the_loops_own_configuration() {
+	handoff_loop
+	# The same text in another file: another configuration, applied by
+	# the action itself.
+	cp "$WORK/mc.ini" "$WORK/other.ini"
+	strace -f -qq -e trace=connect -o "$WORK/other.trace" \
+		"$MC_F2B" -c "$WORK/other.ini" ban -j mc-exim -i 203.0.113.73 2>"$WORK/stderr"
+	assert_eq "$?" 0 "the ban ($(cat "$WORK/stderr"))"
+	assert_eq "$(row mc-exim 203.0.113.73)" "1,1,0,0" "the row"
+	grep -q 'connect(.*/handoff' "$WORK/other.trace" || fail "the loop was not asked"
+	[ "$(handoff_connects "$WORK/other.trace")" -ge 1 ] || fail "no direct connection"
+	# The loop's own file, changed since the loop read it: the same.
+	printf '\n' >>"$WORK/mc.ini"
+	strace -f -qq -e trace=connect -o "$WORK/changed.trace" \
+		"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim -i 203.0.113.74 2>"$WORK/stderr"
+	assert_eq "$(row mc-exim 203.0.113.74)" "1,1,0,0" "the row"
+	[ "$(handoff_connects "$WORK/changed.trace")" -ge 1 ] || fail "no direct connection"
+	grep -q "203.0.113.7[34]" "$WORK/handoff.log" && fail "the loop applied one of them"
+	return 0
+}
+
+# What a process of this node's may send is still input: junk, a line too
+# long, a hostile field are dropped or sent back, nothing is written, and
+# the server goes on serving.
+test_handoff_hostile_requests_write_nothing() {
+	handoff_loop
+	local before sock=$WORK/db/spool/handoff
+	before=$(table_state)
+	handoff_raw() { python3 - "$sock" "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode("utf-8", "surrogateescape"))
+try:
+    s.shutdown(socket.SHUT_WR)
+    print(s.recv(4096).decode(errors="replace").split("\t")[0] or "(nothing)")
+except ConnectionError:
+    print("(nothing)")
+PY
+	}
+	assert_eq "$(handoff_raw $'junk\n')" "direct" "junk"
+	assert_eq "$(handoff_raw "$(printf 'x%.0s' $(seq 1 2000))")" "(nothing)" "a line too long"
+	assert_eq "$(handoff_raw $'mc-f2b-handoff 1\t1:2:3:4.5\tfail2ban\t-\t1\tban\tmc-exim\t203.0.113.75\tnode-a\t1\t0\t600\t3\t0\n')" \
+		"direct" "another configuration's identity"
+	assert_eq "$(handoff_raw $'mc-f2b-handoff 1\t1:2\tFAIL2BAN;DROP\t-\t1\tban\tmc-exim\t203.0.113.75\tnode-a\t1\t0\t600\t3\t0\n')" \
+		"direct" "a hostile actor"
+	assert_eq "$(handoff_raw $'mc-f2b-handoff 1\t1:2\tfail2ban\t-\t1\tban\tmc-exim\t203.0.113.075\tnode-a\t1\t0\t600\t3\t0\n')" \
+		"direct" "an address not in canonical form"
+	assert_eq "$(handoff_raw $'mc-f2b-handoff 1\t1:2\tfail2ban\tp:25;rm\t1\tban\tmc-exim\t203.0.113.75\tnode-a\t1\t0\t600\t3\t0\n')" \
+		"direct" "a hostile port"
+	assert_eq "$(table_state)" "$before" "what the requests wrote"
+	mc ban -j mc-exim -i 203.0.113.76
+	assert_eq "$(row mc-exim 203.0.113.76)" "1,1,0,0" "a ban after them"
+	grep -q "ban 203.0.113.76 in mc-exim: first ban" "$WORK/handoff.log" ||
+		fail "the server stopped serving"
+}
+
+# A server held (a master that hangs would hold it the same way): the
+# action waits connect_timeout_ms + query_timeout_ms + 1 s, then spools;
+# the request the server then applies late and the replay of the spooled
+# copy count once.
+test_handoff_a_server_that_does_not_answer_means_the_spool() {
+	sed 's|^database = .*|&\nconnect_timeout_ms = 500\nquery_timeout_ms = 500|' \
+		"$WORK/mc.ini" >"$WORK/held.ini"
+	chmod 600 "$WORK/held.ini"
+	handoff_loop "$WORK/held.ini"
+	local server start took
+	server=$(handoff_server)
+	kill -STOP "$server"
+	on_exit "kill -CONT $server 2>/dev/null"
+	start=$(date +%s%N)
+	handoff_mc "$WORK/held.ini" ban -j mc-exim -i 203.0.113.77
+	took=$((($(date +%s%N) - start) / 1000000))
+	assert_eq "$rc" 0 "the ban ($err)"
+	case $err in *"did not answer within 2000 ms"*"spooled"*) ;; *) fail "the reason: $err" ;; esac
+	[ "$took" -ge 2000 ] && [ "$took" -lt 6000 ] || fail "the ban took $took ms"
+	assert_eq "$("$MC_F2B" -c "$WORK/held.ini" spool list | tail -n +2 | grep -c 203.0.113.77)" 1 "spooled"
+	kill -CONT "$server"
+	# The server applies what it was sent; the loop replays the spool.
+	eventually "the spool replayed" bash -c "[ \"\$('$MC_F2B' -c '$WORK/held.ini' spool list | tail -n +2 | grep -c .)\" == 0 ]"
+	assert_eq "$(row mc-exim 203.0.113.77)" "1,1,0,0" "the row, counted once"
+	assert_eq "$(handoff_events 203.0.113.77)" 1 "events"
+}
+
+# A storm of bans through fail2ban's action while the server is killed
+# again and again, and the whole loop once: every address recorded once,
+# one event each, nothing left in the spool.
+test_handoff_killed_mid_storm_loses_and_doubles_nothing() {
+	f2b_up
+	handoff_loop
+	local ips=() i
+	for i in $(seq 1 200); do ips+=("198.51.100.$i"); done
+	# The server killed every 150 ms, whichever loop runs.
+	(
+		for i in $(seq 1 15); do
+			sleep 0.15
+			pkill -KILL -P "$(cat "$WORK/loop.pid")" -x mc-f2b && echo killed >>"$WORK/killer.log"
+		done
+	) &
+	local killer=$!
+	on_exit "kill $killer 2>/dev/null"
+	f2b "$F2B" set mc-exim banip "${ips[@]:0:100}" >/dev/null &
+	local storm=$!
+	sleep 1
+	# The loop itself, mid-storm: its server goes with it.
+	kill -KILL "$LOOP"
+	wait "$storm"
+	handoff_loop
+	f2b "$F2B" set mc-exim banip "${ips[@]:100}" >/dev/null
+	wait "$killer"
+	assert_eq "$(sql "SELECT COUNT(*), SUM(count), SUM(active) FROM fail2ban_ips
+		WHERE jail = 'mc-exim' AND ip LIKE '198.51.100.%'")" $'200\t200\t200' \
+		"rows, counts, active"
+	assert_eq "$(sql "SELECT COUNT(*), COUNT(DISTINCT ip) FROM fail2ban_events
+		WHERE what = 'banned' AND ip LIKE '198.51.100.%'")" $'200\t200' \
+		"one event per address"
+	assert_eq "$(spooled)" 0 "events left in the spool"
+	# At least twice (the loop starts a new server between its rounds,
+	# which wait for fail2ban while the storm holds its lock).
+	[ "$(grep -c killed "$WORK/killer.log" 2>/dev/null)" -ge 2 ] ||
+		fail "the server was killed less than twice"
+}
