@@ -216,3 +216,42 @@ test_handoff_killed_mid_storm_loses_and_doubles_nothing() {
 	[ "$(grep -c killed "$WORK/killer.log" 2>/dev/null)" -ge 2 ] ||
 		fail "the server was killed less than twice"
 }
+
+# Racing bans while the loop runs (some handed over, some direct when the
+# queue is long): one increment for one address, one blacklisting at the
+# edge of max_count, every distinct address recorded.
+test_handoff_racing_bans_count_exactly() {
+	handoff_loop
+	local i pids=()
+	mc ban -j mc-exim -i 203.0.113.80
+	mc unban -j mc-exim -i 203.0.113.80
+	for i in $(seq 1 30); do
+		"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim -i 203.0.113.80 2>>"$WORK/race" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	pids=()
+	assert_eq "$(row mc-exim 203.0.113.80)" "2,1,0,0" "row after 30 racing bans"
+	sql "INSERT INTO fail2ban_ips (ip, count, active, blacklisted, whitelisted,
+		jail, host) VALUES ('203.0.113.81', 3, 0, 0, 0, 'mc-exim', 'node-b')"
+	for i in $(seq 1 30); do
+		"$MC_F2B" -v -c "$WORK/mc.ini" ban -j mc-exim -i 203.0.113.81 2>>"$WORK/race" &
+		pids+=($!)
+	done
+	for i in $(seq 1 60); do
+		"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim -i "198.51.100.$i" 2>>"$WORK/race" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	pids=()
+	assert_eq "$(row mc-exim 203.0.113.81)" "4,1,1,0" "the row at the edge"
+	assert_eq "$(cat "$WORK/race" "$WORK/handoff.log" | grep -c '203.0.113.81 .*blacklisted')" 1 \
+		"bans that blacklisted"
+	assert_eq "$(sql "SELECT COUNT(*), SUM(count), SUM(active) FROM fail2ban_ips
+		WHERE ip LIKE '198.51.100.%'")" $'60\t60\t60' "rows, counts, active"
+	assert_eq "$(sql "SELECT COUNT(*) FROM fail2ban_events WHERE what = 'banned'
+		AND ip LIKE '198.51.100.%'")" 60 "events"
+	grep -q "ban 198.51.100.* first ban" "$WORK/handoff.log" || fail "none was handed over"
+	grep -v blacklisted "$WORK/race" | grep -q . && fail "racing bans complained: $(head -3 "$WORK/race")"
+	return 0
+}
