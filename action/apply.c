@@ -96,40 +96,29 @@ bool apply_register_custom_jail(const struct mc_config *cfg, struct db *db,
 	return registered;
 }
 
-enum apply_verdict apply_on_master(const struct mc_config *cfg, struct db *db,
-				   const struct ban_event *ev,
-				   const char *port, bool *lost, char *why,
-				   size_t whylen)
+void apply_statements(const struct mc_config *cfg, struct db *db,
+		      const struct ban_event *ev, const char *port,
+		      struct applied *a)
 {
-	struct ban_result res;
-	char err[512];
-	enum bans_status bs;
+	a->status = bans_apply(db, ev, &a->res, a->err, sizeof(a->err));
+	if (a->status == BANS_UNKNOWN_JAIL && ev->kind == EVENT_BAN && port &&
+	    apply_register_custom_jail(cfg, db, ev->jail, port)) {
+		bans_result_free(&a->res);
+		a->status = bans_apply(db, ev, &a->res, a->err, sizeof(a->err));
+	}
+}
 
+enum apply_verdict apply_outcome(const struct applied *a,
+				 const struct ban_event *ev, bool *lost,
+				 char *why, size_t whylen)
+{
 	*lost = false;
 	why[0] = '\0';
-	bs = bans_apply(db, ev, &res, err, sizeof(err));
-	if (bs == BANS_UNKNOWN_JAIL && ev->kind == EVENT_BAN && port &&
-	    apply_register_custom_jail(cfg, db, ev->jail, port)) {
-		bans_result_free(&res);
-		bs = bans_apply(db, ev, &res, err, sizeof(err));
-	}
-	if (bs == BANS_OK || bs == BANS_UNKNOWN_JAIL)
-		cli_master_answered(cfg);
-	if (bs == BANS_OK) {
-		if (ev->kind == EVENT_BAN) {
-			apply_log_ban(ev, &res);
-			cli_count(cfg, COUNTER_RECORDED, 1);
-		} else {
-			log_decision("unban %s in %s", ev->ip, ev->jail);
-		}
-		cli_tell_fail2ban(cfg, ev, &res);
-	}
-	bans_result_free(&res);
-	switch (bs) {
+	switch (a->status) {
 	case BANS_OK:
 		return APPLY_DONE;
 	case BANS_UNKNOWN_JAIL:
-		snprintf(why, whylen, "%s: %s", event_kind_name(ev->kind), err);
+		snprintf(why, whylen, "%s: %s", event_kind_name(ev->kind), a->err);
 		return APPLY_REFUSED;
 	case BANS_UNREACHABLE:
 		/* Lost, timed out, or held by a lock: whether the statement
@@ -140,9 +129,40 @@ enum apply_verdict apply_on_master(const struct mc_config *cfg, struct db *db,
 	case BANS_FAILED:
 		break;
 	}
-	snprintf(why, whylen, "%s (%s)", bs == BANS_UNREACHABLE ?
-		 "master unavailable" : "master refused it", err);
+	snprintf(why, whylen, "%s (%s)", a->status == BANS_UNREACHABLE ?
+		 "master unavailable" : "master refused it", a->err);
 	return APPLY_SPOOL;
+}
+
+void apply_follow_up(const struct mc_config *cfg, const struct ban_event *ev,
+		     struct applied *a)
+{
+	if (a->status == BANS_OK || a->status == BANS_UNKNOWN_JAIL)
+		cli_master_answered(cfg);
+	if (a->status == BANS_OK) {
+		if (ev->kind == EVENT_BAN) {
+			apply_log_ban(ev, &a->res);
+			cli_count(cfg, COUNTER_RECORDED, 1);
+		} else {
+			log_decision("unban %s in %s", ev->ip, ev->jail);
+		}
+		cli_tell_fail2ban(cfg, ev, &a->res);
+	}
+	bans_result_free(&a->res);
+}
+
+enum apply_verdict apply_on_master(const struct mc_config *cfg, struct db *db,
+				   const struct ban_event *ev,
+				   const char *port, bool *lost, char *why,
+				   size_t whylen)
+{
+	struct applied a;
+	enum apply_verdict v;
+
+	apply_statements(cfg, db, ev, port, &a);
+	v = apply_outcome(&a, ev, lost, why, whylen);
+	apply_follow_up(cfg, ev, &a);
+	return v;
 }
 
 /* --- the hand-off server ---------------------------------------------------- */
@@ -158,33 +178,35 @@ static enum handoff_verdict as_handoff(enum apply_verdict v)
 }
 
 /* Apply r on *db, the connection kept between requests (NULL: none yet, or
- * lost), as the action would on its own. */
-static enum handoff_verdict serve_request(struct mc_config *cfg,
-					  struct db **db,
-					  const struct handoff_request *r,
-					  char *why, size_t whylen)
+ * lost), as the action would on its own, and answer conn as soon as the
+ * outcome is known: the log, the counter and fail2ban's follow-up come
+ * after, out of the ban's time. */
+static void serve_request(struct mc_config *cfg, struct db **db,
+			  const struct handoff_request *r, int conn)
 {
-	char err[512];
-	enum apply_verdict v = APPLY_SPOOL;
+	char err[512], why[HANDOFF_TEXT_MAX];
+	struct applied a;
+	enum apply_verdict v;
 	enum db_status s;
 	bool lost, reused;
 
 	if (strcmp(r->identity, cfg->identity) != 0) {
-		snprintf(why, whylen, "not the configuration the sync loop "
-			 "read");
-		return HANDOFF_DIRECT;
+		handoff_answer(conn, HANDOFF_DIRECT, "not the configuration the "
+			       "sync loop read");
+		return;
 	}
 	/* What the action checked already (on the nodes as they are now),
 	 * checked again here on those the loop knew when it started this
 	 * server: the request is input like any other. */
 	if (r->ev.kind == EVENT_BAN && cli_is_node(cfg, r->ev.ip)) {
+		handoff_answer(conn, HANDOFF_DONE, "");
 		cli_refuse_node_ban(cfg, &r->ev);
-		return HANDOFF_DONE;
+		return;
 	}
 	/* Events waiting go first, in order: the action replays them. */
 	if (spool_pending(cfg->spool_dir)) {
-		snprintf(why, whylen, "events wait in the spool");
-		return HANDOFF_DIRECT;
+		handoff_answer(conn, HANDOFF_DIRECT, "events wait in the spool");
+		return;
 	}
 	for (int attempt = 0; attempt < 2; attempt++) {
 		reused = *db != NULL;
@@ -192,29 +214,35 @@ static enum handoff_verdict serve_request(struct mc_config *cfg,
 			s = cli_connect_master(cfg, db, err, sizeof(err));
 			if (s != DB_OK) {
 				*db = NULL;
-				snprintf(why, whylen, "master unreachable (%s)",
-					 err);
+				snprintf(why, sizeof(why), "master unreachable "
+					 "(%s)", err);
 				/* Refused (a grant, a password): the action
 				 * says it in its own words. */
-				return s == DB_UNREACHABLE ? HANDOFF_SPOOL :
-				       HANDOFF_DIRECT;
+				handoff_answer(conn, s == DB_UNREACHABLE ?
+					       HANDOFF_SPOOL : HANDOFF_DIRECT,
+					       why);
+				return;
 			}
 		}
 		db_set_actor(*db, r->actor, cfg->node);
-		v = apply_on_master(cfg, *db, &r->ev, r->has_port ? r->port :
-				    NULL, &lost, why, whylen);
-		if (!lost)
+		apply_statements(cfg, *db, &r->ev, r->has_port ? r->port : NULL,
+				 &a);
+		v = apply_outcome(&a, &r->ev, &lost, why, sizeof(why));
+		if (!lost || attempt == 1 || !reused)
 			break;
-		db_close(*db);
-		*db = NULL;
 		/* A connection kept open may have been ended by the server
 		 * meanwhile (its wait_timeout): once more, on a new one. */
-		if (!reused) {
-			cli_master_failed(cfg);
-			break;
-		}
+		bans_result_free(&a.res);
+		db_close(*db);
+		*db = NULL;
 	}
-	return as_handoff(v);
+	handoff_answer(conn, as_handoff(v), why);
+	apply_follow_up(cfg, &r->ev, &a);
+	if (lost) {
+		db_close(*db);
+		*db = NULL;
+		cli_master_failed(cfg);
+	}
 }
 
 void apply_serve_handoffs(struct mc_config *cfg, int listen_fd,
@@ -223,7 +251,7 @@ void apply_serve_handoffs(struct mc_config *cfg, int listen_fd,
 	pid_t parent = getppid();
 	struct handoff_request r;
 	struct db *db = NULL;
-	char line[HANDOFF_LINE_MAX + 1], err[512], why[HANDOFF_TEXT_MAX];
+	char line[HANDOFF_LINE_MAX + 1], err[512];
 	const char *bad;
 	int conn;
 
@@ -242,9 +270,7 @@ void apply_serve_handoffs(struct mc_config *cfg, int listen_fd,
 			handoff_answer(conn, HANDOFF_DIRECT, bad);
 			continue;
 		}
-		why[0] = '\0';
-		handoff_answer(conn, serve_request(cfg, &db, &r, why,
-						   sizeof(why)), why);
+		serve_request(cfg, &db, &r, conn);
 	}
 	db_close(db);
 }

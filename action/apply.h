@@ -21,7 +21,31 @@ enum apply_verdict {
 	APPLY_SPOOL,     /* the master could not take it: why says how */
 };
 
-/* Apply ev on db.  port: the ports a ban from fail2ban's action passed
+/* What the statements of an event did, between apply_statements() and
+ * apply_follow_up() (which frees it). */
+struct applied {
+	enum bans_status status;
+	struct ban_result res;
+	char err[512];
+};
+
+/* The event's statements on db; see apply_on_master() for port. */
+void apply_statements(const struct mc_config *cfg, struct db *db,
+		      const struct ban_event *ev, const char *port,
+		      struct applied *a);
+
+/* Their verdict, with why, and *lost as apply_on_master() tells it. */
+enum apply_verdict apply_outcome(const struct applied *a,
+				 const struct ban_event *ev, bool *lost,
+				 char *why, size_t whylen);
+
+/* What follows them: the note that the master answered, the decision in
+ * the log, the counter, fail2ban told of a blacklisting or a whitelisted
+ * address.  Frees a's result. */
+void apply_follow_up(const struct mc_config *cfg, const struct ban_event *ev,
+		     struct applied *a);
+
+/* The three in a row: apply ev on db.  port: the ports a ban from fail2ban's action passed
  * (NULL from a person): a jail with no row is then registered if a file of
  * fail2ban's defines it.  *lost tells that the connection failed (gone,
  * timed out, held by a lock): whether the statement was applied is then

@@ -118,6 +118,10 @@ static enum db_status classify(unsigned code)
 	case CR_SERVER_GONE_ERROR:
 	case CR_SERVER_LOST:
 	case CR_SERVER_LOST_EXTENDED:
+	/* A connection the server ended while it was idle: the next
+	 * statement's write or read fails (the hand-off's kept one). */
+	case CR_ERR_NET_READ:
+	case CR_ERR_NET_WRITE:
 	case ER_CON_COUNT_ERROR:
 	case ER_SERVER_SHUTDOWN:
 	case ER_CONNECTION_KILLED:

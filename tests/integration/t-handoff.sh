@@ -255,3 +255,32 @@ test_handoff_racing_bans_count_exactly() {
 	grep -v blacklisted "$WORK/race" | grep -q . && fail "racing bans complained: $(head -3 "$WORK/race")"
 	return 0
 }
+
+# The master stopped under the loop's kept connection: the server finds it
+# gone, tries a new one, answers "spool" and notes the outage (the next
+# bans spool at once, in the action); back, the loop replays it, counted
+# once.
+test_handoff_master_gone_under_the_loop_spools() {
+	handoff_loop
+	mc ban -j mc-exim -i 203.0.113.82
+	assert_eq "$(row mc-exim 203.0.113.82)" "1,1,0,0" "a ban while all is up"
+	mdb_stop "$WORK/db"
+	on_exit "mdb_start '$WORK/db' >/dev/null 2>&1"
+	mc ban -j mc-exim -i 203.0.113.83
+	assert_eq "$rc" 0 "a ban with the master down ($err)"
+	case $err in *"master unreachable"*"spooled"*) ;; *) fail "the reason: $err" ;; esac
+	[ -e "$WORK/db/spool/outage" ] || fail "the server noted no outage"
+	mc ban -j mc-exim -i 203.0.113.84
+	case $err in *"master out of reach"*"spooled"*) ;; *) fail "the next ban: $err" ;; esac
+	mdb_start "$WORK/db" || fail "the master did not start again"
+	eventually "the spool replayed by the loop" bash -c \
+		"[ \"\$('$MC_F2B' -c '$WORK/mc.ini' spool list)\" == 'spool is empty' ]"
+	assert_eq "$(row mc-exim 203.0.113.83),$(row mc-exim 203.0.113.84)" \
+		"1,1,0,0,1,1,0,0" "the spooled bans, once each"
+	assert_eq "$(handoff_events 203.0.113.83)" 1 "events"
+	# And the server serves again, on a new connection.
+	mc ban -j mc-exim -i 203.0.113.85
+	assert_eq "$(row mc-exim 203.0.113.85)" "1,1,0,0" "a ban after"
+	eventually "the loop's word of it" grep -q "ban 203.0.113.85 in mc-exim: first ban" \
+		"$WORK/handoff.log"
+}
