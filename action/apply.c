@@ -245,19 +245,19 @@ static void serve_request(struct mc_config *cfg, struct db **db,
 	}
 }
 
-void apply_serve_handoffs(struct mc_config *cfg, int listen_fd,
+void apply_serve_handoffs(struct mc_config *cfg, int listen_fd, pid_t loop,
 			  volatile sig_atomic_t *stopping)
 {
-	pid_t parent = getppid();
 	struct handoff_request r;
 	struct db *db = NULL;
 	char line[HANDOFF_LINE_MAX + 1], err[512];
 	const char *bad;
 	int conn;
 
-	/* The loop that started it gone, it goes too. */
+	/* The loop that started it gone, it goes too (even when it went
+	 * before this could be asked for: its parent is no longer loop). */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	while (!*stopping && getppid() == parent) {
+	while (!*stopping && getppid() == loop) {
 		conn = handoff_next(listen_fd, SERVE_WAIT_MS, line, sizeof(line),
 				    err, sizeof(err));
 		if (conn < 0) {

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "bans.h"
 #include "config.h"
@@ -65,8 +66,8 @@ bool apply_register_custom_jail(const struct mc_config *cfg, struct db *db,
 				const char *jail, const char *port);
 
 /* The hand-off server: answer requests on listen_fd until *stopping is set
- * or the parent process is gone.  Runs in a child of the sync loop. */
-void apply_serve_handoffs(struct mc_config *cfg, int listen_fd,
+ * or the sync loop, process loop, that forked it is gone. */
+void apply_serve_handoffs(struct mc_config *cfg, int listen_fd, pid_t loop,
 			  volatile sig_atomic_t *stopping);
 
 #endif

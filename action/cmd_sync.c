@@ -51,6 +51,8 @@
 #define PRUNE_AGAIN 60
 #define PRUNE_BATCH 1000u
 #define PRUNE_BATCHES 20u
+/* How long the loop's end waits for the hand-off server's. */
+#define HANDOFF_STOP_WAIT_MS 2000u
 
 static volatile sig_atomic_t stopping;
 
@@ -112,7 +114,7 @@ static void handoff_start(struct syncer *s)
 {
 	char err[512];
 	int fd = handoff_listen(s->cfg.spool_dir, err, sizeof(err));
-	pid_t pid;
+	pid_t loop = getpid(), pid;
 
 	if (fd < 0) {
 		if (!s->handoff_said)
@@ -125,7 +127,7 @@ static void handoff_start(struct syncer *s)
 	if (pid == 0) {
 		/* What the loop holds open (the replica's connection) is
 		 * left alone: _exit, never the loop's own clean-up. */
-		apply_serve_handoffs(&s->cfg, fd, &stopping);
+		apply_serve_handoffs(&s->cfg, fd, loop, &stopping);
 		_exit(0);
 	}
 	close(fd);
@@ -156,15 +158,29 @@ static void handoff_keep(struct syncer *s)
 	handoff_start(s);
 }
 
+/* Ended with SIGTERM: it finishes the request in hand.  One that has not
+ * ended after HANDOFF_STOP_WAIT_MS (held by a master that hangs, or
+ * stopped) is killed: the loop must end. */
 static void handoff_stop(struct syncer *s)
 {
 	char path[PATH_MAX];
+	struct timespec tick = { 0, 10 * 1000000L };
+	unsigned waited = 0;
 
 	if (s->handoff_pid <= 0)
 		return;
 	kill(s->handoff_pid, SIGTERM);
-	while (waitpid(s->handoff_pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	while (waitpid(s->handoff_pid, NULL, WNOHANG) == 0) {
+		if (waited >= HANDOFF_STOP_WAIT_MS) {
+			kill(s->handoff_pid, SIGKILL);
+			while (waitpid(s->handoff_pid, NULL, 0) < 0 &&
+			       errno == EINTR)
+				;
+			break;
+		}
+		nanosleep(&tick, NULL);
+		waited += 10;
+	}
 	s->handoff_pid = 0;
 	if (handoff_path(s->cfg.spool_dir, path, sizeof(path)) == 0)
 		unlink(path);

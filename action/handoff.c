@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -232,10 +233,21 @@ enum handoff_verdict handoff_ask(const char *spool_dir,
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return HANDOFF_DIRECT;
-	/* A unix socket's connect does not wait for the server: it is queued
-	 * (or refused) at once. */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    !send_all(fd, line, (size_t)len)) {
+	/* A unix socket's connect is queued, or refused, at once; it waits
+	 * only while the server's queue is full, and no longer than this. */
+	struct timeval tv = { (time_t)(wait_ms / 1000),
+			      (suseconds_t)(wait_ms % 1000) * 1000 };
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		v = errno == EAGAIN || errno == EINPROGRESS ? HANDOFF_SPOOL :
+		    HANDOFF_DIRECT;
+		if (v == HANDOFF_SPOOL)
+			snprintf(text, textlen, "the sync loop's queue stayed "
+				 "full for %u ms", wait_ms);
+		close(fd);
+		return v;
+	}
+	if (!send_all(fd, line, (size_t)len)) {
 		close(fd);
 		return HANDOFF_DIRECT;
 	}

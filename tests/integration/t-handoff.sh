@@ -176,6 +176,28 @@ test_handoff_a_server_that_does_not_answer_means_the_spool() {
 	eventually "the spool replayed" bash -c "[ \"\$('$MC_F2B' -c '$WORK/held.ini' spool list | tail -n +2 | grep -c .)\" == 0 ]"
 	assert_eq "$(row mc-exim 203.0.113.77)" "1,1,0,0" "the row, counted once"
 	assert_eq "$(handoff_events 203.0.113.77)" 1 "events"
+	# More bans at once than the server's queue holds (64): those past
+	# it wait in connect(), no longer than the rest, and spool too.
+	local i pids=() failed=0
+	kill -STOP "$server"
+	start=$(date +%s%N)
+	for i in $(seq 1 80); do
+		timeout 20 "$MC_F2B" -c "$WORK/held.ini" ban -j mc-exim \
+			-i "198.51.100.$i" 2>>"$WORK/queue.err" &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i" || failed=$((failed + 1)); done
+	took=$((($(date +%s%N) - start) / 1000000))
+	assert_eq "$failed" 0 "bans that failed ($(sort "$WORK/queue.err" | uniq -c | head -3))"
+	[ "$took" -lt 10000 ] || fail "80 bans took $took ms"
+	[ "$(grep -c "queue stayed full" "$WORK/queue.err")" -ge 1 ] ||
+		fail "no ban waited past the queue"
+	kill -CONT "$server"
+	eventually "the spool replayed" bash -c "[ \"\$('$MC_F2B' -c '$WORK/held.ini' spool list | tail -n +2 | grep -c .)\" == 0 ]"
+	assert_eq "$(sql "SELECT COUNT(*), SUM(count) FROM fail2ban_ips WHERE ip LIKE '198.51.100.%'")" \
+		$'80\t80' "rows and counts"
+	assert_eq "$(sql "SELECT COUNT(*) FROM fail2ban_events WHERE what = 'banned'
+		AND ip LIKE '198.51.100.%'")" 80 "events"
 }
 
 # A storm of bans through fail2ban's action while the server is killed
@@ -283,4 +305,20 @@ test_handoff_master_gone_under_the_loop_spools() {
 	assert_eq "$(row mc-exim 203.0.113.85)" "1,1,0,0" "a ban after"
 	eventually "the loop's word of it" grep -q "ban 203.0.113.85 in mc-exim: first ban" \
 		"$WORK/handoff.log"
+}
+
+# The loop ends, and takes its server and the socket with it, even when
+# the server is held and cannot end on its own.
+test_handoff_the_loop_ends_with_a_held_server() {
+	handoff_loop
+	local server start
+	server=$(handoff_server)
+	kill -STOP "$server"
+	start=$(date +%s)
+	kill -TERM "$LOOP"
+	timeout 10 tail --pid="$LOOP" -f /dev/null || fail "the loop did not end"
+	[ $(($(date +%s) - start)) -le 5 ] || fail "the loop took $(($(date +%s) - start)) s to end"
+	kill -0 "$server" 2>/dev/null && fail "the server outlived the loop"
+	[ -e "$WORK/db/spool/handoff" ] && fail "the socket outlived the loop"
+	return 0
 }
