@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bans.h"
@@ -18,6 +19,16 @@
 /* How long the server waits for a request before it looks again whether
  * it should stop. */
 #define SERVE_WAIT_MS 1000
+/* A kept connection found dead within this long is replaced at once. */
+#define RETRY_WITHIN_MS 1000
+
+static long long apply_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static const char *outcome_text(enum ban_outcome o)
 {
@@ -189,6 +200,7 @@ static void serve_request(struct mc_config *cfg, struct db **db,
 	enum apply_verdict v;
 	enum db_status s;
 	bool lost, reused;
+	long long started;
 
 	if (strcmp(r->identity, cfg->identity) != 0) {
 		handoff_answer(conn, HANDOFF_DIRECT, "not the configuration the "
@@ -199,8 +211,10 @@ static void serve_request(struct mc_config *cfg, struct db **db,
 	 * checked again here on those the loop knew when it started this
 	 * server: the request is input like any other. */
 	if (r->ev.kind == EVENT_BAN && cli_is_node(cfg, r->ev.ip)) {
-		handoff_answer(conn, HANDOFF_DONE, "");
-		cli_refuse_node_ban(cfg, &r->ev);
+		/* The action found it no node on the list as it is now:
+		 * this server's may be older.  The action decides. */
+		handoff_answer(conn, HANDOFF_DIRECT, "an address of the "
+			       "cluster's nodes as the loop knew them");
 		return;
 	}
 	/* Events waiting go first, in order: the action replays them. */
@@ -208,6 +222,7 @@ static void serve_request(struct mc_config *cfg, struct db **db,
 		handoff_answer(conn, HANDOFF_DIRECT, "events wait in the spool");
 		return;
 	}
+	started = apply_now_ms();
 	for (int attempt = 0; attempt < 2; attempt++) {
 		reused = *db != NULL;
 		if (!*db) {
@@ -228,10 +243,12 @@ static void serve_request(struct mc_config *cfg, struct db **db,
 		apply_statements(cfg, *db, &r->ev, r->has_port ? r->port : NULL,
 				 &a);
 		v = apply_outcome(&a, &r->ev, &lost, why, sizeof(why));
-		if (!lost || attempt == 1 || !reused)
+		/* A connection kept open that the server ended meanwhile (its
+		 * wait_timeout) fails at once: once more, on a new one.  Not
+		 * after a time-out: the action's wait would run out first. */
+		if (!lost || attempt == 1 || !reused ||
+		    apply_now_ms() - started > RETRY_WITHIN_MS)
 			break;
-		/* A connection kept open may have been ended by the server
-		 * meanwhile (its wait_timeout): once more, on a new one. */
 		bans_result_free(&a.res);
 		db_close(*db);
 		*db = NULL;

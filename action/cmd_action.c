@@ -206,10 +206,12 @@ static bool handed_off(const struct mc_config *cfg, const struct ban_event *ev,
 {
 	struct handoff_request r = { .ev = *ev };
 	char text[HANDOFF_TEXT_MAX + 1];
-	/* The server's worst: a kept connection found dead at a statement's
-	 * time-out, then a new one that cannot be made. */
+	/* The server's worst, as the action's own on a connection of its
+	 * own: a connection made at its time-out, then the ban's two
+	 * statements each at theirs. */
 	unsigned wait_ms = cfg->master.connect_timeout_ms +
-			   cfg->master.query_timeout_ms + 1000;
+			   2 * cfg->master.query_timeout_ms + 1000;
+	enum handoff_verdict v;
 
 	/* Events waiting go first, in order: replayed on the way below. */
 	if (spool_pending(cfg->spool_dir))
@@ -219,7 +221,15 @@ static bool handed_off(const struct mc_config *cfg, const struct ban_event *ev,
 	r.has_port = port != NULL;
 	if (port)
 		text_copy(r.port, sizeof(r.port), port);
-	switch (handoff_ask(cfg->spool_dir, &r, wait_ms, text, sizeof(text))) {
+	v = handoff_ask(cfg->spool_dir, &r, wait_ms, text, sizeof(text));
+	/* No answer in time: what a master that hangs looks like.  Noted
+	 * like the action's own time-out, so that the next bans spool at
+	 * once rather than wait again (outage.h). */
+	if (v == HANDOFF_TIMED_OUT) {
+		cli_master_failed(cfg);
+		v = HANDOFF_SPOOL;
+	}
+	switch (v) {
 	case HANDOFF_DONE:
 		*rc = EXIT_DONE;
 		return true;
@@ -231,6 +241,7 @@ static bool handed_off(const struct mc_config *cfg, const struct ban_event *ev,
 		*rc = spool_event(cfg, ev, text);
 		return true;
 	case HANDOFF_DIRECT:
+	case HANDOFF_TIMED_OUT:
 		break;
 	}
 	return false;

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -102,10 +103,51 @@ struct syncer {
 	time_t next_prune;     /* [history] prune: when, next */
 	bool serve_handoff;    /* the loop runs for good: the hand-off too */
 	pid_t handoff_pid;     /* its server, 0 when none runs */
+	ino_t handoff_socket;  /* its socket, as bound */
+	dev_t handoff_socket_dev;
 	bool handoff_said;     /* a failure to start it, said once */
 };
 
 /* --- the hand-off server ------------------------------------------------- */
+
+enum socket_state { SOCKET_OURS, SOCKET_OTHER, SOCKET_MISSING };
+
+/* What <spool>/handoff is now: the socket this loop bound, another (a
+ * second loop on the same spool took the name: left to it), or nothing
+ * (that loop ended and removed its own: this one listens again). */
+static enum socket_state handoff_socket(const struct syncer *s)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (handoff_path(s->cfg.spool_dir, path, sizeof(path)) != 0 ||
+	    lstat(path, &st) != 0)
+		return SOCKET_MISSING;
+	return st.st_ino == s->handoff_socket &&
+	       st.st_dev == s->handoff_socket_dev ? SOCKET_OURS : SOCKET_OTHER;
+}
+
+/* Ended with SIGTERM: it finishes the request in hand.  One that has not
+ * ended after HANDOFF_STOP_WAIT_MS (held by a master that hangs, or
+ * stopped) is killed: the loop must end. */
+static void handoff_end(struct syncer *s)
+{
+	struct timespec tick = { 0, 10 * 1000000L };
+	unsigned waited = 0;
+
+	kill(s->handoff_pid, SIGTERM);
+	while (waitpid(s->handoff_pid, NULL, WNOHANG) == 0) {
+		if (waited >= HANDOFF_STOP_WAIT_MS) {
+			kill(s->handoff_pid, SIGKILL);
+			while (waitpid(s->handoff_pid, NULL, 0) < 0 &&
+			       errno == EINTR)
+				;
+			break;
+		}
+		nanosleep(&tick, NULL);
+		waited += 10;
+	}
+}
 
 /* Its socket, bound here and handed to a child that alone holds it: once
  * the child is gone, a ban finds nobody listening and connects on its
@@ -115,6 +157,8 @@ static void handoff_start(struct syncer *s)
 	char err[512];
 	int fd = handoff_listen(s->cfg.spool_dir, err, sizeof(err));
 	pid_t loop = getpid(), pid;
+	char path[PATH_MAX];
+	struct stat st;
 
 	if (fd < 0) {
 		if (!s->handoff_said)
@@ -123,6 +167,13 @@ static void handoff_start(struct syncer *s)
 		s->handoff_said = true;
 		return;
 	}
+	if (handoff_path(s->cfg.spool_dir, path, sizeof(path)) != 0 ||
+	    lstat(path, &st) != 0) {
+		close(fd);
+		return;
+	}
+	s->handoff_socket = st.st_ino;
+	s->handoff_socket_dev = st.st_dev;
 	pid = fork();
 	if (pid == 0) {
 		/* What the loop holds open (the replica's connection) is
@@ -147,43 +198,37 @@ static void handoff_keep(struct syncer *s)
 	if (!s->serve_handoff)
 		return;
 	if (s->handoff_pid > 0) {
-		if (waitpid(s->handoff_pid, &status, WNOHANG) == 0)
+		pid_t ended = waitpid(s->handoff_pid, &status, WNOHANG);
+
+		if (ended == 0 && handoff_socket(s) != SOCKET_MISSING)
 			return;
-		log_warning("hand-off server ended (%s %d): started again",
-			    WIFSIGNALED(status) ? "signal" : "status",
-			    WIFSIGNALED(status) ? WTERMSIG(status) :
-			    WEXITSTATUS(status));
+		if (ended == 0) {
+			log_warning("hand-off: the socket was removed: "
+				    "listening again");
+			handoff_end(s);
+		} else if (ended > 0) {
+			log_warning("hand-off server ended (%s %d): started "
+				    "again", WIFSIGNALED(status) ? "signal" :
+				    "status", WIFSIGNALED(status) ?
+				    WTERMSIG(status) : WEXITSTATUS(status));
+		}
 		s->handoff_pid = 0;
 	}
 	handoff_start(s);
 }
 
-/* Ended with SIGTERM: it finishes the request in hand.  One that has not
- * ended after HANDOFF_STOP_WAIT_MS (held by a master that hangs, or
- * stopped) is killed: the loop must end. */
 static void handoff_stop(struct syncer *s)
 {
 	char path[PATH_MAX];
-	struct timespec tick = { 0, 10 * 1000000L };
-	unsigned waited = 0;
 
 	if (s->handoff_pid <= 0)
 		return;
-	kill(s->handoff_pid, SIGTERM);
-	while (waitpid(s->handoff_pid, NULL, WNOHANG) == 0) {
-		if (waited >= HANDOFF_STOP_WAIT_MS) {
-			kill(s->handoff_pid, SIGKILL);
-			while (waitpid(s->handoff_pid, NULL, 0) < 0 &&
-			       errno == EINTR)
-				;
-			break;
-		}
-		nanosleep(&tick, NULL);
-		waited += 10;
-	}
-	s->handoff_pid = 0;
-	if (handoff_path(s->cfg.spool_dir, path, sizeof(path)) == 0)
+	handoff_end(s);
+	/* The name only if it is still this loop's socket. */
+	if (handoff_socket(s) == SOCKET_OURS &&
+	    handoff_path(s->cfg.spool_dir, path, sizeof(path)) == 0)
 		unlink(path);
+	s->handoff_pid = 0;
 }
 
 /* This node's spool, to the master, when it holds something. */

@@ -32,7 +32,7 @@
 	X(mysql_stmt_result_metadata) X(mysql_fetch_field_direct) \
 	X(mysql_free_result) X(mysql_stmt_bind_result) X(mysql_stmt_fetch) \
 	X(mysql_stmt_fetch_column) X(mysql_stmt_errno) X(mysql_stmt_error) \
-	X(mysql_stmt_close) X(OPENSSL_init_crypto)
+	X(mysql_stmt_close)
 
 #ifdef MC_F2B_LAZY_CONNECTOR
 #include <dlfcn.h>
@@ -62,7 +62,9 @@ CONNECTOR_FUNCTIONS(DECLARE_POINTER)
 #define mysql_stmt_errno (*lazy_mysql_stmt_errno)
 #define mysql_stmt_error (*lazy_mysql_stmt_error)
 #define mysql_stmt_close (*lazy_mysql_stmt_close)
-#define OPENSSL_init_crypto (*lazy_OPENSSL_init_crypto)
+/* OpenSSL's, through the connector's dependencies; none with a connector
+ * built on another TLS library, which then initialises its own. */
+static __typeof__(OPENSSL_init_crypto) *lazy_OPENSSL_init_crypto;
 
 /* Load it once; OpenSSL comes with it (a dependency of the connector's). */
 static int load_connector(char *err, size_t errlen)
@@ -80,13 +82,22 @@ static int load_connector(char *err, size_t errlen)
 #define LOAD_POINTER(name) \
 	if (!(sym = dlsym(lib, #name))) { \
 		snprintf(err, errlen, CONNECTOR_SONAME " has no %s", #name); \
+		dlclose(lib); \
 		return -1; \
 	} \
 	memcpy(&lazy_##name, &sym, sizeof(sym));
 	CONNECTOR_FUNCTIONS(LOAD_POINTER)
 #undef LOAD_POINTER
+	if ((sym = dlsym(lib, "OPENSSL_init_crypto")))
+		memcpy(&lazy_OPENSSL_init_crypto, &sym, sizeof(sym));
 	loaded = true;
 	return 0;
+}
+
+static void init_openssl_bare(uint64_t opts)
+{
+	if (lazy_OPENSSL_init_crypto)
+		lazy_OPENSSL_init_crypto(opts, NULL);
 }
 #else
 static int load_connector(char *err, size_t errlen)
@@ -94,6 +105,11 @@ static int load_connector(char *err, size_t errlen)
 	(void)err;
 	(void)errlen;
 	return 0;
+}
+
+static void init_openssl_bare(uint64_t opts)
+{
+	OPENSSL_init_crypto(opts, NULL);
 }
 #endif
 
@@ -186,10 +202,10 @@ static void lighten_client_start(const struct db_endpoint *ep)
 	mysql_port = ep->port;
 #endif
 	if (ep->socket[0] || strcmp(ep->host, "localhost") == 0)
-		OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
-				    OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
-				    OPENSSL_INIT_NO_ADD_ALL_DIGESTS |
-				    OPENSSL_INIT_NO_ATEXIT, NULL);
+		init_openssl_bare(OPENSSL_INIT_NO_LOAD_CONFIG |
+				  OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
+				  OPENSSL_INIT_NO_ADD_ALL_DIGESTS |
+				  OPENSSL_INIT_NO_ATEXIT);
 }
 
 static enum db_status connect_to(const struct db_endpoint *ep,

@@ -22,6 +22,8 @@
 /* How long a connected client may take to send its line: it wrote it
  * before it waited, so this only bounds one that never does. */
 #define READ_WAIT_MS 1000
+/* The pause after an accept() that failed for want of resources. */
+#define ACCEPT_BACKOFF_MS 100
 
 static const char *const verdict_words[] = {
 	[HANDOFF_DONE] = "done",
@@ -119,6 +121,8 @@ int handoff_encode_reply(enum handoff_verdict v, const char *text, char *buf,
 	size_t i;
 	int n;
 
+	if ((size_t)v >= sizeof(verdict_words) / sizeof(*verdict_words))
+		v = HANDOFF_DIRECT;   /* HANDOFF_TIMED_OUT is the client's */
 	for (i = 0; text[i] && i < HANDOFF_TEXT_MAX; i++)
 		clean[i] = text[i] == '\t' || text[i] == '\n' ||
 			   text[i] == '\r' ? ' ' : text[i];
@@ -208,6 +212,28 @@ static bool send_all(int fd, const char *buf, size_t len)
 	return true;
 }
 
+/* Whether the other end has closed its side (it sends nothing after its
+ * line, so any end seen now is a client gone). */
+static bool hung_up(int conn)
+{
+	struct pollfd p = { .fd = conn, .events = POLLRDHUP };
+
+	return poll(&p, 1, 0) == 1 &&
+	       (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+}
+
+/* Only this user's processes, on either side: the spool directory already
+ * keeps others out; the check holds even where it was made wider by
+ * hand. */
+static bool peer_is_us(int conn)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	return getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+	       cred.uid == geteuid();
+}
+
 static int socket_address(const char *spool_dir, struct sockaddr_un *sa)
 {
 	memset(sa, 0, sizeof(*sa));
@@ -239,15 +265,15 @@ enum handoff_verdict handoff_ask(const char *spool_dir,
 			      (suseconds_t)(wait_ms % 1000) * 1000 };
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		v = errno == EAGAIN || errno == EINPROGRESS ? HANDOFF_SPOOL :
-		    HANDOFF_DIRECT;
-		if (v == HANDOFF_SPOOL)
+		v = errno == EAGAIN || errno == EINPROGRESS ?
+		    HANDOFF_TIMED_OUT : HANDOFF_DIRECT;
+		if (v == HANDOFF_TIMED_OUT)
 			snprintf(text, textlen, "the sync loop's queue stayed "
 				 "full for %u ms", wait_ms);
 		close(fd);
 		return v;
 	}
-	if (!send_all(fd, line, (size_t)len)) {
+	if (!peer_is_us(fd) || !send_all(fd, line, (size_t)len)) {
 		close(fd);
 		return HANDOFF_DIRECT;
 	}
@@ -255,7 +281,7 @@ enum handoff_verdict handoff_ask(const char *spool_dir,
 	if (got > 0) {
 		v = handoff_decode_reply(line, text, textlen);
 	} else if (got == -2) {
-		v = HANDOFF_SPOOL;
+		v = HANDOFF_TIMED_OUT;
 		snprintf(text, textlen, "the sync loop did not answer within "
 			 "%u ms", wait_ms);
 	}
@@ -297,17 +323,6 @@ int handoff_listen(const char *spool_dir, char *err, size_t errlen)
 	return fd;
 }
 
-/* Only this user's processes: the spool directory already keeps others
- * out; the check holds even where it was made wider by hand. */
-static bool peer_is_us(int conn)
-{
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
-
-	return getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
-	       cred.uid == geteuid();
-}
-
 int handoff_next(int listen_fd, unsigned wait_ms, char *buf, size_t buflen,
 		 char *err, size_t errlen)
 {
@@ -319,8 +334,15 @@ int handoff_next(int listen_fd, unsigned wait_ms, char *buf, size_t buflen,
 	if (poll(&p, 1, (int)wait_ms) <= 0)
 		return -1;
 	conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (conn < 0)
+	if (conn < 0) {
+		/* Out of descriptors, say: the socket stays readable, and
+		 * the loop must not spin on it. */
+		if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED) {
+			errbuf_set(err, errlen, "accept: %s", strerror(errno));
+			poll(NULL, 0, ACCEPT_BACKOFF_MS);
+		}
 		return -1;
+	}
 	if (!peer_is_us(conn)) {
 		errbuf_set(err, errlen, "a process of another user connected: "
 			   "dropped");
@@ -332,6 +354,15 @@ int handoff_next(int listen_fd, unsigned wait_ms, char *buf, size_t buflen,
 		errbuf_set(err, errlen, "%s", got == -3 ? "a request longer "
 			   "than a line: dropped" : got == -2 ? "a request not "
 			   "sent within a second: dropped" : "");
+		close(conn);
+		return -1;
+	}
+	/* A client that gave up while the request waited in the queue has
+	 * spooled its event: applying it now could overtake what came
+	 * since. */
+	if (hung_up(conn)) {
+		errbuf_set(err, errlen, "a request whose client gave up "
+			   "waiting: dropped (its event is spooled)");
 		close(conn);
 		return -1;
 	}

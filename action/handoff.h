@@ -47,6 +47,7 @@ enum handoff_verdict {
 	HANDOFF_SPOOL,     /* the master could not take it: spool it */
 	HANDOFF_DIRECT,    /* not served (nobody there, another configuration,
 			    * gone before answering): apply it directly */
+	HANDOFF_TIMED_OUT, /* handoff_ask() only: no answer in time */
 };
 
 struct handoff_request {
@@ -81,9 +82,10 @@ enum handoff_verdict handoff_decode_reply(const char *line, char *text,
 
 /* The action's side: hand r to the server of spool_dir and wait up to
  * wait_ms for the verdict.  No socket, nobody listening, or an end before
- * the answer: HANDOFF_DIRECT.  No answer in time: HANDOFF_SPOOL (the
- * server may be held by a master that hangs; what it may still apply, a
- * replay finds applied). */
+ * the answer, or a listener that is not of this user: HANDOFF_DIRECT.  No
+ * answer in time, or the server's queue full as long: HANDOFF_TIMED_OUT
+ * (the server may be held by a master that hangs; what it may still
+ * apply, a replay finds applied). */
 enum handoff_verdict handoff_ask(const char *spool_dir,
 				 const struct handoff_request *r,
 				 unsigned wait_ms, char *text, size_t textlen);
