@@ -197,6 +197,23 @@ static void register_at_start(const struct mc_config *cfg, const char *jail,
 	db_close(db);
 }
 
+/* The exit status of an event's verdict, whoever applied it: done,
+ * refused (bad input, said in one line), or spooled for why. */
+static int conclude(const struct mc_config *cfg, const struct ban_event *ev,
+		    enum apply_verdict v, const char *why)
+{
+	switch (v) {
+	case APPLY_DONE:
+		return EXIT_DONE;
+	case APPLY_REFUSED:
+		log_error("%s", why);
+		return EXIT_BAD_INPUT;
+	case APPLY_SPOOL:
+		break;
+	}
+	return spool_event(cfg, ev, why);
+}
+
 /* While the sync loop runs, its hand-off server applies the event on the
  * connection it keeps (handoff.h), the very same way (apply.h); nobody
  * there, and the action applies it itself.  Returns true when the event
@@ -229,22 +246,11 @@ static bool handed_off(const struct mc_config *cfg, const struct ban_event *ev,
 		cli_master_failed(cfg);
 		v = HANDOFF_SPOOL;
 	}
-	switch (v) {
-	case HANDOFF_DONE:
-		*rc = EXIT_DONE;
-		return true;
-	case HANDOFF_REFUSED:
-		log_error("%s", text);
-		*rc = EXIT_BAD_INPUT;
-		return true;
-	case HANDOFF_SPOOL:
-		*rc = spool_event(cfg, ev, text);
-		return true;
-	case HANDOFF_DIRECT:
-	case HANDOFF_TIMED_OUT:
-		break;
-	}
-	return false;
+	if (v == HANDOFF_DIRECT)
+		return false;
+	*rc = conclude(cfg, ev, v == HANDOFF_DONE ? APPLY_DONE :
+		       v == HANDOFF_REFUSED ? APPLY_REFUSED : APPLY_SPOOL, text);
+	return true;
 }
 
 /* port: the ports a ban from the action passed (NULL from a person): a
@@ -285,16 +291,7 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev,
 	db_close(db);
 	if (lost)
 		cli_master_failed(cfg);
-	switch (v) {
-	case APPLY_DONE:
-		return EXIT_DONE;
-	case APPLY_REFUSED:
-		log_error("%s", why);
-		return EXIT_BAD_INPUT;
-	case APPLY_SPOOL:
-		break;
-	}
-	return spool_event(cfg, ev, why);
+	return conclude(cfg, ev, v, why);
 }
 
 /* ban and unban --f2b-call act in the local fail2ban: only in a jail this

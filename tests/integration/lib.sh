@@ -33,6 +33,16 @@ mc() {
 	return 0
 }
 
+# Run one mc-f2b with the configuration given; $rc and $err as mc() sets.
+# A run that hangs is killed (exit 124) rather than stall the suite.
+mc_with() { # INI ARGS...
+	local ini=$1
+	shift
+	timeout 30 "$MC_F2B" -c "$ini" "$@" 2>"$WORK/stderr"
+	rc=$?
+	err=$(cat "$WORK/stderr")
+}
+
 # mc-f2b's standard output.
 mc_out() {
 	"$MC_F2B" -c "$WORK/mc.ini" "$@" 2>/dev/null

@@ -22,19 +22,20 @@ handoff_server() {
 	pgrep -P "$LOOP" -x mc-f2b | head -1 | grep .
 }
 
+# A ban in mc-exim under strace, its connect() calls in TRACE; it must
+# succeed.
+handoff_traced() { # TRACE INI IP [ARGS...]
+	local trace=$1 ini=$2 ip=$3
+	shift 3
+	strace -f -qq -e trace=connect -o "$trace" \
+		"$MC_F2B" -c "$ini" ban -j mc-exim -i "$ip" "$@" 2>"$WORK/stderr" ||
+		fail "the ban of $ip: $(cat "$WORK/stderr")"
+}
+
 # The connect() calls of one run of mc-f2b (strace), to show whether it
 # reached the master's socket itself.
 handoff_connects() { # TRACE
 	grep -c 'connect(.*mysqld.sock' "$1"
-}
-
-# mc-f2b with another configuration: exit status in $rc, stderr in $err.
-handoff_mc() { # INI ARGS...
-	local ini=$1
-	shift
-	timeout 30 "$MC_F2B" -c "$ini" "$@" 2>"$WORK/stderr"
-	rc=$?
-	err=$(cat "$WORK/stderr")
 }
 
 handoff_events() { # IP
@@ -43,10 +44,8 @@ handoff_events() { # IP
 
 test_handoff_applies_a_ban_on_the_loops_connection() {
 	handoff_loop
-	strace -f -qq -e trace=connect -o "$WORK/ban.trace" \
-		"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim -i 203.0.113.70 \
-		--failures 4 --bantime 600 2>"$WORK/stderr"
-	assert_eq "$?" 0 "the ban ($(cat "$WORK/stderr"))"
+	handoff_traced "$WORK/ban.trace" "$WORK/mc.ini" 203.0.113.70 \
+		--failures 4 --bantime 600
 	assert_eq "$(row mc-exim 203.0.113.70)" "1,1,0,0" "the row"
 	assert_eq "$(handoff_connects "$WORK/ban.trace")" 0 "the action's own connections to the master"
 	grep -q 'connect(.*/handoff' "$WORK/ban.trace" || fail "the action did not handoff_raw the loop"
@@ -83,9 +82,7 @@ test_handoff_nobody_listening_means_a_direct_ban() {
 	kill -KILL "$server"
 	on_exit "kill -CONT $LOOP 2>/dev/null"
 	test -S "$WORK/db/spool/handoff" || fail "the socket should be left behind"
-	strace -f -qq -e trace=connect -o "$WORK/direct.trace" \
-		"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim -i 203.0.113.72 2>"$WORK/stderr"
-	assert_eq "$?" 0 "the ban ($(cat "$WORK/stderr"))"
+	handoff_traced "$WORK/direct.trace" "$WORK/mc.ini" 203.0.113.72
 	assert_eq "$(row mc-exim 203.0.113.72)" "1,1,0,0" "the row"
 	[ "$(handoff_connects "$WORK/direct.trace")" -ge 1 ] || fail "no direct connection"
 	kill -CONT "$LOOP"
@@ -99,16 +96,13 @@ test_handoff_serves_only_the_loops_own_configuration() {
 	# The same text in another file: another configuration, applied by
 	# the action itself.
 	cp "$WORK/mc.ini" "$WORK/other.ini"
-	strace -f -qq -e trace=connect -o "$WORK/other.trace" \
-		"$MC_F2B" -c "$WORK/other.ini" ban -j mc-exim -i 203.0.113.73 2>"$WORK/stderr"
-	assert_eq "$?" 0 "the ban ($(cat "$WORK/stderr"))"
+	handoff_traced "$WORK/other.trace" "$WORK/other.ini" 203.0.113.73
 	assert_eq "$(row mc-exim 203.0.113.73)" "1,1,0,0" "the row"
 	grep -q 'connect(.*/handoff' "$WORK/other.trace" || fail "the loop was not asked"
 	[ "$(handoff_connects "$WORK/other.trace")" -ge 1 ] || fail "no direct connection"
 	# The loop's own file, changed since the loop read it: the same.
 	printf '\n' >>"$WORK/mc.ini"
-	strace -f -qq -e trace=connect -o "$WORK/changed.trace" \
-		"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim -i 203.0.113.74 2>"$WORK/stderr"
+	handoff_traced "$WORK/changed.trace" "$WORK/mc.ini" 203.0.113.74
 	assert_eq "$(row mc-exim 203.0.113.74)" "1,1,0,0" "the row"
 	[ "$(handoff_connects "$WORK/changed.trace")" -ge 1 ] || fail "no direct connection"
 	grep -q "203.0.113.7[34]" "$WORK/handoff.log" && fail "the loop applied one of them"
@@ -164,7 +158,7 @@ test_handoff_a_server_that_does_not_answer_means_the_spool() {
 	kill -STOP "$server"
 	on_exit "kill -CONT $server 2>/dev/null"
 	start=$(date +%s%N)
-	handoff_mc "$WORK/held.ini" ban -j mc-exim -i 203.0.113.77
+	mc_with "$WORK/held.ini" ban -j mc-exim -i 203.0.113.77
 	took=$((($(date +%s%N) - start) / 1000000))
 	assert_eq "$rc" 0 "the ban ($err)"
 	case $err in *"did not answer within 2500 ms"*"spooled"*) ;; *) fail "the reason: $err" ;; esac

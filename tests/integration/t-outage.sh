@@ -40,16 +40,6 @@ hung_taken() {
 	cat "$WORK/hung.count" 2>/dev/null || echo 0
 }
 
-# Run one mc-f2b with the configuration given; $rc and $err as mc() sets.
-# A run that hangs is killed (exit 124) rather than stall the suite.
-mc_with() { # INI ARGS...
-	local ini=$1
-	shift
-	timeout 30 "$MC_F2B" -c "$ini" "$@" 2>"$WORK/stderr"
-	rc=$?
-	err=$(cat "$WORK/stderr")
-}
-
 # N bans of distinct addresses in a row, as fail2ban runs them; every one
 # must exit 0.  Their time in milliseconds goes to $elapsed_ms, what each
 # said on stderr to $WORK/bans.err.
