@@ -238,6 +238,7 @@ static void serve_request(struct mc_config *cfg, struct db **db,
 					       why);
 				return;
 			}
+			db_keep_statements(*db);
 		}
 		db_set_actor(*db, r->actor, cfg->node);
 		apply_statements(cfg, *db, &r->ev, r->has_port ? r->port : NULL,

@@ -32,7 +32,7 @@
 	X(mysql_stmt_result_metadata) X(mysql_fetch_field_direct) \
 	X(mysql_free_result) X(mysql_stmt_bind_result) X(mysql_stmt_fetch) \
 	X(mysql_stmt_fetch_column) X(mysql_stmt_errno) X(mysql_stmt_error) \
-	X(mysql_stmt_close)
+	X(mysql_stmt_close) X(mysql_stmt_execute) X(mysql_stmt_free_result)
 
 #ifdef MC_F2B_LAZY_CONNECTOR
 #include <dlfcn.h>
@@ -62,6 +62,8 @@ CONNECTOR_FUNCTIONS(DECLARE_POINTER)
 #define mysql_stmt_errno (*lazy_mysql_stmt_errno)
 #define mysql_stmt_error (*lazy_mysql_stmt_error)
 #define mysql_stmt_close (*lazy_mysql_stmt_close)
+#define mysql_stmt_execute (*lazy_mysql_stmt_execute)
+#define mysql_stmt_free_result (*lazy_mysql_stmt_free_result)
 /* OpenSSL's, through the connector's dependencies; none with a connector
  * built on another TLS library, which then initialises its own. */
 static __typeof__(OPENSSL_init_crypto) *lazy_OPENSSL_init_crypto;
@@ -117,13 +119,80 @@ static void init_openssl_bare(uint64_t opts)
 #define DB_CELL_MAX 1024
 #define DB_COLS_MAX 16
 #define DB_ARGS_MAX 16
+/* Statements a connection keeps prepared (db_keep_statements()): the ban's
+ * and the unban's, with room to spare. */
+#define DB_KEPT_MAX 8
+
+struct kept_statement {
+	const char *sql;   /* the caller's text, known by its address */
+	MYSQL_STMT *st;
+};
 
 struct db {
 	MYSQL *conn;
 	char error[512];
 	char source[DB_SOURCE_MAX + 1];   /* db_set_actor(): "" none */
 	char node[NODE_NAME_MAX + 1];
+	bool keep;                        /* db_keep_statements() */
+	struct kept_statement kept[DB_KEPT_MAX];
 };
+
+/* --- statements kept prepared ----------------------------------------------
+ * A connection that lives for many bans (the hand-off's) keeps the statements
+ * it ran: the next run of the same text only executes, and the server skips
+ * parsing and preparing it again.  The text is known by its address: callers
+ * pass string literals and static arrays, whose address is their identity. */
+
+static MYSQL_STMT *kept_find(const struct db *db, const char *sql)
+{
+	for (size_t i = 0; i < DB_KEPT_MAX; i++)
+		if (db->kept[i].st && db->kept[i].sql == sql)
+			return db->kept[i].st;
+	return NULL;
+}
+
+static bool kept_holds(const struct db *db, const MYSQL_STMT *st)
+{
+	for (size_t i = 0; i < DB_KEPT_MAX; i++)
+		if (db->kept[i].st == st)
+			return true;
+	return false;
+}
+
+/* Keep st if there is room; a statement not kept is closed after its use. */
+static void kept_add(struct db *db, const char *sql, MYSQL_STMT *st)
+{
+	for (size_t i = 0; i < DB_KEPT_MAX; i++) {
+		if (!db->kept[i].st) {
+			db->kept[i] = (struct kept_statement){ sql, st };
+			return;
+		}
+	}
+}
+
+static void kept_forget(struct db *db, const MYSQL_STMT *st)
+{
+	for (size_t i = 0; i < DB_KEPT_MAX; i++)
+		if (db->kept[i].st == st)
+			db->kept[i] = (struct kept_statement){ NULL, NULL };
+}
+
+/* A statement whose use went well: a kept one is only emptied of what is
+ * left of its result, for its next run. */
+static void stmt_done(struct db *db, MYSQL_STMT *st)
+{
+	if (kept_holds(db, st))
+		mysql_stmt_free_result(st);
+	else
+		mysql_stmt_close(st);
+}
+
+/* A statement that failed, or left in a state not worth keeping. */
+static void stmt_drop(struct db *db, MYSQL_STMT *st)
+{
+	kept_forget(db, st);
+	mysql_stmt_close(st);
+}
 
 static enum db_status classify(unsigned code)
 {
@@ -170,7 +239,7 @@ static enum db_status stmt_failure(struct db *db, MYSQL_STMT *st)
 	unsigned code = mysql_stmt_errno(st);
 
 	snprintf(db->error, sizeof(db->error), "%s", mysql_stmt_error(st));
-	mysql_stmt_close(st);
+	stmt_drop(db, st);
 	return classify(code);
 }
 
@@ -289,8 +358,16 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	for (size_t i = 0; i < DB_KEPT_MAX; i++)
+		if (db->kept[i].st)
+			mysql_stmt_close(db->kept[i].st);
 	mysql_close(db->conn);
 	free(db);
+}
+
+void db_keep_statements(struct db *db)
+{
+	db->keep = true;
 }
 
 void db_set_actor(struct db *db, const char *source, const char *node)
@@ -345,7 +422,8 @@ static void bind_args(MYSQL_BIND *binds, const struct db_arg *args,
 	}
 }
 
-/* Prepare and execute; on success the statement is left for the caller. */
+/* Prepare and execute; on success the statement is left for the caller,
+ * who hands it to stmt_done(). */
 static enum db_status run(struct db *db, const char *sql,
 			  const struct db_arg *args, size_t nargs,
 			  MYSQL_STMT **out)
@@ -359,6 +437,15 @@ static enum db_status run(struct db *db, const char *sql,
 		snprintf(db->error, sizeof(db->error), "too many parameters");
 		return DB_FAILED;
 	}
+	if (nargs)
+		bind_args(binds, args, nargs, lengths);
+	if (db->keep && (st = kept_find(db, sql))) {
+		if ((nargs && mysql_stmt_bind_param(st, binds)) ||
+		    mysql_stmt_execute(st))
+			return stmt_failure(db, st);
+		*out = st;
+		return DB_OK;
+	}
 	st = mysql_stmt_init(db->conn);
 	if (!st)
 		return conn_failure(db);
@@ -367,13 +454,12 @@ static enum db_status run(struct db *db, const char *sql,
 	 * number is declared first. */
 	if (mysql_stmt_attr_set(st, STMT_ATTR_PREBIND_PARAMS, &count))
 		return stmt_failure(db, st);
-	if (nargs) {
-		bind_args(binds, args, nargs, lengths);
-		if (mysql_stmt_bind_param(st, binds))
-			return stmt_failure(db, st);
-	}
+	if (nargs && mysql_stmt_bind_param(st, binds))
+		return stmt_failure(db, st);
 	if (mariadb_stmt_execute_direct(st, sql, strlen(sql)))
 		return stmt_failure(db, st);
+	if (db->keep)
+		kept_add(db, sql, st);
 	*out = st;
 	return DB_OK;
 }
@@ -389,7 +475,7 @@ enum db_status db_exec(struct db *db, const char *sql,
 		return status;
 	if (affected)
 		*affected = mysql_stmt_affected_rows(st);
-	mysql_stmt_close(st);
+	stmt_done(db, st);
 	return DB_OK;
 }
 
@@ -446,7 +532,7 @@ static enum db_status fetch_rows(struct db *db, MYSQL_STMT *st,
 
 	if (ncols > DB_COLS_MAX) {
 		snprintf(db->error, sizeof(db->error), "too many columns");
-		mysql_stmt_close(st);
+		stmt_drop(db, st);
 		return DB_FAILED;
 	}
 	bind_row(&rb, ncols);
@@ -457,15 +543,20 @@ static enum db_status fetch_rows(struct db *db, MYSQL_STMT *st,
 		if (fn(ctx, rb.cols, ncols) != 0)
 			break;
 	}
+	/* Rows left unread: not worth keeping the statement for. */
+	if (rc == 0) {
+		stmt_drop(db, st);
+		return DB_OK;
+	}
 	if (rc == 1)
 		return stmt_failure(db, st);
 	if (rc == MYSQL_DATA_TRUNCATED) {
 		snprintf(db->error, sizeof(db->error),
 			 "a value is longer than %d bytes", DB_CELL_MAX - 1);
-		mysql_stmt_close(st);
+		stmt_drop(db, st);
 		return DB_FAILED;
 	}
-	mysql_stmt_close(st);
+	stmt_done(db, st);
 	return DB_OK;
 }
 
@@ -560,7 +651,10 @@ out:
 	free(binds);
 	free(lengths);
 	free(nulls);
-	mysql_stmt_close(st);
+	if (status == DB_OK)
+		stmt_done(db, st);
+	else
+		stmt_drop(db, st);
 	return status;
 }
 

@@ -77,6 +77,12 @@ void db_close(struct db *db);
 enum db_status db_create_database(const struct db_endpoint *ep, bool *created,
 				  char *err, size_t errlen);
 
+/* Keep the statements run on db prepared, for a connection that lives for
+ * many bans (the hand-off server's): the next run of the same text (known
+ * by its address: a literal or a static array) only executes it, and the
+ * server skips parsing and preparing it again.  Closed with db_close(). */
+void db_keep_statements(struct db *db);
+
 /* Who makes the changes that go through this connection, for the history
  * (fail2ban_events): what made them ("fail2ban", a verb such as
  * "blacklist add", "spool replay") and the node.  The statements that

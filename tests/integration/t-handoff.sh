@@ -48,7 +48,7 @@ test_handoff_applies_a_ban_on_the_loops_connection() {
 		--failures 4 --bantime 600
 	assert_eq "$(row mc-exim 203.0.113.70)" "1,1,0,0" "the row"
 	assert_eq "$(handoff_connects "$WORK/ban.trace")" 0 "the action's own connections to the master"
-	grep -q 'connect(.*/handoff' "$WORK/ban.trace" || fail "the action did not handoff_raw the loop"
+	grep -q 'connect(.*/handoff' "$WORK/ban.trace" || fail "the action did not reach the loop"
 	eventually "the loop's word of it" grep -q \
 		"ban 203.0.113.70 in mc-exim: first ban (count 1)" "$WORK/handoff.log"
 	# The history names the action, with fail2ban's numbers, as ever.
@@ -301,6 +301,29 @@ test_handoff_master_gone_under_the_loop_spools() {
 	assert_eq "$(row mc-exim 203.0.113.85)" "1,1,0,0" "a ban after"
 	eventually "the loop's word of it" grep -q "ban 203.0.113.85 in mc-exim: first ban" \
 		"$WORK/handoff.log"
+}
+
+# The server keeps its statements prepared (db_keep_statements): a table
+# altered under them (an upgrade's schema install) does not make the next
+# ban fail or wait in the spool.
+test_handoff_kept_statements_survive_a_schema_change() {
+	handoff_loop
+	mc ban -j mc-exim -i 203.0.113.86
+	mc unban -j mc-exim -i 203.0.113.86
+	sql "ALTER TABLE fail2ban_ips ADD COLUMN mc_f2b_test INT NULL;
+		ALTER TABLE fail2ban_jail ADD COLUMN mc_f2b_test INT NULL"
+	mc ban -j mc-exim -i 203.0.113.86
+	assert_eq "$rc" 0 "a ban after the change ($err)"
+	mc ban -j mc-exim -i 203.0.113.87
+	sql "ALTER TABLE fail2ban_ips DROP COLUMN mc_f2b_test;
+		ALTER TABLE fail2ban_jail DROP COLUMN mc_f2b_test"
+	mc unban -j mc-exim -i 203.0.113.87
+	mc ban -j mc-exim -i 203.0.113.87
+	assert_eq "$(row mc-exim 203.0.113.86),$(row mc-exim 203.0.113.87)" \
+		"2,1,0,0,2,1,0,0" "both counted twice"
+	assert_eq "$("$MC_F2B" -c "$WORK/mc.ini" spool list)" "spool is empty" "the spool"
+	eventually "the loop's word of the last" grep -q \
+		"ban 203.0.113.87 in mc-exim: banned again (count 2)" "$WORK/handoff.log"
 }
 
 # The loop ends, and takes its server and the socket with it, even when
