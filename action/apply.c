@@ -14,7 +14,10 @@
 #include "handoff.h"
 #include "jails.h"
 #include "log.h"
+#include "nodes.h"
+#include "outage.h"
 #include "spool.h"
+#include "textcopy.h"
 
 /* How long the server waits for a request before it looks again whether
  * it should stop. */
@@ -188,40 +191,62 @@ static enum handoff_verdict as_handoff(enum apply_verdict v)
 	return HANDOFF_SPOOL;
 }
 
+/* Whether the server leaves r to the action (its answer then said), on
+ * what the action would have checked before asking: it asks before it
+ * reads more than a glance of the file (cmd_action.c). */
+static bool left_to_the_action(struct mc_config *cfg, char *nodes_stamp,
+			       const struct handoff_request *r, int conn)
+{
+	if (strcmp(r->identity, cfg->identity) != 0) {
+		handoff_answer(conn, HANDOFF_DIRECT, "not the configuration the "
+			       "sync loop read");
+		return true;
+	}
+	/* The nodes as the loop last stored them, as the action reads them:
+	 * an address of the cluster is never recorded, and the action says
+	 * so in its words. */
+	if (nodes_stored_changed(cfg->spool_dir, nodes_stamp))
+		cli_load_nodes_for_ban(cfg);
+	if (r->ev.kind == EVENT_BAN && cli_is_node(cfg, r->ev.ip)) {
+		handoff_answer(conn, HANDOFF_DIRECT, "an address of the "
+			       "cluster's nodes");
+		return true;
+	}
+	/* An outage noted: the action spools at once, or makes the window's
+	 * one attempt itself (outage.h). */
+	if (outage_noted(cfg->spool_dir)) {
+		handoff_answer(conn, HANDOFF_DIRECT, "an outage of the master "
+			       "is noted");
+		return true;
+	}
+	/* Events waiting go first, in order: the action replays them. */
+	if (spool_pending(cfg->spool_dir)) {
+		handoff_answer(conn, HANDOFF_DIRECT, "events wait in the spool");
+		return true;
+	}
+	return false;
+}
+
 /* Apply r on *db, the connection kept between requests (NULL: none yet, or
  * lost), as the action would on its own, and answer conn as soon as the
  * outcome is known: the log, the counter and fail2ban's follow-up come
- * after, out of the ban's time. */
+ * after, out of the ban's time.  The event is this node's: its name is the
+ * loop's, whatever the request says. */
 static void serve_request(struct mc_config *cfg, struct db **db,
-			  const struct handoff_request *r, int conn)
+			  char *nodes_stamp, const struct handoff_request *r,
+			  int conn)
 {
 	char err[512], why[HANDOFF_TEXT_MAX];
+	struct ban_event ev = r->ev;
 	struct applied a;
 	enum apply_verdict v;
 	enum db_status s;
 	bool lost, reused;
 	long long started;
 
-	if (strcmp(r->identity, cfg->identity) != 0) {
-		handoff_answer(conn, HANDOFF_DIRECT, "not the configuration the "
-			       "sync loop read");
+	if (left_to_the_action(cfg, nodes_stamp, r, conn))
 		return;
-	}
-	/* What the action checked already (on the nodes as they are now),
-	 * checked again here on those the loop knew when it started this
-	 * server: the request is input like any other. */
-	if (r->ev.kind == EVENT_BAN && cli_is_node(cfg, r->ev.ip)) {
-		/* The action found it no node on the list as it is now:
-		 * this server's may be older.  The action decides. */
-		handoff_answer(conn, HANDOFF_DIRECT, "an address of the "
-			       "cluster's nodes as the loop knew them");
-		return;
-	}
-	/* Events waiting go first, in order: the action replays them. */
-	if (spool_pending(cfg->spool_dir)) {
-		handoff_answer(conn, HANDOFF_DIRECT, "events wait in the spool");
-		return;
-	}
+	text_copy(ev.host, sizeof(ev.host), cfg->node);
 	started = apply_now_ms();
 	for (int attempt = 0; attempt < 2; attempt++) {
 		reused = *db != NULL;
@@ -241,9 +266,8 @@ static void serve_request(struct mc_config *cfg, struct db **db,
 			db_keep_statements(*db);
 		}
 		db_set_actor(*db, r->actor, cfg->node);
-		apply_statements(cfg, *db, &r->ev, r->has_port ? r->port : NULL,
-				 &a);
-		v = apply_outcome(&a, &r->ev, &lost, why, sizeof(why));
+		apply_statements(cfg, *db, &ev, r->has_port ? r->port : NULL, &a);
+		v = apply_outcome(&a, &ev, &lost, why, sizeof(why));
 		/* A connection kept open that the server ended meanwhile (its
 		 * wait_timeout) fails at once: once more, on a new one.  Not
 		 * after a time-out: the action's wait would run out first. */
@@ -255,7 +279,7 @@ static void serve_request(struct mc_config *cfg, struct db **db,
 		*db = NULL;
 	}
 	handoff_answer(conn, as_handoff(v), why);
-	apply_follow_up(cfg, &r->ev, &a);
+	apply_follow_up(cfg, &ev, &a);
 	if (lost) {
 		db_close(*db);
 		*db = NULL;
@@ -268,7 +292,7 @@ void apply_serve_handoffs(struct mc_config *cfg, int listen_fd, pid_t loop,
 {
 	struct handoff_request r;
 	struct db *db = NULL;
-	char line[HANDOFF_LINE_MAX + 1], err[512];
+	char line[HANDOFF_LINE_MAX + 1], err[512], nodes_stamp[NODES_STAMP_MAX] = "";
 	const char *bad;
 	int conn;
 
@@ -288,7 +312,7 @@ void apply_serve_handoffs(struct mc_config *cfg, int listen_fd, pid_t loop,
 			handoff_answer(conn, HANDOFF_DIRECT, bad);
 			continue;
 		}
-		serve_request(cfg, &db, &r, conn);
+		serve_request(cfg, &db, nodes_stamp, &r, conn);
 	}
 	db_close(db);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "bans.h"
@@ -198,7 +199,8 @@ static void register_at_start(const struct mc_config *cfg, const char *jail,
 }
 
 /* The exit status of an event's verdict, whoever applied it: done,
- * refused (bad input, said in one line), or spooled for why. */
+ * refused (bad input, said in one line), or spooled for why (cfg is
+ * needed for that only). */
 static int conclude(const struct mc_config *cfg, const struct ban_event *ev,
 		    enum apply_verdict v, const char *why)
 {
@@ -214,31 +216,86 @@ static int conclude(const struct mc_config *cfg, const struct ban_event *ev,
 	return spool_event(cfg, ev, why);
 }
 
-/* While the sync loop runs, its hand-off server applies the event on the
- * connection it keeps (handoff.h), the very same way (apply.h); nobody
- * there, and the action applies it itself.  Returns true when the event
- * was handled so, with the exit status in *rc. */
-static bool handed_off(const struct mc_config *cfg, const struct ban_event *ev,
-		       const char *port, int *rc)
+/* The loop's hand-off asked for ev (handoff.h), the answer's words in text.
+ * The wait is the server's worst, as the action's own on a connection of
+ * its own: a connection made at its time-out, then the ban's two
+ * statements each at theirs. */
+static enum handoff_verdict ask_loop(const char *spool_dir,
+				     const char *identity,
+				     const struct ban_event *ev,
+				     const char *port, unsigned connect_ms,
+				     unsigned query_ms, char *text,
+				     size_t textlen)
 {
 	struct handoff_request r = { .ev = *ev };
-	char text[HANDOFF_TEXT_MAX + 1];
-	/* The server's worst, as the action's own on a connection of its
-	 * own: a connection made at its time-out, then the ban's two
-	 * statements each at theirs. */
-	unsigned wait_ms = cfg->master.connect_timeout_ms +
-			   2 * cfg->master.query_timeout_ms + 1000;
-	enum handoff_verdict v;
 
-	/* Events waiting go first, in order: replayed on the way below. */
-	if (spool_pending(cfg->spool_dir))
-		return false;
-	text_copy(r.identity, sizeof(r.identity), cfg->identity);
+	text_copy(r.identity, sizeof(r.identity), identity);
 	text_copy(r.actor, sizeof(r.actor), cli_acting_as());
 	r.has_port = port != NULL;
 	if (port)
 		text_copy(r.port, sizeof(r.port), port);
-	v = handoff_ask(cfg->spool_dir, &r, wait_ms, text, sizeof(text));
+	return handoff_ask(spool_dir, &r, connect_ms + 2 * query_ms + 1000,
+			   text, textlen);
+}
+
+/* The hand-off made before the configuration is read: the loop checks the
+ * file was the one it read in full (the identity), the nodes, the outage
+ * note and the spool, so that a ban it applies or refuses costs the action
+ * a glance at the file (config_glance) and one request. */
+struct early_handoff {
+	bool asked;                /* false: the glance did not take the file */
+	enum handoff_verdict v;
+	char text[HANDOFF_TEXT_MAX + 1];
+};
+
+static void hand_off_early(const struct cli *cli, struct ban_event *ev,
+			   const char *port, struct early_handoff *early)
+{
+	struct config_glance g;
+
+	early->asked = false;
+	if (config_glance(config_path(cli->config_file), &g) != 0)
+		return;
+	/* The node's name is the loop's: its server writes it over this. */
+	if (gethostname(ev->host, sizeof(ev->host)) != 0)
+		ev->host[0] = '\0';
+	ev->host[sizeof(ev->host) - 1] = '\0';
+	early->asked = true;
+	early->v = ask_loop(g.spool_dir, g.identity, ev, port,
+			    g.connect_timeout_ms, g.query_timeout_ms,
+			    early->text, sizeof(early->text));
+}
+
+static enum apply_verdict as_apply(enum handoff_verdict v)
+{
+	return v == HANDOFF_DONE ? APPLY_DONE :
+	       v == HANDOFF_REFUSED ? APPLY_REFUSED : APPLY_SPOOL;
+}
+
+/* While the sync loop runs, its hand-off server applies the event on the
+ * connection it keeps (handoff.h), the very same way (apply.h); nobody
+ * there, and the action applies it itself.  An early answer is not asked
+ * for again.  Returns true when the event was handled so, with the exit
+ * status in *rc. */
+static bool handed_off(const struct mc_config *cfg, const struct ban_event *ev,
+		       const char *port, const struct early_handoff *early,
+		       int *rc)
+{
+	char text[HANDOFF_TEXT_MAX + 1];
+	enum handoff_verdict v;
+
+	if (early->asked) {
+		v = early->v;
+		text_copy(text, sizeof(text), early->text);
+	} else if (spool_pending(cfg->spool_dir)) {
+		/* Events waiting go first, in order: replayed on the way
+		 * below. */
+		return false;
+	} else {
+		v = ask_loop(cfg->spool_dir, cfg->identity, ev, port,
+			     cfg->master.connect_timeout_ms,
+			     cfg->master.query_timeout_ms, text, sizeof(text));
+	}
 	/* No answer in time: what a master that hangs looks like.  Noted
 	 * like the action's own time-out, so that the next bans spool at
 	 * once rather than wait again (outage.h). */
@@ -248,15 +305,14 @@ static bool handed_off(const struct mc_config *cfg, const struct ban_event *ev,
 	}
 	if (v == HANDOFF_DIRECT)
 		return false;
-	*rc = conclude(cfg, ev, v == HANDOFF_DONE ? APPLY_DONE :
-		       v == HANDOFF_REFUSED ? APPLY_REFUSED : APPLY_SPOOL, text);
+	*rc = conclude(cfg, ev, as_apply(v), text);
 	return true;
 }
 
 /* port: the ports a ban from the action passed (NULL from a person): a
  * jail with no row is then registered if a file of fail2ban's defines it. */
 static int apply_event(struct mc_config *cfg, const struct ban_event *ev,
-		       const char *port)
+		       const char *port, const struct early_handoff *early)
 {
 	struct db *db;
 	char err[512], why[600];
@@ -265,13 +321,18 @@ static int apply_event(struct mc_config *cfg, const struct ban_event *ev,
 	enum apply_verdict v;
 	int rc;
 
+	/* The loop's early answer stands: it checked the nodes and the
+	 * outage note when it was asked. */
+	if (early->asked && early->v != HANDOFF_DIRECT &&
+	    handed_off(cfg, ev, port, early, &rc))
+		return rc;
 	/* Before anything else, so that no outage spools it: an address of
 	 * the cluster is never recorded. */
 	if (ev->kind == EVENT_BAN && cli_is_node(cfg, ev->ip)) {
 		cli_refuse_node_ban(cfg, ev);
 		return EXIT_DONE;
 	}
-	if (spooled_in_outage(cfg, ev, &rc) || handed_off(cfg, ev, port, &rc))
+	if (spooled_in_outage(cfg, ev, &rc) || handed_off(cfg, ev, port, early, &rc))
 		return rc;
 	ds = cli_open_master(cfg, &db, &spool_waits, err, sizeof(err));
 	if (ds == DB_UNREACHABLE) {
@@ -465,6 +526,7 @@ static int run_event_verb(const struct form *form, int argc, char **argv,
 	struct opts o;
 	struct ban_event ev;
 	struct mc_config cfg;
+	struct early_handoff early = { .asked = false };
 	bool is_ban = strcmp(verb, "ban") == 0, helped;
 	bool f2b_call;
 	int rc;
@@ -488,6 +550,15 @@ static int run_event_verb(const struct form *form, int argc, char **argv,
 	} else if ((rc = build_event(verb, &o, &ev))) {
 		return rc;
 	}
+	/* fail2ban's action: to the loop first, the file only glanced at. */
+	if (!f2b_call) {
+		ev.at = (long long)time(NULL);
+		hand_off_early(cli, &ev, o.text[OPT_PORT], &early);
+		if (early.asked && (early.v == HANDOFF_DONE ||
+				    early.v == HANDOFF_REFUSED))
+			return conclude(NULL, &ev, as_apply(early.v),
+					early.text);
+	}
 	if ((rc = cli_load_config(cli, &cfg)))
 		return rc;
 	if (f2b_call && (rc = check_f2b_call(&cfg, verb, ev.jail))) {
@@ -502,7 +573,7 @@ static int run_event_verb(const struct form *form, int argc, char **argv,
 	snprintf(ev.host, sizeof(ev.host), "%s", cfg.node);
 	ev.at = (long long)time(NULL);
 	cli_load_nodes_for_ban(&cfg);
-	rc = apply_event(&cfg, &ev, o.text[OPT_PORT]);
+	rc = apply_event(&cfg, &ev, o.text[OPT_PORT], &early);
 	if (rc == EXIT_DONE && f2b_call)
 		rc = unban_in_fail2ban(&cfg, &ev);
 	return rc;

@@ -13,6 +13,7 @@
 #include "localfile.h"
 #include "textcopy.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -29,6 +30,8 @@
 #define DEFAULT_F2B_CONFIG_DIR "/etc/fail2ban"
 #define DEFAULT_F2B_CLIENT "/usr/bin/fail2ban-client"
 #define DEFAULT_SPOOL_DIR "/var/spool/mc-f2b"
+#define DEFAULT_CONNECT_TIMEOUT_MS 1000
+#define DEFAULT_QUERY_TIMEOUT_MS 5000
 
 struct section_keys {
 	const char *section;
@@ -267,6 +270,16 @@ static int load_endpoint(const dictionary *ini, const char *section,
 		memcpy(dst, literal, sizeof(literal));                        \
 	} while (0)
 
+/* The file as it was opened: any change to it (its text, its mode, its
+ * owner) moves its change time. */
+static void set_identity(char *buf, size_t len, const struct stat *st)
+{
+	snprintf(buf, len, "%llu:%llu:%lld:%lld.%09ld",
+		 (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+		 (long long)st->st_size, (long long)st->st_ctim.tv_sec,
+		 st->st_ctim.tv_nsec);
+}
+
 static void set_defaults(struct mc_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -274,8 +287,8 @@ static void set_defaults(struct mc_config *cfg)
 	cfg->master.port = 3306;
 	SET_DEFAULT(cfg->master.user, "mailcleaner");
 	SET_DEFAULT(cfg->master.database, "mc_config");
-	cfg->master.connect_timeout_ms = 1000;
-	cfg->master.query_timeout_ms = 5000;
+	cfg->master.connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+	cfg->master.query_timeout_ms = DEFAULT_QUERY_TIMEOUT_MS;
 	SET_DEFAULT(cfg->f2b_socket, DEFAULT_F2B_SOCKET);
 	SET_DEFAULT(cfg->f2b_config_dir, DEFAULT_F2B_CONFIG_DIR);
 	SET_DEFAULT(cfg->f2b_client, DEFAULT_F2B_CLIENT);
@@ -570,10 +583,7 @@ int config_load(const char *path, struct mc_config *out,
 	fd = localfile_open(path, false, &st, err, errlen);
 	if (fd < 0)
 		return -1;
-	snprintf(out->identity, sizeof(out->identity), "%llu:%llu:%lld:%lld.%09ld",
-		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-		 (long long)st.st_size, (long long)st.st_ctim.tv_sec,
-		 st.st_ctim.tv_nsec);
+	set_identity(out->identity, sizeof(out->identity), &st);
 	ini = parse_descriptor(path, fd, &st, err, errlen);
 	close(fd);
 	if (!ini)
@@ -594,4 +604,126 @@ void config_wipe_secrets(struct mc_config *cfg)
 {
 	explicit_bzero(cfg->master.password, sizeof(cfg->master.password));
 	explicit_bzero(cfg->replica.password, sizeof(cfg->replica.password));
+}
+
+/* --- a glance, for the hand-off ---------------------------------------------
+ * Three values read the way iniparser reads a line (a section or key name
+ * stripped and lower-cased; an unquoted value up to a ';' or a '#',
+ * stripped), anything it could read otherwise refused: a continued line, a
+ * quoted value, a line longer than its buffer.  Refusing only costs the
+ * full reading. */
+
+#define GLANCE_FILE_MAX 65536
+#define GLANCE_LINE_MAX 1023   /* iniparser's line buffer, less its NUL */
+
+static char *strip(char *start, char *end)
+{
+	while (start < end && isspace((unsigned char)*start))
+		start++;
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	return start;
+}
+
+struct glance_state {
+	char section[GLANCE_LINE_MAX + 1];
+	struct config_glance *g;
+};
+
+/* A value of one of the three keys, or -1 when the glance cannot take it. */
+static int glance_value(struct glance_state *gs, const char *key, char *rest)
+{
+	char *value = strip(rest, rest + strlen(rest));
+	long long n;
+
+	if (*value == '"' || *value == '\'')
+		return -1;
+	value = strip(value, value + strcspn(value, ";#"));
+	for (const char *c = value; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return -1;
+	if (strcmp(gs->section, "spool") == 0 && strcmp(key, "dir") == 0) {
+		if (value[0] != '/' || strlen(value) >= sizeof(gs->g->spool_dir))
+			return -1;
+		strcpy(gs->g->spool_dir, value);
+	} else if (strcmp(gs->section, "master") == 0 &&
+		   (strcmp(key, "connect_timeout_ms") == 0 ||
+		    strcmp(key, "query_timeout_ms") == 0)) {
+		if (!parse_int_in(value, 1, 600000, &n))
+			return -1;
+		*(key[0] == 'c' ? &gs->g->connect_timeout_ms :
+				  &gs->g->query_timeout_ms) = (unsigned)n;
+	}
+	return 0;
+}
+
+static int glance_line(struct glance_state *gs, char *line, char *end)
+{
+	char *eq, *key;
+
+	if (end - line > GLANCE_LINE_MAX)
+		return -1;
+	line = strip(line, end);
+	end = line + strlen(line);
+	if (end > line && end[-1] == '\\')
+		return -1;
+	if (!*line || *line == '#' || *line == ';')
+		return 0;
+	if (*line == '[' && end[-1] == ']') {
+		key = strip(line + 1, line + strcspn(line, "]"));
+		for (char *c = key; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		strcpy(gs->section, key);
+		return 0;
+	}
+	eq = strchr(line, '=');
+	if (!eq)
+		return -1;
+	key = strip(line, eq);
+	for (char *c = key; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return glance_value(gs, key, eq + 1);
+}
+
+int config_glance_text(char *text, size_t len, struct config_glance *g)
+{
+	struct glance_state gs = { .section = "", .g = g };
+	char *line = text, *end = text + len, *nl;
+
+	text_copy(g->spool_dir, sizeof(g->spool_dir), DEFAULT_SPOOL_DIR);
+	g->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+	g->query_timeout_ms = DEFAULT_QUERY_TIMEOUT_MS;
+	if (memchr(text, '\0', len))
+		return -1;
+	for (; line < end; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(end - line));
+		if (!nl)
+			nl = end;
+		if (glance_line(&gs, line, nl) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int config_glance(const char *path, struct config_glance *g)
+{
+	static char text[GLANCE_FILE_MAX + 1];
+	char err[512];
+	struct stat st;
+	ssize_t got;
+	int fd = localfile_open(path, false, &st, err, sizeof(err));
+
+	if (fd < 0)
+		return -1;
+	if (st.st_size > GLANCE_FILE_MAX) {
+		close(fd);
+		return -1;
+	}
+	got = read(fd, text, (size_t)st.st_size + 1);
+	close(fd);
+	if (got != st.st_size)
+		return -1;
+	set_identity(g->identity, sizeof(g->identity), &st);
+	return config_glance_text(text, (size_t)got, g);
 }

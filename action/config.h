@@ -69,6 +69,27 @@ const char *config_path(const char *from_command_line);
 int config_load(const char *path, struct mc_config *out,
 		char *err, size_t errlen);
 
+/* What a ban handed to the sync loop needs of the file (handoff.h), read
+ * without reading the rest: the loop applies the ban only when it runs on
+ * this very file (the identity), which it read and checked in full. */
+struct config_glance {
+	char identity[96];             /* as mc_config's */
+	char spool_dir[PATH_MAX];      /* [spool] dir */
+	unsigned connect_timeout_ms;   /* [master], for the wait's bound */
+	unsigned query_timeout_ms;
+};
+
+/* Open path as config_load() does (the same checks of the file and its
+ * directories) and glance at it.  Returns 0, or -1 when that fails or a
+ * value is written in a way the glance does not take (a quoted value, a
+ * continued line): config_load() then reads it, and says what is wrong if
+ * anything is. */
+int config_glance(const char *path, struct config_glance *g);
+
+/* The glance of a file's text (len bytes; changed in place), the defaults
+ * for what it does not set: for the unit tests. */
+int config_glance_text(char *text, size_t len, struct config_glance *g);
+
 /* Forget the passwords once the connections are made. */
 void config_wipe_secrets(struct mc_config *cfg);
 

@@ -12,6 +12,14 @@
  * active row, which the second application finds and leaves as it is, so
  * nothing is counted twice.
  *
+ * The action asks before it reads its configuration in full: a glance at
+ * the file (config_glance() in config.h) gives the identity, the spool and
+ * the time-outs.  What the action would otherwise check first, the server
+ * checks: the identity (a file the loop read and checked in full, unchanged
+ * since), the cluster's nodes as the loop last stored them, the outage
+ * note and the events waiting in the spool; for any of them it answers
+ * "direct", and the action reads its file and goes its own way.
+ *
  * One request per connection, one line each way:
  *   request  "mc-f2b-handoff 1" TAB identity TAB actor TAB port TAB record
  *            identity: the configuration file's (config.h), which the
@@ -22,7 +30,8 @@
  *                      digits and spaces
  *            port:     "p:" then fail2ban's ports, or "-" without any
  *            record:   the event as the spool writes it (spool.h), checked
- *                      field by field again by the server
+ *                      field by field again by the server; its node name
+ *                      is not taken: the event is the loop's node's
  *   reply    verdict TAB text, the verdict one of the words below.
  * This file knows the socket and the lines; what an event does is the
  * caller's (apply.h). */

@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "errbuf.h"
@@ -374,4 +376,23 @@ int nodes_load_stored(const char *spool_dir, struct nodes *set,
 		return -1;
 	}
 	return 1;
+}
+
+bool nodes_stored_changed(const char *spool_dir, char *stamp)
+{
+	char path[PATH_MAX], now[NODES_STAMP_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/" NODES_FILE, spool_dir);
+	if (stat(path, &st) != 0)
+		snprintf(now, sizeof(now), "none");
+	else
+		snprintf(now, sizeof(now), "%llu:%llu:%lld:%lld.%09ld",
+			 (unsigned long long)st.st_dev,
+			 (unsigned long long)st.st_ino, (long long)st.st_size,
+			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	if (strcmp(now, stamp) == 0)
+		return false;
+	memcpy(stamp, now, sizeof(now));
+	return true;
 }

@@ -38,6 +38,21 @@ handoff_connects() { # TRACE
 	grep -c 'connect(.*mysqld.sock' "$1"
 }
 
+# One request LINE written to the loop's socket as a process of this node
+# could; prints the first word of the answer.
+handoff_raw() { # LINE
+	python3 - "$WORK/db/spool/handoff" "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode("utf-8", "surrogateescape"))
+try:
+    print(s.recv(4096).decode(errors="replace").split("\t")[0] or "(nothing)")
+except ConnectionError:
+    print("(nothing)")
+PY
+}
+
 handoff_events() { # IP
 	sql "SELECT COUNT(*) FROM fail2ban_events WHERE ip = '$1' AND what = 'banned'"
 }
@@ -109,24 +124,57 @@ test_handoff_serves_only_the_loops_own_configuration() {
 	return 0
 }
 
+# The action asks the loop before it reads its file in full: it opens the
+# file (with the same checks) and nothing else of the node's, neither the
+# password file nor the spool's nodes, outage note or events, which the
+# loop looks at instead.
+test_handoff_the_action_only_glances_at_its_file() {
+	handoff_loop
+	strace -f -qq -e trace=open,openat,stat,newfstatat,lstat,access,connect \
+		-o "$WORK/glance.trace" "$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim \
+		-i 203.0.113.88 2>"$WORK/stderr" || fail "the ban: $(cat "$WORK/stderr")"
+	assert_eq "$(row mc-exim 203.0.113.88)" "1,1,0,0" "the row"
+	assert_eq "$(grep -c 'open.*mc\.ini"' "$WORK/glance.trace")" 1 "the file's openings"
+	local seen
+	seen=$(grep -E '"[^"]*/(password|nodes|outage|events)"|mysqld\.sock' \
+		"$WORK/glance.trace")
+	assert_eq "$seen" "" "what else the action looked at"
+	eventually "the loop's word of it" grep -q \
+		"ban 203.0.113.88 in mc-exim: first ban" "$WORK/handoff.log"
+}
+
+# The nodes are the loop's to check, as they are when the ban comes: a
+# list the loop stored after its server started (at a round that read
+# MailCleaner's tables again, here written as it writes it) is the one
+# that counts.  The request's node name is not taken either: the row is
+# the loop's node's.
+test_handoff_the_loop_checks_what_the_action_did_not() {
+	handoff_loop
+	mc ban -j mc-exim -i 198.51.100.76
+	assert_eq "$(row mc-exim 198.51.100.76)" "1,1,0,0" "a ban before"
+	printf 'mc-f2b nodes 1\n127.0.0.1\n198.51.100.77\n' >"$WORK/nodes.new"
+	chmod 600 "$WORK/nodes.new"
+	mv "$WORK/nodes.new" "$WORK/db/spool/nodes"
+	mc ban -j mc-exim -i 198.51.100.77
+	assert_eq "$rc" 0 "a node's ban ($err)"
+	case $err in *"198.51.100.77 in mc-exim refused: an address of this cluster's nodes"*) ;;
+		*) fail "the action's word of it: $err" ;; esac
+	assert_eq "$(row mc-exim 198.51.100.77)" "none" "the node's row"
+	local id
+	id=$(stat -c '%d:%i:%s:%.9Z' "$WORK/mc.ini")
+	assert_eq "$(handoff_raw "mc-f2b-handoff 1"$'\t'"$id"$'\tfail2ban\t-\t1\tban\tmc-exim\t203.0.113.89\tnode-z\t1\t0\t600\t3\t0\n')" \
+		"done" "a request naming another node"
+	assert_eq "$(sql "SELECT host FROM fail2ban_ips WHERE ip = '203.0.113.89'")" \
+		"node-a" "the row's node"
+}
+
 # What a process of this node's may send is still input: junk, a line too
 # long, a hostile field are dropped or sent back, nothing is written, and
 # the server goes on serving.
 test_handoff_hostile_requests_write_nothing() {
 	handoff_loop
-	local before sock=$WORK/db/spool/handoff
+	local before
 	before=$(table_state)
-	handoff_raw() { python3 - "$sock" "$1" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(sys.argv[2].encode("utf-8", "surrogateescape"))
-try:
-    print(s.recv(4096).decode(errors="replace").split("\t")[0] or "(nothing)")
-except ConnectionError:
-    print("(nothing)")
-PY
-	}
 	assert_eq "$(handoff_raw $'junk\n')" "direct" "junk"
 	assert_eq "$(handoff_raw "$(printf 'x%.0s' $(seq 1 2000))")" "(nothing)" "a line too long"
 	assert_eq "$(handoff_raw $'mc-f2b-handoff 1\t1:2:3:4.5\tfail2ban\t-\t1\tban\tmc-exim\t203.0.113.75\tnode-a\t1\t0\t600\t3\t0\n')" \

@@ -558,6 +558,56 @@ static void test_config_path(void **state)
 	assert_string_equal(config_path(NULL), CONFIG_DEFAULT_PATH);
 }
 
+/* The glance takes what config_load takes, or gives up (-1): never a
+ * different value. */
+static void assert_glance(const char *text, int rc)
+{
+	struct config_glance g;
+
+	if (load(0600, text) != 0)
+		fail_msg("config_load refused %s: %s", text, err);
+	assert_int_equal(config_glance(path, &g), rc);
+	if (rc != 0)
+		return;
+	assert_string_equal(g.identity, cfg.identity);
+	assert_string_equal(g.spool_dir, cfg.spool_dir);
+	assert_int_equal(g.connect_timeout_ms, cfg.master.connect_timeout_ms);
+	assert_int_equal(g.query_timeout_ms, cfg.master.query_timeout_ms);
+}
+
+static void test_glance(void **state)
+{
+	struct config_glance g;
+
+	(void)state;
+	assert_glance("; nothing but a comment\n", 0);
+	assert_glance("[spool]\ndir = /var/lib/x\n[master]\n"
+		      "connect_timeout_ms = 250\nquery_timeout_ms = 700\n", 0);
+	/* Names as iniparser takes them: any case, spaces around. */
+	assert_glance("  [ SPOOL ]  \n  DIR=/a/b ; where\n[Master]\n"
+		      "Query_Timeout_MS =  900 # ms\r\n", 0);
+	assert_glance("[spool]\ndir = /first\ndir = /second\n", 0);
+	assert_glance("[spool]\ndir = /with space/in it\n", 0);
+	/* The same keys of other sections are not these. */
+	assert_glance("[replica]\nconnect_timeout_ms = 42\n[spool]\n", 0);
+	/* What the glance does not take: quoted, or a line continued. */
+	assert_glance("[spool]\ndir = \"/var/lib/q\"\n", -1);
+	assert_glance("[spool]\ndir = '/var/lib/q'\n", -1);
+	assert_glance("[spool]\ndir = /var/\\\nspool\n", -1);
+	/* Refused by config_load, so by the glance too (it gives up). */
+	write_file(path, 0600, "[spool]\ndir = relative\n");
+	assert_int_equal(config_glance(path, &g), -1);
+	write_file(path, 0600, "[master]\nquery_timeout_ms = 0\n");
+	assert_int_equal(config_glance(path, &g), -1);
+	write_file(path, 0600, "no equals sign\n");
+	assert_int_equal(config_glance(path, &g), -1);
+	/* Opened as config_load opens it: others may not write it. */
+	write_file(path, 0666, "[spool]\ndir = /x\n");
+	assert_int_equal(config_glance(path, &g), -1);
+	unlink(path);
+	assert_int_equal(config_glance(path, &g), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +635,7 @@ int main(void)
 		cmocka_unit_test(test_cluster),
 		cmocka_unit_test(test_metrics_textfile),
 		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_glance),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
