@@ -3,7 +3,9 @@
  * sticky and root's) and loaded through iniparser and every check of
  * config.c and localfile.c.  A refusal is one line that fits the caller's
  * buffer; an accepted file gives a configuration that keeps the rules
- * config.c promises. */
+ * config.c promises.  The hand-off's glance at the same file (config_glance)
+ * either gives up or reads what config_load read: the spool and the
+ * master's time-outs, and the file's identity. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -79,6 +81,19 @@ static void check_accepted(struct mc_config *cfg)
 	check(cfg->master.password[0] == '\0' && cfg->replica.password[0] == '\0');
 }
 
+/* The glance never disagrees with the full reading of an accepted file. */
+static void check_glance(const struct mc_config *cfg)
+{
+	struct config_glance g;
+
+	if (config_glance(path, &g) != 0)
+		return;
+	check(strcmp(g.identity, cfg->identity) == 0);
+	check(strcmp(g.spool_dir, cfg->spool_dir) == 0);
+	check(g.connect_timeout_ms == cfg->master.connect_timeout_ms);
+	check(g.query_timeout_ms == cfg->master.query_timeout_ms);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct mc_config cfg;
@@ -88,6 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(err, 'x', sizeof(err));
 	if (config_load(path, &cfg, err, sizeof(err)) == 0) {
+		check_glance(&cfg);
 		check_accepted(&cfg);
 	} else {
 		check(memchr(err, '\0', sizeof(err)) != NULL);
