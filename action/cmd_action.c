@@ -199,8 +199,7 @@ static void register_at_start(const struct mc_config *cfg, const char *jail,
 }
 
 /* The exit status of an event's verdict, whoever applied it: done,
- * refused (bad input, said in one line), or spooled for why (cfg is
- * needed for that only). */
+ * refused (bad input, said in one line), or spooled for why. */
 static int conclude(const struct mc_config *cfg, const struct ban_event *ev,
 		    enum apply_verdict v, const char *why)
 {
@@ -254,12 +253,15 @@ static void hand_off_early(const struct cli *cli, struct ban_event *ev,
 	struct config_glance g;
 
 	early->asked = false;
-	if (config_glance(config_path(cli->config_file), &g) != 0)
-		return;
-	/* The node's name is the loop's: its server writes it over this. */
+	/* The node's name is the loop's: its server writes it over this one,
+	 * which only has to read as a name.  A host name that does not
+	 * (the reason for [node] name) leaves the glance untried. */
 	if (gethostname(ev->host, sizeof(ev->host)) != 0)
-		ev->host[0] = '\0';
+		return;
 	ev->host[sizeof(ev->host) - 1] = '\0';
+	if (!node_name_valid(ev->host, NULL) ||
+	    config_glance(config_path(cli->config_file), &g) != 0)
+		return;
 	early->asked = true;
 	early->v = ask_loop(g.spool_dir, g.identity, ev, port,
 			    g.connect_timeout_ms, g.query_timeout_ms,
@@ -554,10 +556,12 @@ static int run_event_verb(const struct form *form, int argc, char **argv,
 	if (!f2b_call) {
 		ev.at = (long long)time(NULL);
 		hand_off_early(cli, &ev, o.text[OPT_PORT], &early);
-		if (early.asked && (early.v == HANDOFF_DONE ||
-				    early.v == HANDOFF_REFUSED))
-			return conclude(NULL, &ev, as_apply(early.v),
-					early.text);
+		if (early.asked && early.v == HANDOFF_DONE)
+			return EXIT_DONE;
+		if (early.asked && early.v == HANDOFF_REFUSED) {
+			log_error("%s", early.text);
+			return EXIT_BAD_INPUT;
+		}
 	}
 	if ((rc = cli_load_config(cli, &cfg)))
 		return rc;

@@ -607,14 +607,16 @@ void config_wipe_secrets(struct mc_config *cfg)
 }
 
 /* --- a glance, for the hand-off ---------------------------------------------
- * Three values read the way iniparser reads a line (a section or key name
+ * A few values read the way iniparser reads a line (a section or key name
  * stripped and lower-cased; an unquoted value up to a ';' or a '#',
  * stripped), anything it could read otherwise refused: a continued line, a
- * quoted value, a line longer than its buffer.  Refusing only costs the
- * full reading. */
+ * quoted value, a line longer than its buffer, an empty section name.
+ * Refusing only costs the full reading. */
 
 #define GLANCE_FILE_MAX 65536
-#define GLANCE_LINE_MAX 1023   /* iniparser's line buffer, less its NUL */
+/* iniparser reads a line into 1024 bytes and refuses one that does not fit
+ * with its newline: 1022 bytes at most. */
+#define GLANCE_LINE_MAX 1022
 
 static char *strip(char *start, char *end)
 {
@@ -629,6 +631,9 @@ static char *strip(char *start, char *end)
 struct glance_state {
 	char section[GLANCE_LINE_MAX + 1];
 	struct config_glance *g;
+	/* [master] and [replica] password_file: not read, but opened as
+	 * config_load opens them, so that a loose one is still refused. */
+	char password_file[2][PATH_MAX];
 };
 
 /* A value of one of the three keys, or -1 when the glance cannot take it. */
@@ -647,6 +652,14 @@ static int glance_value(struct glance_state *gs, const char *key, char *rest)
 		if (value[0] != '/' || strlen(value) >= sizeof(gs->g->spool_dir))
 			return -1;
 		strcpy(gs->g->spool_dir, value);
+	} else if (strcmp(key, "password_file") == 0 &&
+		   (strcmp(gs->section, "master") == 0 ||
+		    strcmp(gs->section, "replica") == 0)) {
+		char *file = gs->password_file[gs->section[0] == 'r'];
+
+		if (strlen(value) >= PATH_MAX)
+			return -1;
+		strcpy(file, value);
 	} else if (strcmp(gs->section, "master") == 0 &&
 		   (strcmp(key, "connect_timeout_ms") == 0 ||
 		    strcmp(key, "query_timeout_ms") == 0)) {
@@ -671,6 +684,9 @@ static int glance_line(struct glance_state *gs, char *line, char *end)
 	if (!*line || *line == '#' || *line == ';')
 		return 0;
 	if (*line == '[' && end[-1] == ']') {
+		/* An empty name: iniparser keeps the section before. */
+		if (line[1] == ']')
+			return -1;
 		key = strip(line + 1, line + strcspn(line, "]"));
 		for (char *c = key; *c; c++)
 			*c = (char)tolower((unsigned char)*c);
@@ -686,7 +702,30 @@ static int glance_line(struct glance_state *gs, char *line, char *end)
 	return glance_value(gs, key, eq + 1);
 }
 
-int config_glance_text(char *text, size_t len, struct config_glance *g)
+/* The password files named, each as config_load would open it. */
+static int glance_password_files(const struct glance_state *gs)
+{
+	char err[512];
+	struct stat st;
+	int fd;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (!gs->password_file[i][0])
+			continue;
+		if (gs->password_file[i][0] != '/')
+			return -1;
+		fd = localfile_open(gs->password_file[i], true, &st, err,
+				    sizeof(err));
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
+	return 0;
+}
+
+/* text holds len bytes and room for one more (a last line without its
+ * newline is ended there). */
+static int glance_text(char *text, size_t len, struct config_glance *g)
 {
 	struct glance_state gs = { .section = "", .g = g };
 	char *line = text, *end = text + len, *nl;
@@ -703,16 +742,16 @@ int config_glance_text(char *text, size_t len, struct config_glance *g)
 		if (glance_line(&gs, line, nl) != 0)
 			return -1;
 	}
-	return 0;
+	return glance_password_files(&gs);
 }
 
 int config_glance(const char *path, struct config_glance *g)
 {
 	static char text[GLANCE_FILE_MAX + 1];
 	char err[512];
-	struct stat st;
+	struct stat st, after;
 	ssize_t got;
-	int fd = localfile_open(path, false, &st, err, sizeof(err));
+	int rc, fd = localfile_open(path, false, &st, err, sizeof(err));
 
 	if (fd < 0)
 		return -1;
@@ -721,9 +760,17 @@ int config_glance(const char *path, struct config_glance *g)
 		return -1;
 	}
 	got = read(fd, text, (size_t)st.st_size + 1);
-	close(fd);
-	if (got != st.st_size)
+	/* The text and the identity of one and the same version. */
+	if (got != st.st_size || fstat(fd, &after) != 0 ||
+	    after.st_ctim.tv_sec != st.st_ctim.tv_sec ||
+	    after.st_ctim.tv_nsec != st.st_ctim.tv_nsec) {
+		close(fd);
 		return -1;
+	}
+	close(fd);
 	set_identity(g->identity, sizeof(g->identity), &st);
-	return config_glance_text(text, (size_t)got, g);
+	rc = glance_text(text, (size_t)got, g);
+	/* A password written in the file stays nowhere. */
+	explicit_bzero(text, (size_t)got);
+	return rc;
 }

@@ -80,15 +80,12 @@ struct config_glance {
 };
 
 /* Open path as config_load() does (the same checks of the file and its
- * directories) and glance at it.  Returns 0, or -1 when that fails or a
- * value is written in a way the glance does not take (a quoted value, a
- * continued line): config_load() then reads it, and says what is wrong if
- * anything is. */
+ * directories) and glance at it; the password files it names are opened
+ * with config_load()'s checks too, and not read.  Returns 0, or -1 when
+ * any of that fails or a value is written in a way the glance does not
+ * take (a quoted value, a continued line): config_load() then reads the
+ * file, and says what is wrong if anything is. */
 int config_glance(const char *path, struct config_glance *g);
-
-/* The glance of a file's text (len bytes; changed in place), the defaults
- * for what it does not set: for the unit tests. */
-int config_glance_text(char *text, size_t len, struct config_glance *g);
 
 /* Forget the passwords once the connections are made. */
 void config_wipe_secrets(struct mc_config *cfg);

@@ -124,7 +124,8 @@ static void init_openssl_bare(uint64_t opts)
 #define DB_KEPT_MAX 8
 
 struct kept_statement {
-	const char *sql;   /* the caller's text, known by its address */
+	const char *sql;   /* the caller's text, found by its address */
+	char *text;        /* a copy, to compare */
 	MYSQL_STMT *st;
 };
 
@@ -140,14 +141,21 @@ struct db {
 /* --- statements kept prepared ----------------------------------------------
  * A connection that lives for many bans (the hand-off's) keeps the statements
  * it ran: the next run of the same text only executes, and the server skips
- * parsing and preparing it again.  The text is known by its address: callers
- * pass string literals and static arrays, whose address is their identity. */
+ * parsing and preparing it again.  Callers pass string literals and static
+ * arrays: a text is found by its address, and compared too, so that a
+ * buffer used for another text is never taken for the first. */
 
-static MYSQL_STMT *kept_find(const struct db *db, const char *sql)
+static MYSQL_STMT *kept_find(struct db *db, const char *sql)
 {
-	for (size_t i = 0; i < DB_KEPT_MAX; i++)
-		if (db->kept[i].st && db->kept[i].sql == sql)
+	for (size_t i = 0; i < DB_KEPT_MAX; i++) {
+		if (!db->kept[i].st || db->kept[i].sql != sql)
+			continue;
+		if (strcmp(db->kept[i].text, sql) == 0)
 			return db->kept[i].st;
+		mysql_stmt_close(db->kept[i].st);
+		free(db->kept[i].text);
+		db->kept[i] = (struct kept_statement){ 0 };
+	}
 	return NULL;
 }
 
@@ -164,7 +172,10 @@ static void kept_add(struct db *db, const char *sql, MYSQL_STMT *st)
 {
 	for (size_t i = 0; i < DB_KEPT_MAX; i++) {
 		if (!db->kept[i].st) {
-			db->kept[i] = (struct kept_statement){ sql, st };
+			char *text = strdup(sql);
+
+			if (text)
+				db->kept[i] = (struct kept_statement){ sql, text, st };
 			return;
 		}
 	}
@@ -172,9 +183,12 @@ static void kept_add(struct db *db, const char *sql, MYSQL_STMT *st)
 
 static void kept_forget(struct db *db, const MYSQL_STMT *st)
 {
-	for (size_t i = 0; i < DB_KEPT_MAX; i++)
-		if (db->kept[i].st == st)
-			db->kept[i] = (struct kept_statement){ NULL, NULL };
+	for (size_t i = 0; i < DB_KEPT_MAX; i++) {
+		if (db->kept[i].st == st) {
+			free(db->kept[i].text);
+			db->kept[i] = (struct kept_statement){ 0 };
+		}
+	}
 }
 
 /* A statement whose use went well: a kept one is only emptied of what is
@@ -358,9 +372,11 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
-	for (size_t i = 0; i < DB_KEPT_MAX; i++)
+	for (size_t i = 0; i < DB_KEPT_MAX; i++) {
 		if (db->kept[i].st)
 			mysql_stmt_close(db->kept[i].st);
+		free(db->kept[i].text);
+	}
 	mysql_close(db->conn);
 	free(db);
 }
@@ -520,6 +536,25 @@ static void expose_row(struct row_buffers *rb, size_t ncols)
 	}
 }
 
+/* The caller has what it wanted: the rows left (a few: such callers read
+ * one) are read and let go, so that a kept statement can run again. */
+static enum db_status stopped_early(struct db *db, MYSQL_STMT *st)
+{
+	int rc;
+
+	if (!kept_holds(db, st)) {
+		mysql_stmt_close(st);
+		return DB_OK;
+	}
+	while ((rc = mysql_stmt_fetch(st)) == 0 || rc == MYSQL_DATA_TRUNCATED)
+		;
+	if (rc == MYSQL_NO_DATA)
+		stmt_done(db, st);
+	else
+		stmt_drop(db, st);
+	return DB_OK;
+}
+
 static enum db_status fetch_rows(struct db *db, MYSQL_STMT *st,
 				 db_row_fn fn, void *ctx)
 {
@@ -541,12 +576,7 @@ static enum db_status fetch_rows(struct db *db, MYSQL_STMT *st,
 	while ((rc = mysql_stmt_fetch(st)) == 0) {
 		expose_row(&rb, ncols);
 		if (fn(ctx, rb.cols, ncols) != 0)
-			break;
-	}
-	/* Rows left unread: not worth keeping the statement for. */
-	if (rc == 0) {
-		stmt_drop(db, st);
-		return DB_OK;
+			return stopped_early(db, st);
 	}
 	if (rc == 1)
 		return stmt_failure(db, st);

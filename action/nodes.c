@@ -384,8 +384,10 @@ bool nodes_stored_changed(const char *spool_dir, char *stamp)
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/" NODES_FILE, spool_dir);
+	/* None kept: read again every time, as the action would (this
+	 * node's own addresses, which may change). */
 	if (stat(path, &st) != 0)
-		snprintf(now, sizeof(now), "none");
+		return true;
 	else
 		snprintf(now, sizeof(now), "%llu:%llu:%lld:%lld.%09ld",
 			 (unsigned long long)st.st_dev,

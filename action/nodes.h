@@ -80,8 +80,8 @@ int nodes_resolve_list(struct nodes *set, const char *list, bool say);
 int nodes_store(const char *spool_dir, const struct nodes *set,
 		char *err, size_t errlen);
 
-/* Has <spool_dir>/nodes changed since *stamp was taken (a missing file
- * too)?  *stamp (NODES_STAMP_MAX bytes, "" before the first call) is
+/* Has <spool_dir>/nodes changed since *stamp was taken?  A missing file
+ * always has.  *stamp (NODES_STAMP_MAX bytes, "" before the first call) is
  * updated.  nodes_store() replaces the file: a new inode every time. */
 #define NODES_STAMP_MAX 96
 bool nodes_stored_changed(const char *spool_dir, char *stamp);

@@ -125,22 +125,47 @@ test_handoff_serves_only_the_loops_own_configuration() {
 }
 
 # The action asks the loop before it reads its file in full: it opens the
-# file (with the same checks) and nothing else of the node's, neither the
-# password file nor the spool's nodes, outage note or events, which the
-# loop looks at instead.
+# file (with the same checks) and, with the same checks, the password file
+# it names, which it does not read; nothing else of the node's, neither
+# the spool's nodes, outage note or events, which the loop looks at
+# instead.
 test_handoff_the_action_only_glances_at_its_file() {
 	handoff_loop
-	strace -f -qq -e trace=open,openat,stat,newfstatat,lstat,access,connect \
+	strace -f -qq -e trace=open,openat,stat,newfstatat,lstat,access,connect,read,close \
 		-o "$WORK/glance.trace" "$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim \
 		-i 203.0.113.88 2>"$WORK/stderr" || fail "the ban: $(cat "$WORK/stderr")"
 	assert_eq "$(row mc-exim 203.0.113.88)" "1,1,0,0" "the row"
 	assert_eq "$(grep -c 'open.*mc\.ini"' "$WORK/glance.trace")" 1 "the file's openings"
-	local seen
-	seen=$(grep -E '"[^"]*/(password|nodes|outage|events)"|mysqld\.sock' \
-		"$WORK/glance.trace")
+	local seen reads
+	seen=$(grep -E '"[^"]*/(nodes|outage|events)"|mysqld\.sock' "$WORK/glance.trace")
 	assert_eq "$seen" "" "what else the action looked at"
+	assert_eq "$(grep -c 'open.*/password"' "$WORK/glance.trace")" 1 "the password file's openings"
+	# Between its opening and its closing, nothing read from it.
+	reads=$(awk '/open.*\/password".* = [0-9]+$/ {fd = $NF; on = 1; next}
+		on && $0 ~ "close\\(" fd "\\)" {on = 0}
+		on && $0 ~ "read\\(" fd "," {n++} END {print n + 0}' "$WORK/glance.trace")
+	assert_eq "$reads" 0 "reads of the password file"
 	eventually "the loop's word of it" grep -q \
 		"ban 203.0.113.88 in mc-exim: first ban" "$WORK/handoff.log"
+}
+
+# The password file is the action's to check still (the loop read it at
+# its start): made loose while the loop runs, a ban is refused in one line
+# and nothing is written, as without the loop.
+test_handoff_a_loose_password_file_is_still_refused() {
+	handoff_loop
+	mc ban -j mc-exim -i 203.0.113.90
+	assert_eq "$(row mc-exim 203.0.113.90)" "1,1,0,0" "a ban before"
+	chmod 644 "$WORK/db/password"
+	on_exit "chmod 600 '$WORK/db/password'"
+	mc ban -j mc-exim -i 203.0.113.91
+	assert_eq "$rc" 2 "the ban with a loose password file ($err)"
+	assert_eq "$(printf '%s\n' "$err" | grep -c .)" 1 "lines said"
+	case $err in *password*) ;; *) fail "the reason: $err" ;; esac
+	assert_eq "$(row mc-exim 203.0.113.91)" "none" "the row"
+	chmod 600 "$WORK/db/password"
+	mc ban -j mc-exim -i 203.0.113.91
+	assert_eq "$(row mc-exim 203.0.113.91)" "1,1,0,0" "once private again"
 }
 
 # The nodes are the loop's to check, as they are when the ban comes: a

@@ -590,6 +590,8 @@ static void test_glance(void **state)
 	assert_glance("[spool]\ndir = /with space/in it\n", 0);
 	/* The same keys of other sections are not these. */
 	assert_glance("[replica]\nconnect_timeout_ms = 42\n[spool]\n", 0);
+	/* An empty section name: iniparser stays in the section before. */
+	assert_glance("[master]\n[]      ]\nquery_timeout_ms = 77\n", -1);
 	/* What the glance does not take: quoted, or a line continued. */
 	assert_glance("[spool]\ndir = \"/var/lib/q\"\n", -1);
 	assert_glance("[spool]\ndir = '/var/lib/q'\n", -1);
@@ -601,6 +603,23 @@ static void test_glance(void **state)
 	assert_int_equal(config_glance(path, &g), -1);
 	write_file(path, 0600, "no equals sign\n");
 	assert_int_equal(config_glance(path, &g), -1);
+	/* A password file named is opened with config_load's checks (and
+	 * not read): a loose one makes the glance give up too. */
+	{
+		char pw[PATH_MAX], text[PATH_MAX + 64];
+
+		snprintf(pw, sizeof(pw), "%s/glance-password", dir);
+		write_file(pw, 0600, "s3cret\n");
+		snprintf(text, sizeof(text), "[master]\npassword_file = %s\n", pw);
+		assert_glance(text, 0);
+		assert_int_equal(chmod(pw, 0644), 0);
+		assert_int_equal(config_glance(path, &g), -1);
+		unlink(pw);
+		assert_int_equal(config_glance(path, &g), -1);
+		snprintf(text, sizeof(text), "[replica]\npassword_file = %s\n", pw);
+		write_file(path, 0600, text);
+		assert_int_equal(config_glance(path, &g), -1);
+	}
 	/* Opened as config_load opens it: others may not write it. */
 	write_file(path, 0666, "[spool]\ndir = /x\n");
 	assert_int_equal(config_glance(path, &g), -1);
