@@ -13,8 +13,9 @@
  * nothing is counted twice.
  *
  * The action asks before it reads its configuration in full: a glance at
- * the file (config_glance() in config.h) gives the identity, the spool and
- * the time-outs.  What the action would otherwise check first, the server
+ * the file (config_glance() in config.h, which also checks the password
+ * files it names, unread) gives the identity, the spool and the
+ * time-outs.  What the action would otherwise check first, the server
  * checks: the identity (a file the loop read and checked in full, unchanged
  * since), the cluster's nodes as the loop last stored them, the outage
  * note and the events waiting in the spool; for any of them it answers
