@@ -636,33 +636,43 @@ struct glance_state {
 	char password_file[2][PATH_MAX];
 };
 
-/* A value of one of the three keys, or -1 when the glance cannot take it. */
+/* Is (section, key) one the glance reads?  The others are left alone,
+ * however they are written: a line is read on its own, a continued line
+ * aside (refused on any key). */
+static bool glance_reads(const struct glance_state *gs, const char *key)
+{
+	bool master = strcmp(gs->section, "master") == 0;
+
+	return (strcmp(gs->section, "spool") == 0 && strcmp(key, "dir") == 0) ||
+	       (strcmp(key, "password_file") == 0 &&
+		(master || strcmp(gs->section, "replica") == 0)) ||
+	       (master && (strcmp(key, "connect_timeout_ms") == 0 ||
+			   strcmp(key, "query_timeout_ms") == 0));
+}
+
+/* A value of one of the keys, or -1 when the glance cannot take it. */
 static int glance_value(struct glance_state *gs, const char *key, char *rest)
 {
 	char *value = strip(rest, rest + strlen(rest));
 	long long n;
 
+	if (!glance_reads(gs, key))
+		return 0;
 	if (*value == '"' || *value == '\'')
 		return -1;
 	value = strip(value, value + strcspn(value, ";#"));
 	for (const char *c = value; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			return -1;
-	if (strcmp(gs->section, "spool") == 0 && strcmp(key, "dir") == 0) {
+	if (strcmp(key, "dir") == 0) {
 		if (value[0] != '/' || strlen(value) >= sizeof(gs->g->spool_dir))
 			return -1;
 		strcpy(gs->g->spool_dir, value);
-	} else if (strcmp(key, "password_file") == 0 &&
-		   (strcmp(gs->section, "master") == 0 ||
-		    strcmp(gs->section, "replica") == 0)) {
-		char *file = gs->password_file[gs->section[0] == 'r'];
-
+	} else if (strcmp(key, "password_file") == 0) {
 		if (strlen(value) >= PATH_MAX)
 			return -1;
-		strcpy(file, value);
-	} else if (strcmp(gs->section, "master") == 0 &&
-		   (strcmp(key, "connect_timeout_ms") == 0 ||
-		    strcmp(key, "query_timeout_ms") == 0)) {
+		strcpy(gs->password_file[gs->section[0] == 'r'], value);
+	} else {
 		if (!parse_int_in(value, 1, 600000, &n))
 			return -1;
 		*(key[0] == 'c' ? &gs->g->connect_timeout_ms :

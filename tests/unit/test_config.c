@@ -592,6 +592,9 @@ static void test_glance(void **state)
 	assert_glance("[replica]\nconnect_timeout_ms = 42\n[spool]\n", 0);
 	/* An empty section name: iniparser stays in the section before. */
 	assert_glance("[master]\n[]      ]\nquery_timeout_ms = 77\n", -1);
+	/* Other keys are left alone, however they are written. */
+	assert_glance("[master]\npassword = \"p;ss#\"\nuser = 'mc'\n"
+		      "[spool]\ndir = /var/spool/q\n", 0);
 	/* What the glance does not take: quoted, or a line continued. */
 	assert_glance("[spool]\ndir = \"/var/lib/q\"\n", -1);
 	assert_glance("[spool]\ndir = '/var/lib/q'\n", -1);
