@@ -66,42 +66,21 @@ void cli_print_form(const char *words, const struct form *f, bool first)
 	}
 }
 
-/* Refused input is quoted back only when short: an attacker's 4 KiB string
- * has no place in a log line. */
-static const char *shown(const char *text)
-{
-	return strlen(text) <= 64 ? text : "(too long to show)";
-}
-
 int cli_take_jail(const char *verb, const char *text,
 		  char out[JAIL_NAME_MAX + 1])
 {
-	const char *why = NULL;
+	char err[160];
 
-	if (!text)
-		return usage_error(verb, "-j JAIL is required");
-	if (!jail_name_valid(text, &why))
-		return usage_error(verb, "invalid jail name '%s': %s",
-				   shown(text), why);
-	snprintf(out, JAIL_NAME_MAX + 1, "%s", text);
-	if (strcmp(out, text) != 0)
-		return usage_error(verb, "invalid jail name '%s': too long",
-				   shown(text));
-	return EXIT_DONE;
+	return event_take_jail(text, out, err, sizeof(err)) == 0 ?
+	       EXIT_DONE : usage_error(verb, "%s", err);
 }
 
 int cli_take_ip(const char *verb, const char *text, char out[ADDR_TEXT_MAX])
 {
-	struct addr a;
-	const char *why = NULL;
+	char err[160];
 
-	if (!text)
-		return usage_error(verb, "-i IP is required");
-	if (addr_parse(text, &a, &why) != 0)
-		return usage_error(verb, "invalid address '%s': %s",
-				   shown(text), why);
-	addr_format(&a, out);
-	return EXIT_DONE;
+	return event_take_ip(text, out, err, sizeof(err)) == 0 ?
+	       EXIT_DONE : usage_error(verb, "%s", err);
 }
 
 int cli_load_config(const struct cli *cli, struct mc_config *cfg)

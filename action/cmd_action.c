@@ -11,12 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "actionargs.h"
 #include "apply.h"
 #include "bans.h"
 #include "cli.h"
 #include "f2b.h"
+#include "early.h"
 #include "f2bconf.h"
-#include "handoff.h"
 #include "jails.h"
 #include "log.h"
 #include "outage.h"
@@ -30,23 +31,8 @@
 /* Addresses per "banip" call to the local fail2ban. */
 #define PERSON_BAN_BATCH 256
 
-/* The forms of the verbs fail2ban runs (options.h). */
-#define JAIL_AND_IP (OPT(OPT_JAIL) | OPT(OPT_IP))
-#define FAIL2BANS_NUMBERS (OPT(OPT_TIME) | OPT(OPT_BANTIME) | \
-			   OPT(OPT_FAILURES) | OPT(OPT_RESTORED) | OPT(OPT_PORT))
-
-static const struct form ban_form = {
-	"ban", JAIL_AND_IP | FAIL2BANS_NUMBERS | OPT(OPT_F2B_CALL) | OPT(OPT_YES),
-	JAIL_AND_IP,
-	"fail2ban's ban: counted, blacklisted past max_count.  With\n"
-	"--f2b-call, a person's ban, also in the local fail2ban: IP may\n"
-	"be a network (--yes above 256 addresses), and none of\n"
-	"fail2ban's numbers (--time ... --port) is taken",
-};
-static const struct form unban_form = {
-	"unban", JAIL_AND_IP | OPT(OPT_F2B_CALL), JAIL_AND_IP,
-	"--f2b-call: lift the ban in the local fail2ban too",
-};
+/* The forms of the verbs fail2ban runs (options.h); ban and unban are
+ * actionargs.h's. */
 static const struct form flush_form = {
 	"flush", OPT(OPT_JAIL), OPT(OPT_JAIL), NULL,
 };
@@ -66,70 +52,10 @@ static int refuse_mixed(const char *verb, const struct opts *o)
 		return usage_error(verb, "--yes belongs to ban --f2b-call");
 	/* A person's ban is not fail2ban's: none of fail2ban's numbers. */
 	for (int id = 0; f2b_call && id < OPT_COUNT; id++)
-		if ((FAIL2BANS_NUMBERS & OPT(id)) && opt_given(o, id))
+		if ((ACTION_FAIL2BANS_NUMBERS & OPT(id)) && opt_given(o, id))
 			return usage_error(verb, "--f2b-call is a person's ban: "
 					   "no --time, --bantime, --failures, "
 					   "--restored or --port");
-	return EXIT_DONE;
-}
-
-static int take_number(const char *verb, const char *opt, const char *text,
-		       long long min, long long max, long long *out)
-{
-	if (!text)
-		return EXIT_DONE;
-	if (!parse_int_in(text, min, max, out))
-		return usage_error(verb, "%s: expected a whole number from %lld "
-				   "to %lld", opt, min, max);
-	return EXIT_DONE;
-}
-
-/* A count fail2ban made (<bantime>, <failures>): Python's integers have no
- * bound, and bantime.increment multiplies a ban time up to its maxtime,
- * so a ban fail2ban made is never refused for the size of its numbers:
- * beyond the 64 bits of a long long they are kept as LLONG_MAX (a negative
- * one as LLONG_MIN, "for ever" to bantime). */
-static int take_count(const char *verb, const char *opt, const char *text,
-		      bool negative_ok, long long *out)
-{
-	static const char digits[] = "0123456789";
-	const char *p;
-
-	if (!text)
-		return EXIT_DONE;
-	p = text + (text[0] == '-' && negative_ok);
-	if (p[0] == '\0' || strnlen(p, 65) > 64 || strspn(p, digits) != strlen(p) ||
-	    (p[0] == '0' && (p[1] != '\0' || p != text)))
-		return usage_error(verb, "%s: expected a whole number", opt);
-	if (!parse_int_in(text, LLONG_MIN, LLONG_MAX, out))
-		*out = p == text ? LLONG_MAX : LLONG_MIN;
-	return EXIT_DONE;
-}
-
-static int build_event(const char *verb, const struct opts *o,
-		       struct ban_event *ev)
-{
-	long long restored = 0;
-	int rc;
-
-	memset(ev, 0, sizeof(*ev));
-	ev->kind = strcmp(verb, "ban") == 0 ? EVENT_BAN : EVENT_UNBAN;
-	if ((rc = cli_take_jail(verb, o->text[OPT_JAIL], ev->jail)) ||
-	    (rc = cli_take_ip(verb, o->text[OPT_IP], ev->ip)))
-		return rc;
-	if (o->text[OPT_TIME] && !parse_epoch(o->text[OPT_TIME], &ev->time))
-		return usage_error(verb, "--time: expected an epoch in seconds");
-	/* fail2ban takes any negative bantime as "for ever": keep it as -1. */
-	if ((rc = take_count(verb, "--bantime", o->text[OPT_BANTIME], true,
-			     &ev->bantime)) ||
-	    (rc = take_count(verb, "--failures", o->text[OPT_FAILURES], false,
-			     &ev->failures)) ||
-	    (rc = take_number(verb, "--restored", o->text[OPT_RESTORED], 0, 1,
-			      &restored)))
-		return rc;
-	ev->restored = restored == 1;
-	if (ev->bantime < 0)
-		ev->bantime = -1;
 	return EXIT_DONE;
 }
 
@@ -215,59 +141,6 @@ static int conclude(const struct mc_config *cfg, const struct ban_event *ev,
 	return spool_event(cfg, ev, why);
 }
 
-/* The loop's hand-off asked for ev (handoff.h), the answer's words in text.
- * The wait is the server's worst, as the action's own on a connection of
- * its own: a connection made at its time-out, then the ban's two
- * statements each at theirs. */
-static enum handoff_verdict ask_loop(const char *spool_dir,
-				     const char *identity,
-				     const struct ban_event *ev,
-				     const char *port, unsigned connect_ms,
-				     unsigned query_ms, char *text,
-				     size_t textlen)
-{
-	struct handoff_request r = { .ev = *ev };
-
-	text_copy(r.identity, sizeof(r.identity), identity);
-	text_copy(r.actor, sizeof(r.actor), cli_acting_as());
-	r.has_port = port != NULL;
-	if (port)
-		text_copy(r.port, sizeof(r.port), port);
-	return handoff_ask(spool_dir, &r, connect_ms + 2 * query_ms + 1000,
-			   text, textlen);
-}
-
-/* The hand-off made before the configuration is read: the loop checks the
- * file was the one it read in full (the identity), the nodes, the outage
- * note and the spool, so that a ban it applies or refuses costs the action
- * a glance at the file (config_glance) and one request. */
-struct early_handoff {
-	bool asked;                /* false: the glance did not take the file */
-	enum handoff_verdict v;
-	char text[HANDOFF_TEXT_MAX + 1];
-};
-
-static void hand_off_early(const struct cli *cli, struct ban_event *ev,
-			   const char *port, struct early_handoff *early)
-{
-	struct config_glance g;
-
-	early->asked = false;
-	/* The node's name is the loop's: its server writes it over this one,
-	 * which only has to read as a name.  A host name that does not
-	 * (the reason for [node] name) leaves the glance untried. */
-	if (gethostname(ev->host, sizeof(ev->host)) != 0)
-		return;
-	ev->host[sizeof(ev->host) - 1] = '\0';
-	if (!node_name_valid(ev->host, NULL) ||
-	    config_glance(config_path(cli->config_file), &g) != 0)
-		return;
-	early->asked = true;
-	early->v = ask_loop(g.spool_dir, g.identity, ev, port,
-			    g.connect_timeout_ms, g.query_timeout_ms,
-			    early->text, sizeof(early->text));
-}
-
 static enum apply_verdict as_apply(enum handoff_verdict v)
 {
 	return v == HANDOFF_DONE ? APPLY_DONE :
@@ -294,9 +167,9 @@ static bool handed_off(const struct mc_config *cfg, const struct ban_event *ev,
 		 * below. */
 		return false;
 	} else {
-		v = ask_loop(cfg->spool_dir, cfg->identity, ev, port,
-			     cfg->master.connect_timeout_ms,
-			     cfg->master.query_timeout_ms, text, sizeof(text));
+		v = early_ask(cfg->spool_dir, cfg->identity, cli_acting_as(),
+			      ev, port, cfg->master.connect_timeout_ms,
+			      cfg->master.query_timeout_ms, text, sizeof(text));
 	}
 	/* No answer in time: what a master that hangs looks like.  Noted
 	 * like the action's own time-out, so that the next bans spool at
@@ -529,6 +402,7 @@ static int run_event_verb(const struct form *form, int argc, char **argv,
 	struct ban_event ev;
 	struct mc_config cfg;
 	struct early_handoff early = { .asked = false };
+	char err[256];
 	bool is_ban = strcmp(verb, "ban") == 0, helped;
 	bool f2b_call;
 	int rc;
@@ -538,9 +412,8 @@ static int run_event_verb(const struct form *form, int argc, char **argv,
 		return rc;
 	f2b_call = opt_given(&o, OPT_F2B_CALL);
 	/* Without --f2b-call it is the action fail2ban runs (mc-custom). */
-	cli_act_as(f2b_call ? verb : "fail2ban");
-	if ((rc = refuse_mixed(verb, &o)) ||
-	    (rc = take_port(verb, o.text[OPT_PORT])))
+	cli_act_as(f2b_call ? verb : ACTION_ACTOR);
+	if ((rc = refuse_mixed(verb, &o)))
 		return rc;
 	if (is_ban && f2b_call) {
 		/* -i may be a network here: checked once the nodes are
@@ -549,13 +422,18 @@ static int run_event_verb(const struct form *form, int argc, char **argv,
 		ev.kind = EVENT_BAN;
 		if ((rc = cli_take_jail(verb, o.text[OPT_JAIL], ev.jail)))
 			return rc;
-	} else if ((rc = build_event(verb, &o, &ev))) {
-		return rc;
+	} else if (actionargs_event(is_ban ? EVENT_BAN : EVENT_UNBAN, &o, &ev,
+				    err, sizeof(err)) != 0) {
+		return usage_error(verb, "%s", err);
 	}
-	/* fail2ban's action: to the loop first, the file only glanced at. */
+	/* fail2ban's action: to the loop first, the file only glanced at,
+	 * unless mc-f2b-action asked already and passed its answer on. */
 	if (!f2b_call) {
 		ev.at = (long long)time(NULL);
-		hand_off_early(cli, &ev, o.text[OPT_PORT], &early);
+		if (!early_import(&early))
+			early_hand_off(config_path(cli->config_file),
+				       cli_acting_as(), &ev, o.text[OPT_PORT],
+				       &early);
 		if (early.asked && early.v == HANDOFF_DONE)
 			return EXIT_DONE;
 		if (early.asked && early.v == HANDOFF_REFUSED) {
@@ -585,12 +463,12 @@ static int run_event_verb(const struct form *form, int argc, char **argv,
 
 int cmd_ban(int argc, char **argv, const struct cli *cli)
 {
-	return run_event_verb(&ban_form, argc, argv, cli);
+	return run_event_verb(&action_ban_form, argc, argv, cli);
 }
 
 int cmd_unban(int argc, char **argv, const struct cli *cli)
 {
-	return run_event_verb(&unban_form, argc, argv, cli);
+	return run_event_verb(&action_unban_form, argc, argv, cli);
 }
 
 /* flush, start and stop change nothing in what is banned: a stopping jail

@@ -7,12 +7,17 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "event.h"
 #include "mail.h"
 #include "nodes.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/mc-f2b/mc-f2b.ini"
+/* The defaults of [spool] dir and [master]'s time-outs. */
+#define CONFIG_DEFAULT_SPOOL_DIR "/var/spool/mc-f2b"
+#define CONFIG_DEFAULT_CONNECT_TIMEOUT_MS 1000
+#define CONFIG_DEFAULT_QUERY_TIMEOUT_MS 5000
 /* Entries of [cluster] nodes, at most. */
 #define CLUSTER_NODES_MAX 64
 
@@ -60,6 +65,10 @@ struct mc_config {
 /* The path to read: the -c argument if given, else $MC_F2B_CONFIG, else
  * CONFIG_DEFAULT_PATH. */
 const char *config_path(const char *from_command_line);
+
+/* The identity of the file whose stat is st, as mc_config's: device, inode,
+ * size and change time. */
+void config_identity(char *buf, size_t len, const struct stat *st);
 
 /* Load and validate the whole file, opened once by localfile_open and parsed
  * from that descriptor.  Returns 0, or -1 with one line in err: a missing

@@ -5,6 +5,7 @@
 #include "event.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -141,4 +142,50 @@ bool parse_epoch(const char *text, long long *out)
 const char *event_kind_name(enum event_kind kind)
 {
 	return kind == EVENT_BAN ? "ban" : "unban";
+}
+
+/* Refused input is quoted back only when short: an attacker's 4 KiB string
+ * has no place in a log line. */
+static const char *shown(const char *text)
+{
+	return strlen(text) <= 64 ? text : "(too long to show)";
+}
+
+int event_take_jail(const char *text, char out[JAIL_NAME_MAX + 1], char *err,
+		    size_t errlen)
+{
+	const char *why = NULL;
+
+	if (!text)
+		snprintf(err, errlen, "-j JAIL is required");
+	else if (!jail_name_valid(text, &why))
+		snprintf(err, errlen, "invalid jail name '%s': %s", shown(text),
+			 why);
+	else if (strlen(text) > JAIL_NAME_MAX)
+		snprintf(err, errlen, "invalid jail name '%s': too long",
+			 shown(text));
+	else {
+		memcpy(out, text, strlen(text) + 1);
+		return 0;
+	}
+	return -1;
+}
+
+int event_take_ip(const char *text, char out[ADDR_TEXT_MAX], char *err,
+		  size_t errlen)
+{
+	struct addr a;
+	const char *why = NULL;
+
+	if (!text) {
+		snprintf(err, errlen, "-i IP is required");
+		return -1;
+	}
+	if (addr_parse(text, &a, &why) != 0) {
+		snprintf(err, errlen, "invalid address '%s': %s", shown(text),
+			 why);
+		return -1;
+	}
+	addr_format(&a, out);
+	return 0;
 }

@@ -58,4 +58,13 @@ bool parse_epoch(const char *text, long long *out);
 
 const char *event_kind_name(enum event_kind kind);
 
+/* The text of -j and -i, checked and kept: the jail name as typed (at most
+ * JAIL_NAME_MAX characters), the address in its canonical form.  -1 with
+ * the refusal in err ("invalid address '...': ..."; text longer than 64
+ * characters is not quoted back), for the caller to say. */
+int event_take_jail(const char *text, char out[JAIL_NAME_MAX + 1], char *err,
+		    size_t errlen);
+int event_take_ip(const char *text, char out[ADDR_TEXT_MAX], char *err,
+		  size_t errlen);
+
 #endif

@@ -106,6 +106,112 @@ test_handoff_nobody_listening_means_a_direct_ban() {
 		fail "no word of the server's end"
 }
 
+# What fail2ban's actions run (mc-f2b-action) under strace: every
+# execve() and connect() of it and of what it runs, in TRACE; $rc, $err.
+handoff_front_traced() { # TRACE INI ARGS...
+	local trace=$1 ini=$2
+	shift 2
+	strace -f -qq -e trace=execve,connect,openat -o "$trace" \
+		"$MC_F2B_ACTION" -c "$ini" "$@" 2>"$WORK/stderr"
+	rc=$?
+	err=$(cat "$WORK/stderr")
+}
+
+# mc-f2b-action hands fail2ban's ban and unban to the loop on its own: mc-f2b
+# is not run, the master not reached, and (built statically, unless a
+# sanitizer's runtime is linked in) no shared object is loaded.
+test_handoff_mc_f2b_action_hands_a_ban_alone() {
+	handoff_loop
+	handoff_front_traced "$WORK/front.trace" "$WORK/mc.ini" ban -j mc-exim \
+		-i 203.0.113.100 --time 1790000000 --bantime 600 --failures 5 \
+		--restored 0 --port 25
+	assert_eq "$rc" 0 "the ban ($err)"
+	assert_eq "$(row mc-exim 203.0.113.100)" "1,1,0,0" "the row"
+	assert_eq "$(grep -c 'execve(' "$WORK/front.trace")" 1 "programs run"
+	assert_eq "$(handoff_connects "$WORK/front.trace")" 0 "connections to the master"
+	grep -q 'connect(.*/handoff' "$WORK/front.trace" || fail "the loop was not asked"
+	if [ -z "$sanitized" ]; then
+		assert_eq "$(grep -c 'openat(.*\.so' "$WORK/front.trace")" 0 "shared objects opened"
+	fi
+	assert_eq "$(sql "SELECT CONCAT_WS(',', what, source, failures, bantime)
+		FROM fail2ban_events WHERE ip = '203.0.113.100'")" \
+		"banned,fail2ban,5,600" "the event"
+	handoff_front_traced "$WORK/unban.trace" "$WORK/mc.ini" unban -j mc-exim \
+		-i 203.0.113.100
+	assert_eq "$rc" 0 "the unban ($err)"
+	assert_eq "$(row mc-exim 203.0.113.100)" "1,0,0,0" "after the unban"
+	assert_eq "$(grep -c 'execve(' "$WORK/unban.trace")" 1 "programs run for the unban"
+	# The loop's refusal, said by mc-f2b-action as mc-f2b says it.
+	handoff_front_traced "$WORK/refused.trace" "$WORK/mc.ini" ban \
+		-j no-such-jail -i 203.0.113.101
+	assert_eq "$rc" 2 "an unknown jail ($err)"
+	assert_eq "$err" "mc-f2b: ban: unknown jail 'no-such-jail' (no row in fail2ban_jail)" "the line"
+	assert_eq "$(grep -c 'execve(' "$WORK/refused.trace")" 1 "programs run for the refusal"
+}
+
+# For anything it does not hand off, mc-f2b-action runs the mc-f2b beside
+# it with the same arguments: bad input is said in mc-f2b's words, other
+# verbs answer as mc-f2b does, and with nobody listening the ban is applied
+# on mc-f2b's own connection, the loop not asked a second time.
+test_handoff_mc_f2b_action_runs_mc_f2b_for_the_rest() {
+	local before direct
+	before=$(table_state)
+	mc ban -j mc-exim -i 203.0.113.999
+	direct=$err
+	handoff_front_traced "$WORK/bad.trace" "$WORK/mc.ini" ban -j mc-exim \
+		-i 203.0.113.999
+	assert_eq "$rc" 2 "a bad address"
+	assert_eq "$err" "$direct" "the line, as mc-f2b's"
+	assert_eq "$(table_state)" "$before" "what bad input wrote"
+	assert_eq "$("$MC_F2B_ACTION" --version)" "$("$MC_F2B" --version)" "--version"
+	"$MC_F2B_ACTION" -c "$WORK/mc.ini" ban -j mc-exim --help >"$WORK/front.help"
+	"$MC_F2B" -c "$WORK/mc.ini" ban -j mc-exim --help >"$WORK/mc.help"
+	cmp -s "$WORK/front.help" "$WORK/mc.help" || fail "ban --help differs"
+	# No loop: mc-f2b applies it, without asking the loop again.
+	handoff_front_traced "$WORK/direct.trace" "$WORK/mc.ini" ban -j mc-exim \
+		-i 203.0.113.102
+	assert_eq "$rc" 0 "the ban ($err)"
+	assert_eq "$(row mc-exim 203.0.113.102)" "1,1,0,0" "the row"
+	assert_eq "$(grep -c 'execve(.*/mc-f2b"' "$WORK/direct.trace")" 1 "mc-f2b run"
+	assert_eq "$(grep -c 'connect(.*/handoff' "$WORK/direct.trace")" 1 "the loop asked"
+	[ "$(handoff_connects "$WORK/direct.trace")" -ge 1 ] || fail "no direct connection"
+	# A person's ban is mc-f2b's too (no local fail2ban here: it fails
+	# there, after the row is written, as mc-f2b's own).
+	mc ban --f2b-call -j mc-exim -i 203.0.113.103
+	direct=$rc
+	"$MC_F2B_ACTION" -c "$WORK/mc.ini" ban --f2b-call -j mc-exim \
+		-i 203.0.113.104 2>/dev/null
+	assert_eq "$?" "$direct" "a person's ban, its exit status"
+	assert_eq "$(row mc-exim 203.0.113.104)" "$(row mc-exim 203.0.113.103)" "its row"
+}
+
+# A loop that does not answer in time: mc-f2b-action passes that on, and
+# mc-f2b spools at once, without a second wait (which would double the time
+# fail2ban's lock is held).
+test_handoff_mc_f2b_action_passes_a_time_out_on() {
+	sed 's|^database = .*|&\nconnect_timeout_ms = 500\nquery_timeout_ms = 500|' \
+		"$WORK/mc.ini" >"$WORK/held.ini"
+	chmod 600 "$WORK/held.ini"
+	handoff_loop "$WORK/held.ini"
+	local server start took
+	server=$(handoff_server)
+	kill -STOP "$server"
+	on_exit "kill -CONT $server 2>/dev/null"
+	start=$(date +%s%N)
+	timeout 30 "$MC_F2B_ACTION" -c "$WORK/held.ini" ban -j mc-exim \
+		-i 203.0.113.105 2>"$WORK/stderr"
+	rc=$?
+	took=$((($(date +%s%N) - start) / 1000000))
+	err=$(cat "$WORK/stderr")
+	assert_eq "$rc" 0 "the ban ($err)"
+	case $err in *"did not answer within 2500 ms"*"spooled"*) ;; *) fail "the reason: $err" ;; esac
+	[ "$took" -ge 2500 ] && [ "$took" -lt 4500 ] || fail "the ban took $took ms"
+	assert_eq "$("$MC_F2B" -c "$WORK/held.ini" spool list | tail -n +2 | grep -c 203.0.113.105)" 1 "spooled"
+	kill -CONT "$server"
+	eventually "the spool replayed" bash -c "[ \"\$('$MC_F2B' -c '$WORK/held.ini' spool list | tail -n +2 | grep -c .)\" == 0 ]"
+	assert_eq "$(row mc-exim 203.0.113.105)" "1,1,0,0" "the row, counted once"
+}
+
 test_handoff_serves_only_the_loops_own_configuration() {
 	handoff_loop
 	# The same text in another file: another configuration, applied by
