@@ -40,12 +40,19 @@ test_shipped_actions_pass_fail2ban_configuration_test() {
 	fail2ban-client -c "$dir" -d >"$WORK/f2b-d" 2>&1 || fail "$(cat "$WORK/f2b-d")"
 	local ban flush record
 	ban=$(f2b_action_command "$WORK/f2b-d" mc-exim mc-custom actionban)
-	case $ban in *nft*"$MC_F2B"*'ban -j "mc-exim" -i "<ip>"'*'--restored "<restored>"'*) ;;
+	# A ban and an unban go through mc-f2b-action, beside mc-f2b.
+	case $ban in *nft*'"'"$MC_F2B_ACTION"'" -c '*'ban -j "mc-exim" -i "<ip>"'*'--restored "<restored>"'*) ;;
 		*) fail "actionban: $ban" ;; esac
 	flush=$(f2b_action_command "$WORK/f2b-d" mc-exim mc-custom actionflush)
 	case $flush in *nft*'flush -j "mc-exim"'*) ;; *) fail "actionflush: $flush" ;; esac
 	case $flush in *unban*) fail "actionflush unbans: $flush" ;; esac
 	record=$(f2b_action_command "$WORK/f2b-d" mc-test mc-record actionban)
-	case $record in '"'"$MC_F2B"'" -c '*' ban -j "mc-test" -i "<ip>"'*) ;;
+	case $record in '"'"$MC_F2B_ACTION"'" -c '*' ban -j "mc-test" -i "<ip>"'*) ;;
 		*) fail "mc-record actionban: $record" ;; esac
+	record=$(f2b_action_command "$WORK/f2b-d" mc-test mc-record actionunban)
+	case $record in '"'"$MC_F2B_ACTION"'" -c '*' unban -j "mc-test" -i "<ip>"') ;;
+		*) fail "mc-record actionunban: $record" ;; esac
+	record=$(f2b_action_command "$WORK/f2b-d" mc-test mc-record actionstart)
+	case $record in '"'"$MC_F2B"'" -c '*' start -j "mc-test"'*) ;;
+		*) fail "mc-record actionstart: $record" ;; esac
 }
