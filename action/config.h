@@ -1,6 +1,9 @@
 /* config.h - mc-f2b.ini: where the master and the replica are, which fail2ban
  * to talk to, what this node is called, where the spool lives.
- * Only config.c includes iniparser.h. */
+ * config.c reads it in full, and is the only file that includes
+ * iniparser.h; glance.c finds it (config_path), names a version of it
+ * (config_identity) and glances at it (config_glance) without iniparser,
+ * for mc-f2b-action. */
 #ifndef MC_F2B_CONFIG_H
 #define MC_F2B_CONFIG_H
 

@@ -132,6 +132,10 @@ test_handoff_mc_f2b_action_hands_a_ban_alone() {
 	grep -q 'connect(.*/handoff' "$WORK/front.trace" || fail "the loop was not asked"
 	if [ -z "$sanitized" ]; then
 		assert_eq "$(grep -c 'openat(.*\.so' "$WORK/front.trace")" 0 "shared objects opened"
+		# Static, it must not hold the C library's name service,
+		# which would load the installed glibc's modules.
+		assert_eq "$(nm "$MC_F2B_ACTION" | grep -cE '__nss_|getaddrinfo|getpwnam')" 0 \
+			"name service symbols linked in"
 	fi
 	assert_eq "$(sql "SELECT CONCAT_WS(',', what, source, failures, bantime)
 		FROM fail2ban_events WHERE ip = '203.0.113.100'")" \
